@@ -1,0 +1,227 @@
+// Fabric analysis: capacity and oversubscription per tier, bisection, scale limits, failure domains, latency.
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "plan/plan.h"
+
+namespace aifabric {
+
+namespace {
+
+double tbps(int64_t links, int64_t gbps) { return static_cast<double>(links) * static_cast<double>(gbps) / 1000.0; }
+
+int ports_for(const SwitchModel& s, int64_t gbps, bool breakouts) {
+  if (!breakouts && gbps != s.cage_gbps) return 0;
+  return s.ports_at(gbps);
+}
+
+void tier_capacities(Plan& plan) {
+  const Fabric& f = plan.fabric;
+  Analysis& a = plan.analysis;
+  a.tiers.clear();
+  std::vector<int64_t> down(static_cast<size_t>(f.tiers + 1), 0), up(static_cast<size_t>(f.tiers + 1), 0);
+  for (const Link& l : f.links) {
+    ++down[l.tier];
+    if (l.tier >= 2) ++up[l.tier - 1];
+  }
+  for (int t = 1; t <= f.tiers; ++t) {
+    const TierDesign& td = f.tier[t];
+    TierCapacity c;
+    c.tier = t;
+    c.role = std::string(to_string(td.role));
+    c.switches = f.switch_count(t);
+    const SwitchModel& m = *td.model;
+    const int64_t cap_gbps = m.role == SwitchRole::FabricElement ? static_cast<int64_t>(m.fabric_links) * m.fabric_link_gbps
+                                                                  : m.capacity_gbps();
+    c.ports_per_switch = td.down_gbps > 0 ? cap_gbps / td.down_gbps : 0;
+    c.down_links = down[t];
+    c.up_links = t < f.tiers ? up[t] : 0;
+    c.down_tbps = tbps(c.down_links, td.down_gbps);
+    c.up_tbps = t < f.tiers ? tbps(c.up_links, td.up_gbps) : 0;
+    c.oversubscription = c.up_tbps > 0 ? c.down_tbps / c.up_tbps : 0;
+    // Free capacity in ports at the down rate; switch-scheduled leaf elements count host ports only.
+    double used_gbps = c.down_tbps * 1000.0 + c.up_tbps * 1000.0;
+    double total_gbps = static_cast<double>(cap_gbps) * static_cast<double>(c.switches);
+    if (m.role == SwitchRole::LeafElement) {
+      used_gbps = c.down_tbps * 1000.0;
+      total_gbps = static_cast<double>(m.capacity_gbps()) * static_cast<double>(c.switches);
+    }
+    c.free_ports = td.down_gbps > 0 ? static_cast<int64_t>(std::llround((total_gbps - used_gbps) / static_cast<double>(td.down_gbps))) : 0;
+    a.tiers.push_back(c);
+  }
+  a.host_tbps = tbps(f.nic_count() * f.planes, f.host_link_gbps);
+  // Bisection: the narrowest tier cut, halved (any half of the endpoints talking to the other half).
+  double narrow = a.host_tbps;
+  for (const auto& c : a.tiers) if (c.up_tbps > 0) narrow = std::min(narrow, c.up_tbps);
+  if (f.tiers == 1) narrow = a.host_tbps;
+  a.bisection_tbps = narrow / 2.0;
+  if (f.topology == Topology::RailOnly) {
+    a.bisection_note = "rail-only: the network joins only NICs of the same rail; traffic between rails must cross the scale-up domain, "
+                       "so the figure is per-rail bandwidth summed over rails";
+  } else if (a.bisection_tbps + 1e-9 < a.host_tbps / 2.0) {
+    a.bisection_note = fmt::format("{:.2f}:1 below full bisection (oversubscribed)", a.host_tbps / 2.0 / a.bisection_tbps);
+  } else {
+    a.bisection_note = "full bisection (non-blocking)";
+  }
+}
+
+void scale_limits(Plan& plan) {
+  const Fabric& f = plan.fabric;
+  Analysis& a = plan.analysis;
+  a.scale.clear();
+  if (f.architecture == Architecture::SwitchScheduled) {
+    const SwitchModel& le = *f.tier[1].model;
+    const SwitchModel& fe = *f.tier[2].model;
+    ScaleRow row;
+    row.planes = f.planes;
+    row.link_gbps = f.host_link_gbps;
+    row.radix = le.ports_at(f.host_link_gbps);
+    row.max_endpoints_2 = static_cast<int64_t>(fe.fabric_links) * f.tier[1].down_ports;
+    row.max_xpus_2 = row.max_endpoints_2 * f.server->xpus / f.nics_per_server;
+    a.scale.push_back(row);
+    a.next_tier_at_xpus = row.max_xpus_2 + 1;
+    return;
+  }
+  const SwitchModel& leaf = *f.tier[1].model;
+  const SwitchModel& spine = f.tiers >= 2 ? *f.tier[2].model : leaf;
+  const SwitchModel& core = f.tiers >= 3 ? *f.tier[3].model : spine;
+  const int64_t nic = f.nic->port_gbps;
+  const bool bo = plan.spec.optics.breakouts;
+  const double o1 = plan.spec.fabric.oversubscription_leaf, o2 = plan.spec.fabric.oversubscription_spine;
+  for (int p : {1, 2, 4, 8, 16}) {
+    if (nic % p != 0) continue;
+    const int64_t r = nic / p;
+    if (!std::count(f.nic->breakouts.begin(), f.nic->breakouts.end(), p) && p != 1) continue;
+    const int k = ports_for(leaf, r, bo), ks = ports_for(spine, r, bo), kc = ports_for(core, r, bo);
+    if (k == 0 || ks == 0 || kc == 0) continue;
+    ScaleRow row;
+    row.planes = p;
+    row.link_gbps = r;
+    row.radix = k;
+    const int up1 = static_cast<int>(std::floor(static_cast<double>(leaf.capacity_gbps()) / (static_cast<double>(r) * (o1 + 1)) + 1e-9));
+    const int d1 = static_cast<int>(std::floor(o1 * up1 + 1e-9));
+    const int up2 = static_cast<int>(std::floor(static_cast<double>(spine.capacity_gbps()) / (static_cast<double>(r) * (o2 + 1)) + 1e-9));
+    const int d2 = static_cast<int>(std::floor(o2 * up2 + 1e-9));
+    row.max_endpoints_1 = k;
+    row.max_endpoints_2 = max_endpoints_per_plane(2, k, d1, ks, d2, kc);
+    row.max_endpoints_3 = max_endpoints_per_plane(3, k, d1, ks, d2, kc);
+    row.max_xpus_2 = row.max_endpoints_2 * f.server->xpus / f.nics_per_server;
+    row.max_xpus_3 = row.max_endpoints_3 * f.server->xpus / f.nics_per_server;
+    if (f.topology == Topology::RailOnly) {  // every rail is its own network
+      row.max_xpus_2 = row.max_endpoints_2 * f.server->xpus;
+      row.max_xpus_3 = row.max_endpoints_3 * f.server->xpus;
+    }
+    a.scale.push_back(row);
+  }
+  for (const auto& row : a.scale) {
+    if (row.planes != f.planes) continue;
+    a.next_tier_at_xpus = f.tiers == 1 ? row.max_endpoints_1 * f.server->xpus / f.nics_per_server + 1
+                        : f.tiers == 2 ? row.max_xpus_2 + 1 : row.max_xpus_3 + 1;
+  }
+}
+
+void failure_domains(Plan& plan) {
+  const Fabric& f = plan.fabric;
+  Analysis& a = plan.analysis;
+  a.failures.clear();
+  const int64_t xpn = f.server->xpus / std::max(1, f.nics_per_server);  // XPUs behind one NIC
+  // The most loaded leaf.
+  std::vector<uint32_t> leaf_down(f.nodes.size(), 0);
+  for (const Link& l : f.links) if (l.tier == 1) ++leaf_down[l.upper.value()];
+  const uint32_t worst = *std::max_element(leaf_down.begin(), leaf_down.end());
+  FailureDomain leaf;
+  leaf.element = fmt::format("one {}", to_string(f.tier[1].role));
+  const int64_t nics_hit = worst;
+  if (f.planes == 1) {
+    // Rail designs: every server in the unit loses one NIC; ToR: whole servers lose every NIC.
+    if (f.topology == Topology::Clos) {
+      leaf.xpus_cut_off = nics_hit * xpn;
+      leaf.explanation = fmt::format("{} NICs ({} servers) lose their only back-end link", nics_hit, nics_hit / std::max(1, f.nics_per_server));
+    } else {
+      leaf.xpus_cut_off = nics_hit * xpn;
+      leaf.explanation = fmt::format("{} servers each lose one rail NIC; their {} XPUs on that rail lose direct back-end access "
+                                     "(traffic can detour through the scale-up domain to another rail's NIC, at reduced bandwidth)",
+                                     nics_hit, nics_hit * xpn);
+    }
+  } else {
+    leaf.xpus_degraded = nics_hit * xpn;
+    leaf.explanation = fmt::format("{} NICs lose 1 of {} plane links ({:.1f}% of their bandwidth); nothing is cut off", nics_hit, f.planes, 100.0 / f.planes);
+  }
+  const double host_links = static_cast<double>(f.nic_count() * f.planes);
+  leaf.fabric_bandwidth_lost_pct = 100.0 * worst / host_links;
+  a.failures.push_back(leaf);
+  for (int t = 2; t <= f.tiers; ++t) {
+    FailureDomain d;
+    d.element = fmt::format("one {}", to_string(f.tier[t].role));
+    int64_t tier_links = 0;
+    std::vector<uint32_t> deg(f.nodes.size(), 0);
+    for (const Link& l : f.links) if (l.tier == t) { ++tier_links; ++deg[l.upper.value()]; }
+    const uint32_t w = *std::max_element(deg.begin(), deg.end());
+    d.fabric_bandwidth_lost_pct = 100.0 * w / static_cast<double>(tier_links);
+    const int64_t per_plane = f.tier[t].per_plane;
+    d.explanation = fmt::format("{} of {} {} links in the fabric ({} per plane, {} planes): the tier below loses {:.2f}% of its uplink capacity{}",
+                                w, tier_links, to_string(f.tier[t].role), per_plane, f.planes, d.fabric_bandwidth_lost_pct,
+                                f.tiers == 3 && t == 2 ? "; the affected pod loses more" : "");
+    a.failures.push_back(d);
+  }
+  if (f.planes > 1) {
+    FailureDomain p;
+    p.element = "one plane";
+    p.xpus_degraded = f.xpus();
+    p.fabric_bandwidth_lost_pct = 100.0 / f.planes;
+    p.explanation = fmt::format("every XPU keeps {} of {} planes ({:.1f}% of its back-end bandwidth); nothing is cut off", f.planes - 1, f.planes,
+                                100.0 * (f.planes - 1) / f.planes);
+    a.failures.push_back(p);
+  }
+}
+
+// Zero-load latency of the typical path of each class, with a 4 KiB MTU, cut-through switches.
+void latency_paths(Plan& plan) {
+  const Fabric& f = plan.fabric;
+  Analysis& a = plan.analysis;
+  a.latency.clear();
+  // Typical (mean) length and most common medium per tier.
+  std::vector<double> mean(static_cast<size_t>(f.tiers + 1), 0);
+  std::vector<int64_t> mod_ns(static_cast<size_t>(f.tiers + 1), 0);
+  for (const auto& s : plan.link_stats) mean[s.tier] = s.mean_m;
+  for (int t = 1; t <= f.tiers; ++t) {
+    std::vector<int64_t> uses(plan.choices.size(), 0);
+    for (size_t i = 0; i < f.links.size(); ++i) if (f.links[i].tier == t) ++uses[plan.link_choice[i]];
+    const size_t best = static_cast<size_t>(std::max_element(uses.begin(), uses.end()) - uses.begin());
+    mod_ns[t] = plan.choices.empty() ? 0 : plan.choices[best].latency_ns;
+  }
+  const Picoseconds ser = serialisation_time(4096 + 64, gbps(f.host_link_gbps));
+  auto make = [&](const std::string& name, int up_to_tier) {
+    LatencyPath p;
+    p.name = name;
+    p.serialisation = ser;
+    for (int t = 1; t <= up_to_tier; ++t) {
+      // Up and down through tier t: two links of tier t.
+      p.links += 2;
+      p.propagation += Picoseconds(static_cast<int64_t>(std::llround(2 * mean[t] * kPropagationPsPerMetre)));
+      p.modules += ns(2 * mod_ns[t]);
+    }
+    p.switches = 2 * up_to_tier - 1;
+    for (int t = 1; t <= up_to_tier; ++t) {
+      const int64_t sw = f.tier[t].model->latency_ns;
+      p.switching += ns(t == up_to_tier ? sw : 2 * sw);
+    }
+    a.latency.push_back(p);
+  };
+  make(fmt::format("same {}", to_string(f.tier[1].role)), 1);
+  if (f.tiers >= 2) make(f.tiers == 3 ? "same pod (via spine)" : fmt::format("via {}", to_string(f.tier[2].role)), 2);
+  if (f.tiers >= 3) make("across pods (via core)", 3);
+}
+
+}  // namespace
+
+void analyse(Plan& plan, const Catalog&) {
+  tier_capacities(plan);
+  scale_limits(plan);
+  failure_domains(plan);
+  latency_paths(plan);
+}
+
+}  // namespace aifabric

@@ -1,0 +1,19 @@
+// The planning pipeline: spec + catalog -> fabric -> placement -> media -> materials -> analysis -> checks.
+#include "plan/plan.h"
+
+namespace aifabric {
+
+Plan make_plan(const ClusterSpec& spec, const Catalog& catalog, const PlanOptions& options) {
+  Plan plan;
+  plan.spec = spec;
+  plan.fabric = build_fabric(spec, catalog, options.limits);
+  place_racks(plan);
+  choose_media(plan, catalog);
+  count_materials(plan);
+  analyse(plan, catalog);
+  run_checks(plan);
+  advise_form_factor(plan, catalog);
+  return plan;
+}
+
+}  // namespace aifabric

@@ -1,0 +1,111 @@
+// The typed cluster spec: what the architect asks for, validated once at the edge (YAML -> structs).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "catalog/catalog.h"
+#include "core/input_error.h"
+
+namespace aifabric {
+
+enum class Architecture : uint8_t { EndpointScheduled, SwitchScheduled };
+enum class Topology : uint8_t { Clos, RailOptimized, RailOnly };
+enum class LoadBalancing : uint8_t { Ecmp, Spraying, Flowlet, Adaptive };
+enum class NetworkRackPlacement : uint8_t { EndOfRow, MiddleOfRow, Central };
+enum class OpticsPreference : uint8_t { LowestPower, LowestCost };
+
+std::string_view to_string(Architecture a);
+std::string_view to_string(Topology t);
+std::string_view to_string(LoadBalancing l);
+std::string_view to_string(NetworkRackPlacement p);
+std::string_view to_string(OpticsPreference p);
+
+struct FabricSpec {
+  Architecture architecture = Architecture::EndpointScheduled;
+  Topology topology = Topology::Clos;
+  int tiers = 0;                  // 1, 2, 3; 0 = auto
+  int planes = 1;
+  std::string leaf_switch;        // packet switches per tier (spine/core default to leaf's model)
+  std::string spine_switch;
+  std::string core_switch;
+  std::string leaf_element;       // switch-scheduled elements
+  std::string fabric_element;
+  int64_t link_gbps = 0;          // host link rate per plane; 0 = NIC rate / planes
+  int64_t uplink_gbps = 0;        // leaf-spine and spine-core rate; 0 = link_gbps
+  int scalable_unit_servers = 0;  // rail-optimised SU size; 0 = one leaf's worth of servers
+  double oversubscription_leaf = 1.0;   // downlink : uplink bandwidth at the leaf
+  double oversubscription_spine = 1.0;  // at the spine of a 3-tier fabric
+  LoadBalancing load_balancing = LoadBalancing::Ecmp;
+  bool front_end = false;         // also plan a separate front-end network (one 400G port per server)
+  SourceLocation where, tiers_where, planes_where, switch_where, link_where;
+};
+
+struct LayoutSpec {
+  int servers_per_rack = 4;
+  int racks_per_row = 16;         // server racks per row
+  double rack_width_m = 0.6;
+  double row_pitch_m = 2.4;       // centre to centre, including the aisle
+  double vertical_m = 1.5;        // rise from a device to the overhead tray, per cable end
+  double slack_m = 1.0;           // service loop per cable
+  double intra_rack_m = 1.0;      // cable run between two devices in one rack, before slack
+  NetworkRackPlacement network_racks = NetworkRackPlacement::EndOfRow;
+  int switches_per_network_rack = 16;
+  SourceLocation where;
+};
+
+struct OpticsSpec {
+  std::optional<FormFactor> form_factor;  // required cage form factor; nullopt = whatever the switch has
+  OpticsPreference prefer = OpticsPreference::LowestPower;
+  bool lpo = false;               // linear pluggable optics allowed (where both ends support them)
+  bool breakouts = true;          // 800G -> 2x400G etc. allowed
+  std::vector<std::string> exclude;  // part names never to use
+  SourceLocation where;
+};
+
+struct PowerSpec {
+  double pue = 1.3;
+  double rack_power_limit_kw = 40;
+  double rack_air_cooling_limit_kw = 30;
+  bool include_servers = true;
+  SourceLocation where;
+};
+
+struct SparesSpec {
+  double modules_pct = 2;
+  double cables_pct = 2;
+  double switches_pct = 0;
+};
+
+// Facts about the deployment that drive the form-factor advice (seed 001's decision matrix).
+struct ContextSpec {
+  bool greenfield = true;
+  bool mixed_vendor = false;
+  bool upgrade_from_qsfp28 = false;
+  bool power_constrained = false;
+  bool needs_zr = false;
+  int lifetime_years = 5;
+};
+
+struct ClusterSpec {
+  std::string name;
+  std::string file;
+  int64_t servers = 0;
+  std::string server_model;
+  SourceLocation servers_where, server_model_where;
+  FabricSpec fabric;
+  LayoutSpec layout;
+  OpticsSpec optics;
+  PowerSpec power;
+  SparesSpec spares;
+  ContextSpec context;
+  std::vector<std::string> catalog_files;  // extra catalog files, relative to the spec's folder
+};
+
+// Reads and validates a spec file (not yet against the catalog). Throws InputError.
+ClusterSpec load_cluster_spec(const std::string& path);
+ClusterSpec parse_cluster_spec(const std::string& text, const std::string& file);
+
+}  // namespace aifabric

@@ -1,0 +1,56 @@
+// Fabric graph helpers: names, adjacency, closed-form capacities.
+#include "topo/fabric.h"
+
+#include <fmt/format.h>
+
+namespace aifabric {
+
+std::string_view to_string(NodeRole r) {
+  switch (r) {
+    case NodeRole::Nic: return "nic";
+    case NodeRole::Leaf: return "leaf";
+    case NodeRole::Spine: return "spine";
+    case NodeRole::Core: return "core";
+    case NodeRole::LeafElement: return "leaf-element";
+    case NodeRole::FabricElement: return "fabric-element";
+  }
+  return "?";
+}
+
+int64_t Fabric::switch_total() const {
+  int64_t n = 0;
+  for (int t = 1; t <= tiers; ++t) n += switch_count(t);
+  return n;
+}
+
+std::string Fabric::node_name(NodeId id) const {
+  const Node& n = nodes[id.value()];
+  if (n.role == NodeRole::Nic) {
+    return fmt::format("server{}.nic{}", n.group, n.index % static_cast<uint32_t>(nics_per_server));
+  }
+  if (planes > 1) return fmt::format("p{}.{}{}", n.plane, to_string(n.role), n.index);
+  return fmt::format("{}{}", to_string(n.role), n.index);
+}
+
+void Fabric::build_adjacency() {
+  adj_begin.assign(nodes.size() + 1, 0);
+  for (const Link& l : links) {
+    ++adj_begin[l.lower.value() + 1];
+    ++adj_begin[l.upper.value() + 1];
+  }
+  for (size_t i = 1; i < adj_begin.size(); ++i) adj_begin[i] += adj_begin[i - 1];
+  adj_links.assign(links.size() * 2, 0);
+  std::vector<uint32_t> fill(adj_begin.begin(), adj_begin.end() - 1);
+  for (uint32_t i = 0; i < links.size(); ++i) {
+    adj_links[fill[links[i].lower.value()]++] = i;
+    adj_links[fill[links[i].upper.value()]++] = i;
+  }
+}
+
+int64_t max_endpoints_per_plane(int tiers, int leaf_ports, int leaf_down, int spine_ports, int spine_down, int core_ports) {
+  if (tiers <= 1) return leaf_ports;
+  if (tiers == 2) return static_cast<int64_t>(spine_ports) * leaf_down;  // one link from each leaf to each spine
+  return static_cast<int64_t>(core_ports) * spine_down * leaf_down;      // pods = core radix
+}
+
+}  // namespace aifabric

@@ -1,0 +1,83 @@
+// The fabric graph: NIC and switch nodes by tier and plane, links with rate; dense ids, no pointers.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "catalog/catalog.h"
+#include "core/ids.h"
+#include "spec/cluster_spec.h"
+
+namespace aifabric {
+
+enum class NodeRole : uint8_t { Nic, Leaf, Spine, Core, LeafElement, FabricElement };
+std::string_view to_string(NodeRole r);
+
+constexpr uint16_t kNoPlane = 0xffff;
+constexpr int kMaxTiers = 3;
+
+struct Node {
+  NodeRole role = NodeRole::Nic;
+  uint8_t tier = 0;          // 0 = NIC, 1 = leaf, 2 = spine, 3 = core
+  uint16_t plane = kNoPlane; // NICs belong to every plane
+  uint32_t index = 0;        // NIC: global NIC number; switch: index within its (plane, tier)
+  uint32_t group = 0;        // NIC: server; leaf: scalable unit / pod; spine: pod; core: core group
+};
+
+struct Link {
+  NodeId lower, upper;       // lower-tier end first
+  uint32_t gbps = 0;
+  uint8_t tier = 1;          // tier of the upper end: 1 = NIC-leaf, 2 = leaf-spine, 3 = spine-core
+  uint16_t plane = 0;
+};
+
+// How one tier of one plane is built: model, port rates and per-switch port use.
+struct TierDesign {
+  NodeRole role = NodeRole::Leaf;
+  const SwitchModel* model = nullptr;
+  int64_t down_gbps = 0;     // rate of links toward the lower tier
+  int64_t up_gbps = 0;       // rate of links toward the upper tier (0 at the top)
+  int64_t per_plane = 0;     // switches of this tier in one plane
+  int down_ports = 0;        // designed downlinks per switch (the largest switch of the tier)
+  int up_ports = 0;          // designed uplinks per switch
+  int parallel_up = 1;       // parallel links from one switch to each switch above it
+};
+
+struct Fabric {
+  Architecture architecture = Architecture::EndpointScheduled;
+  Topology topology = Topology::Clos;
+  const ServerModel* server = nullptr;
+  const NicModel* nic = nullptr;
+  int64_t servers = 0;
+  int nics_per_server = 0;
+  int planes = 1;
+  int tiers = 0;
+  int64_t host_link_gbps = 0;     // NIC-to-leaf rate per plane
+  int scalable_unit_servers = 0;  // rail designs
+  int pods = 0;                   // 3-tier designs
+  std::array<TierDesign, kMaxTiers + 1> tier{};  // index 1..tiers
+  std::vector<Node> nodes;
+  std::vector<Link> links;
+  // First node id of (plane, tier); size planes * (kMaxTiers + 2), last entry per plane is the end.
+  std::vector<uint32_t> tier_begin;
+  std::vector<std::string> explanation;  // why these tiers and counts, in the user's terms
+
+  int64_t nic_count() const { return servers * nics_per_server; }
+  int64_t xpus() const { return servers * server->xpus; }
+  NodeId nic_node(int64_t server, int nic) const { return NodeId(static_cast<uint32_t>(server * nics_per_server + nic)); }
+  uint32_t first_of(int plane, int tier) const { return tier_begin[static_cast<size_t>(plane) * (kMaxTiers + 2) + tier]; }
+  uint32_t end_of(int plane, int tier) const { return tier_begin[static_cast<size_t>(plane) * (kMaxTiers + 2) + tier + 1]; }
+  int64_t switch_count(int tier) const { return tier >= 1 && tier <= tiers ? this->tier[tier].per_plane * planes : 0; }
+  int64_t switch_total() const;
+  std::string node_name(NodeId id) const;
+  // Compressed adjacency (for simulators): links of node n are adj_links[adj_begin[n] .. adj_begin[n+1]).
+  std::vector<uint32_t> adj_begin, adj_links;
+  void build_adjacency();
+};
+
+// Largest endpoint count (NIC ports per plane) a Clos of `tiers` tiers reaches with this leaf design.
+int64_t max_endpoints_per_plane(int tiers, int leaf_ports, int leaf_down, int spine_ports, int spine_down, int core_ports);
+
+}  // namespace aifabric

@@ -1,0 +1,130 @@
+// End to end through the aifabric binary: bundled examples run, and every file in tests/bad-inputs fails
+// with exit code 2, one line on standard error naming file:line:column, its expected message, no output file.
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Result {
+  int code = -1;
+  std::string out, err;
+};
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+Result run(const std::string& args) {
+  const fs::path dir = fs::temp_directory_path() / fmt::format("aifabric-cli-{}", ::getpid());
+  fs::create_directories(dir);
+  const std::string cmd = fmt::format("{} {} >{} 2>{}", AIFABRIC_BIN, args, (dir / "out").string(), (dir / "err").string());
+  const int status = std::system(cmd.c_str());
+  Result r;
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = slurp(dir / "out");
+  r.err = slurp(dir / "err");
+  return r;
+}
+
+const std::string kSrc = AIFABRIC_SOURCE_DIR;
+
+TEST(Cli, PlanBundledExample) {
+  const Result r = run("plan " + kSrc + "/examples/h100-1024-rail.yaml");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("leaf                 32 x quantum2-qm9700"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("spine                16 x quantum2-qm9700"), std::string::npos) << r.out;
+}
+
+TEST(Cli, JsonIsDeterministic) {
+  const Result a = run("plan --json " + kSrc + "/examples/h100-1024-rail.yaml");
+  const Result b = run("plan --json " + kSrc + "/examples/h100-1024-rail.yaml");
+  EXPECT_EQ(a.code, 0);
+  EXPECT_EQ(a.out, b.out);
+  EXPECT_NE(a.out.find("\"schema\": \"aifabric.plan/1\""), std::string::npos);
+}
+
+TEST(Cli, RunWritesReportFilesAtomically) {
+  const fs::path dir = fs::temp_directory_path() / fmt::format("aifabric-run-{}", ::getpid());
+  fs::remove_all(dir);
+  const Result r = run(fmt::format("run -q {}/examples/h100-1024-rail.yaml -o {}", kSrc, dir.string()));
+  EXPECT_EQ(r.code, 0) << r.err;
+  for (const char* f : {"plan.txt", "plan.json", "topology.dot"}) EXPECT_TRUE(fs::exists(dir / f)) << f;
+  for (const auto& e : fs::directory_iterator(dir)) EXPECT_EQ(e.path().string().find(".tmp."), std::string::npos) << e.path();
+  EXPECT_NE(r.err.find("report written to"), std::string::npos);
+  fs::remove_all(dir);
+}
+
+TEST(Cli, CheckSeedProposalSaysWhereItDoesNotAddUp) {
+  const Result r = run("check " + kSrc + "/examples/seed-001-1024-gpu-proposal.yaml");
+  EXPECT_EQ(r.code, 3) << r.err;  // 3: the proposal does not add up
+  EXPECT_NE(r.out.find("DOES NOT ADD UP"), std::string::npos);
+  EXPECT_NE(r.out.find("9,484.8 W"), std::string::npos);
+  EXPECT_NE(r.out.find("28,672 fibre positions"), std::string::npos);
+}
+
+TEST(Cli, UsageErrorsExitTwo) {
+  EXPECT_EQ(run("").code, 2);
+  EXPECT_EQ(run("plan").code, 2);
+  EXPECT_EQ(run("frobnicate x").code, 2);
+  const Result r = run("plan /no/such/spec.yaml");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("/no/such/spec.yaml"), std::string::npos);
+}
+
+// One test per file in tests/bad-inputs: the first line says "# expect: <text>"; "# command: check" picks the command.
+class BadInput : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(BadInput, FailsCleanly) {
+  const fs::path file = fs::path(kSrc) / "tests/bad-inputs" / GetParam();
+  std::ifstream in(file);
+  std::string first, second;
+  std::getline(in, first);
+  std::getline(in, second);
+  ASSERT_EQ(first.rfind("# expect: ", 0), 0u) << "first line must be '# expect: ...'";
+  const std::string expect = first.substr(10);
+  const std::string command = second.rfind("# command: ", 0) == 0 ? second.substr(11) : "plan";
+  const fs::path out = fs::temp_directory_path() / fmt::format("aifabric-bad-{}-{}", ::getpid(), GetParam());
+  fs::remove(out);
+  const Result r = run(fmt::format("{} {} -o {}", command, file.string(), out.string()));
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << "one line: " << r.err;
+  EXPECT_EQ(r.err.rfind("aifabric: error: ", 0), 0u) << r.err;
+  EXPECT_NE(r.err.find(expect), std::string::npos) << "expected '" << expect << "' in: " << r.err;
+  EXPECT_FALSE(fs::exists(out)) << "no partial output";
+  // Errors about a spot in a file carry file:line:column.
+  const std::string located = r.err.substr(17);
+  const bool has_position = located.find(".yaml:") != std::string::npos || located.find(".txt:") != std::string::npos;
+  EXPECT_TRUE(has_position || r.err.find("cannot open") != std::string::npos) << r.err;
+}
+
+std::vector<std::string> bad_inputs() {
+  std::vector<std::string> v;
+  for (const auto& e : fs::directory_iterator(fs::path(kSrc) / "tests/bad-inputs")) {
+    if (e.path().extension() == ".yaml") v.push_back(e.path().filename().string());
+  }
+  std::sort(v.begin(), v.end());
+  return v;
+}
+
+INSTANTIATE_TEST_SUITE_P(Corpus, BadInput, ::testing::ValuesIn(bad_inputs()), [](const auto& info) {
+  std::string n = info.param;
+  for (char& c : n) if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  return n;
+});
+
+TEST(BadInputCorpus, HasAtLeastFortyCases) { EXPECT_GE(bad_inputs().size(), 40u); }
+
+}  // namespace

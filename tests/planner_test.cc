@@ -1,0 +1,205 @@
+// The whole plan: medium by reach, counts at both link ends, power and fibre sums, failures, determinism.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "report/plan_report.h"
+#include "test_support.h"
+
+namespace aifabric {
+using testing::plan_from;
+using testing::source_path;
+
+namespace {
+
+const char* kRail1024 = R"(
+cluster: {server: dgx-h100, servers: 128}
+fabric: {topology: rail-optimized, scalable_unit_servers: 32, switch: quantum2-qm9700}
+layout: {servers_per_rack: 4, racks_per_row: 8}
+power: {rack_power_limit_kw: 45, rack_air_cooling_limit_kw: 45}
+)";
+
+int64_t bom_count(const Plan& p, const std::string& kind) {
+  int64_t n = 0;
+  for (const auto& b : p.bom) if (b.kind == kind) n += b.count;
+  return n;
+}
+
+}  // namespace
+
+TEST(Planner, EveryLinkGetsAPartThatReachesIt) {
+  const Plan p = plan_from(kRail1024);
+  ASSERT_EQ(p.link_length_m.size(), p.fabric.links.size());
+  for (size_t i = 0; i < p.fabric.links.size(); ++i) {
+    EXPECT_LE(p.link_length_m[i], p.choices[p.link_choice[i]].reach_m) << p.choices[p.link_choice[i]].label();
+  }
+}
+
+TEST(Planner, ModulesAtBothEndsAndBreakoutsShared) {
+  const Plan p = plan_from(kRail1024);
+  // 1,024 host links (400G) + 1,024 leaf-spine links (400G), all through 800G twin-port cages (1:2).
+  // Each link has a module (or half of a twin-port module) at each end.
+  int64_t module_link_ends = 0;
+  for (const auto& b : p.bom) {
+    if (b.kind != "transceiver") continue;
+    module_link_ends += b.count * b.links_per_unit;
+  }
+  EXPECT_EQ(module_link_ends, 2 * static_cast<int64_t>(p.fabric.links.size()));
+  EXPECT_EQ(bom_count(p, "switch"), 48);
+}
+
+TEST(Planner, FibrePositionsAreTwiceTheStrands) {
+  const Plan p = plan_from(kRail1024);
+  EXPECT_GT(p.fibers.module_fiber_positions, 0);
+  EXPECT_EQ(p.fibers.module_fiber_positions, 2 * (p.fibers.strands_smf + p.fibers.strands_mmf));
+}
+
+TEST(Planner, PowerAddsUpBySourceAndByRack) {
+  const Plan p = plan_from(kRail1024);
+  double optics = 0, switches = 0, racks = 0;
+  for (const auto& b : p.bom) {
+    if (b.kind == "switch") switches += static_cast<double>(b.count) * b.unit_power_w;
+    else optics += static_cast<double>(b.count) * b.unit_power_w;
+  }
+  for (const auto& r : p.racks) racks += r.it_power_w;
+  EXPECT_NEAR(p.power.optics_w, optics, 1e-6);
+  EXPECT_NEAR(p.power.switches_w, switches, 1e-6);
+  EXPECT_NEAR(p.power.servers_w, 128 * 10200.0, 1e-6);
+  EXPECT_NEAR(racks, p.power.it_w(), 1e-3);
+  EXPECT_NEAR(p.power.facility_w(), p.power.it_w() * 1.3, 1e-6);
+}
+
+TEST(Planner, ShortLinksGetCopperLongLinksGetSingleMode) {
+  // Servers one rack-width from their leaf with little slack: host links under 3 m -> passive DAC.
+  const Plan near = plan_from(R"(
+cluster: {server: dgx-h100, servers: 4}
+fabric: {switch: quantum2-qm9700, tiers: 1}
+layout: {servers_per_rack: 4, vertical_m: 0.5, slack_m: 0.5}
+)");
+  for (const auto& c : near.choices) {
+    ASSERT_NE(c.cable, nullptr) << c.label();
+    EXPECT_EQ(c.cable->kind, PartKind::PassiveCopper);
+  }
+  // Rows 20 m apart, spines in a central row: leaf-spine links beyond multimode reach -> single-mode DR.
+  const Plan far = plan_from(R"(
+cluster: {server: dgx-h100, servers: 512}
+fabric: {switch: quantum2-qm9700}
+layout: {servers_per_rack: 1, racks_per_row: 16, row_pitch_m: 20}
+)");
+  bool saw_dr = false;
+  for (size_t i = 0; i < far.fabric.links.size(); ++i) {
+    const LinkChoice& c = far.choices[far.link_choice[i]];
+    if (far.link_length_m[i] > 50) {
+      ASSERT_NE(c.lower, nullptr);
+      EXPECT_EQ(c.lower->fiber, FiberType::Singlemode);
+      saw_dr = true;
+    }
+  }
+  EXPECT_TRUE(saw_dr);
+}
+
+TEST(Planner, LowestCostAndLowestPowerCanDiffer) {
+  const std::string base = R"(
+cluster: {server: generic-8xpu-thor2, servers: 64}
+fabric: {switch: th5-64x800g-qsfpdd}
+optics: {lpo: true, prefer: )";
+  const Plan pw = plan_from(base + "lowest-power}\n");
+  const Plan co = plan_from(base + "lowest-cost}\n");
+  EXPECT_LE(pw.power.optics_w, co.power.optics_w);
+  EXPECT_LE(co.cost_network_usd, pw.cost_network_usd);
+}
+
+TEST(Planner, LinkNoPartReachesIsRefused) {
+  try {
+    plan_from("cluster: {server: dgx-h100, servers: 2048}\nfabric: {switch: quantum2-qm9700}\nlayout: {servers_per_rack: 1, racks_per_row: 1000, rack_width_m: 3}\n");
+    FAIL();
+  } catch (const InputError& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("no catalog part"), std::string::npos) << m;
+    EXPECT_NE(m.find("reaches it"), std::string::npos) << m;
+  }
+}
+
+TEST(Planner, FailureDomainsFollowTheArithmetic) {
+  const Plan p = plan_from(kRail1024);
+  // One of 16 spines: 1/16 of the leaf-spine capacity.
+  ASSERT_GE(p.analysis.failures.size(), 2u);
+  EXPECT_NEAR(p.analysis.failures[1].fabric_bandwidth_lost_pct, 100.0 / 16, 1e-9);
+  // One rail leaf: the 32 servers of its unit each lose that rail's NIC (one XPU each).
+  EXPECT_EQ(p.analysis.failures[0].xpus_cut_off, 32);
+  // Four planes: one plane failing costs a quarter of the bandwidth and cuts nobody off.
+  const Plan four = plan_from("cluster: {server: hgx-b300-800g, servers: 64}\nfabric: {switch: th5-64x800g-osfp, planes: 4}\n");
+  const FailureDomain& plane = four.analysis.failures.back();
+  EXPECT_EQ(plane.element, "one plane");
+  EXPECT_NEAR(plane.fabric_bandwidth_lost_pct, 25.0, 1e-9);
+  EXPECT_EQ(plane.xpus_cut_off, 0);
+}
+
+TEST(Planner, ScaleLimitsAndBisection) {
+  const Plan p = plan_from(kRail1024);
+  ASSERT_FALSE(p.analysis.scale.empty());
+  EXPECT_EQ(p.analysis.scale[0].radix, 64);
+  EXPECT_EQ(p.analysis.scale[0].max_endpoints_2, 64 * 64 / 2);
+  EXPECT_EQ(p.analysis.scale[0].max_endpoints_3, 64 * 64 * 64 / 4);
+  EXPECT_DOUBLE_EQ(p.analysis.host_tbps, 1024 * 0.4);
+  EXPECT_DOUBLE_EQ(p.analysis.bisection_tbps, 1024 * 0.4 / 2);
+  // More planes multiply the reach: an 800G NIC on a 51.2T switch.
+  const Plan b = plan_from("cluster: {server: hgx-b300-800g, servers: 64}\nfabric: {switch: th5-64x800g-osfp, planes: 2}\n");
+  std::map<int, int64_t> by_planes;
+  for (const auto& r : b.analysis.scale) by_planes[r.planes] = r.max_endpoints_2;
+  EXPECT_EQ(by_planes[1], 64 * 64 / 2);     // 800G: radix 64
+  EXPECT_EQ(by_planes[2], 128 * 128 / 2);   // 400G: radix 128 -> 8,192 per plane
+  EXPECT_EQ(by_planes[4], 256 * 256 / 2);
+  EXPECT_EQ(by_planes[8], 512 * 512 / 2);   // 131,072 per plane at 100G
+}
+
+TEST(Planner, OversubscriptionHalvesBisection) {
+  const Plan p = plan_from("cluster: {server: dgx-h100, servers: 60}\nfabric: {switch: quantum2-qm9700, oversubscription: {leaf: '2:1'}}\n");
+  // 42 down / 21 up per leaf; whole servers: 40 NICs per leaf, 12 leaves, 20 uplinks each (2:1 exactly).
+  EXPECT_EQ(p.fabric.tier[1].per_plane, 12);
+  EXPECT_EQ(p.fabric.tier[1].up_ports, 20);
+  EXPECT_NEAR(p.analysis.bisection_tbps, p.analysis.host_tbps / 4, 1e-9);
+}
+
+TEST(Planner, ZeroLoadLatencyFromFirstPrinciples) {
+  const Plan p = plan_from(kRail1024);
+  const LatencyPath& same = p.analysis.latency[0];
+  // 4 KiB + 64 B of headers at 400 Gb/s.
+  EXPECT_EQ(same.serialisation.count(), (4096 + 64) * 8 * 1000 / 400);
+  EXPECT_EQ(same.switches, 1);
+  EXPECT_EQ(same.switching, ns(130));  // QM9700 port-to-port latency
+  EXPECT_EQ(p.analysis.latency[1].switches, 3);
+}
+
+TEST(Planner, DeploymentChecksPassOnAValidPlan) {
+  const Plan p = plan_from(kRail1024);
+  for (const auto& c : p.checks) EXPECT_NE(c.status, CheckStatus::Fail) << c.id << ": " << c.detail;
+}
+
+TEST(Planner, FormFactorMismatchFailsTheCheck) {
+  const Plan p = plan_from("cluster: {server: dgx-h100, servers: 16}\nfabric: {switch: quantum2-qm9700}\noptics: {form_factor: qsfp-dd}\n");
+  bool failed = false;
+  for (const auto& c : p.checks) if (c.id == "form-factor") failed = c.status == CheckStatus::Fail;
+  EXPECT_TRUE(failed);
+}
+
+TEST(Planner, RackPowerLimitIsFlagged) {
+  const Plan p = plan_from("cluster: {server: dgx-h100, servers: 16}\nfabric: {switch: quantum2-qm9700}\nlayout: {servers_per_rack: 8}\n");
+  EXPECT_EQ(p.racks_over_power.size(), 2u);  // 8 x 10.2 kW = 81.6 kW > 40 kW
+}
+
+TEST(Planner, SameInputSameBytes) {
+  const std::string a = render_plan_json(plan_from(kRail1024));
+  const std::string b = render_plan_json(plan_from(kRail1024));
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(render_plan_text(plan_from(kRail1024)), render_plan_text(plan_from(kRail1024)));
+}
+
+TEST(Planner, BundledExamplesPlan) {
+  for (const char* ex : {"examples/h100-1024-rail.yaml", "examples/seed-001-1024-gpu-intent.yaml"}) {
+    const ClusterSpec s = load_cluster_spec(source_path(ex));
+    EXPECT_NO_THROW(make_plan(s, testing::shipped_catalog())) << ex;
+  }
+}
+
+}  // namespace aifabric
