@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
+#include <set>
 
 #include "report/plan_report.h"
 #include "test_support.h"
@@ -200,6 +202,39 @@ TEST(Planner, BundledExamplesPlan) {
     const ClusterSpec s = load_cluster_spec(source_path(ex));
     EXPECT_NO_THROW(make_plan(s, testing::shipped_catalog())) << ex;
   }
+}
+
+}  // namespace aifabric
+
+namespace aifabric {
+
+// Sub-links of one broken-out cage share one module: they must all have the same medium.
+TEST(Planner, BrokenOutCageCarriesOneMedium) {
+  const Plan p = testing::plan_from(R"(
+cluster: {server: hgx-b300-800g, servers: 512}
+fabric: {switch: th5-64x800g-osfp, planes: 8, topology: rail-optimized}
+layout: {servers_per_rack: 2, racks_per_row: 16, row_pitch_m: 6}
+)");
+  const Fabric& f = p.fabric;
+  ASSERT_EQ(f.host_link_gbps, 100);
+  // Walk each node's links per tier in order; every run of 8 (one 800G cage at 100G) must share a choice.
+  std::map<std::pair<uint32_t, int>, std::vector<uint16_t>> as_lower, as_upper;
+  for (size_t i = 0; i < f.links.size(); ++i) {
+    as_lower[{f.links[i].lower.value(), f.links[i].tier}].push_back(p.link_choice[i]);
+    as_upper[{f.links[i].upper.value(), f.links[i].tier}].push_back(p.link_choice[i]);
+  }
+  std::set<uint16_t> used;
+  for (const auto* m : {&as_lower, &as_upper}) {
+    for (const auto& [key, choices] : *m) {
+      for (size_t c = 0; c + 8 <= choices.size(); c += 8) {
+        for (size_t j = c; j < c + 8; ++j) {
+          EXPECT_EQ(choices[j], choices[c]) << "node " << key.first << " tier " << key.second;
+          used.insert(choices[j]);
+        }
+      }
+    }
+  }
+  EXPECT_GE(used.size(), 1u);
 }
 
 }  // namespace aifabric

@@ -138,10 +138,42 @@ void choose_media(Plan& plan, const Catalog& catalog) {
     lists.push_back(std::move(k));
     return lists.back();
   };
+  // Links that share a broken-out cage share its module, and a fan-out joins them to the cages at the far
+  // end: each connected group of shared cages gets one medium, chosen to reach its longest link.
+  std::vector<uint32_t> parent(f.links.size());
+  for (uint32_t i = 0; i < parent.size(); ++i) parent[i] = i;
+  auto find = [&](uint32_t x) {
+    while (parent[x] != x) x = parent[x] = parent[parent[x]];
+    return x;
+  };
+  {
+    // Next free sub-port per node, as the lower end and as the upper end of a link; the first link of
+    // the cage currently being filled.
+    std::vector<uint32_t> slot_lo(f.nodes.size(), 0), slot_up(f.nodes.size(), 0);
+    std::vector<uint32_t> cage_lo(f.nodes.size(), 0), cage_up(f.nodes.size(), 0);
+    for (uint32_t i = 0; i < f.links.size(); ++i) {
+      const Link& l = f.links[i];
+      const CageProfile a = lower_profile(f, l.tier), b = upper_profile(f, l.tier);
+      const uint32_t sa = static_cast<uint32_t>(a.cage_gbps / l.gbps), sb = static_cast<uint32_t>(b.cage_gbps / l.gbps);
+      auto join = [&](uint32_t split, uint32_t node, std::vector<uint32_t>& slot, std::vector<uint32_t>& first) {
+        if (split <= 1) return;
+        if (slot[node] % split == 0) first[node] = i;
+        else parent[find(i)] = find(first[node]);
+        ++slot[node];
+      };
+      join(sa, l.lower.value(), slot_lo, cage_lo);
+      join(sb, l.upper.value(), slot_up, cage_up);
+    }
+  }
+  std::vector<float> group_len(f.links.size(), 0.0f);
+  for (uint32_t i = 0; i < f.links.size(); ++i) {
+    const uint32_t r = find(i);
+    group_len[r] = std::max(group_len[r], plan.link_length_m[i]);
+  }
   for (size_t i = 0; i < f.links.size(); ++i) {
     const Link& l = f.links[i];
     Key& k = list_for(l.tier, l.gbps);
-    const double len = plan.link_length_m[i];
+    const double len = group_len[find(static_cast<uint32_t>(i))];
     size_t pick = k.list.size();
     for (size_t c = 0; c < k.list.size(); ++c) {
       if (k.list[c].reach_m + 1e-9 >= len) { pick = c; break; }
@@ -151,10 +183,11 @@ void choose_media(Plan& plan, const Catalog& catalog) {
       std::string longest_name;
       for (const auto& c : k.list) if (c.reach_m > longest) { longest = c.reach_m; longest_name = c.label(); }
       throw InputError(plan.spec.layout.where, "layout",
-                       fmt::format("link {} - {} ({}) is {:.1f} m; no catalog part for {}G {} links reaches it (longest: {} at {} m); "
+                       fmt::format("link {} - {} ({}) is {:.1f} m{}; no catalog part for {}G {} links reaches it (longest: {} at {} m); "
                                    "shorten the layout (racks_per_row, row_pitch_m, network_racks) or add a longer-reach part",
-                                   f.node_name(l.lower), f.node_name(l.upper), tier_name(f, l.tier), len, l.gbps, tier_name(f, l.tier),
-                                   longest_name, longest));
+                                   f.node_name(l.lower), f.node_name(l.upper), tier_name(f, l.tier), plan.link_length_m[i],
+                                   len > plan.link_length_m[i] + 1e-6 ? fmt::format(" (its breakout group's longest link is {:.1f} m)", len) : "",
+                                   l.gbps, tier_name(f, l.tier), longest_name, longest));
     }
     if (k.index[pick] < 0) {
       k.index[pick] = static_cast<int>(plan.choices.size());
