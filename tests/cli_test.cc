@@ -84,6 +84,32 @@ TEST(Cli, UsageErrorsExitTwo) {
   EXPECT_NE(r.err.find("/no/such/spec.yaml"), std::string::npos);
 }
 
+// Every bundled example plans cleanly (proposals are checked by `check`).
+class Example : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(Example, Plans) {
+  const Result r = run("plan " + kSrc + "/examples/" + GetParam());
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(r.err.empty()) << r.err;
+  EXPECT_NE(r.out.find("deployment checks:"), std::string::npos);
+}
+
+std::vector<std::string> examples() {
+  std::vector<std::string> v;
+  for (const auto& e : fs::directory_iterator(fs::path(kSrc) / "examples")) {
+    const std::string n = e.path().filename().string();
+    if (e.path().extension() == ".yaml" && n.find("proposal") == std::string::npos) v.push_back(n);
+  }
+  std::sort(v.begin(), v.end());
+  return v;
+}
+
+INSTANTIATE_TEST_SUITE_P(Bundled, Example, ::testing::ValuesIn(examples()), [](const auto& info) {
+  std::string n = info.param;
+  for (char& c : n) if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  return n;
+});
+
 // One test per file in tests/bad-inputs: the first line says "# expect: <text>"; "# command: check" picks the command.
 class BadInput : public ::testing::TestWithParam<std::string> {};
 
