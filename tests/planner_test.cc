@@ -238,3 +238,36 @@ layout: {servers_per_rack: 2, racks_per_row: 16, row_pitch_m: 6}
 }
 
 }  // namespace aifabric
+
+namespace aifabric {
+
+TEST(Planner, FrontEndNetworkIsItsOwnTaperedClos) {
+  const std::string base = R"(
+cluster: {server: dgx-h100, servers: 128}
+fabric: {topology: rail-optimized, switch: quantum2-qm9700}
+layout: {servers_per_rack: 4, racks_per_row: 8}
+power: {rack_power_limit_kw: 45}
+)";
+  const Plan without = testing::plan_from(base);
+  const Plan with = testing::plan_from(base + "front_end: {switch: th5-64x800g-osfp, oversubscription: '3:1'}\n");
+  ASSERT_TRUE(with.front_end);
+  const Fabric& fe = with.front_end->fabric;
+  // 128 servers x 2 BlueField-3 ports = 256 ports at 400G on 128-port leaves with a 3:1 taper:
+  // 32 up, 96 down (48 whole servers) -> 3 leaves; 3 x 32 uplinks fit one 128-port spine.
+  EXPECT_EQ(fe.nic_count(), 256);
+  EXPECT_EQ(fe.tier[1].per_plane, 3);
+  EXPECT_EQ(fe.tier[1].up_ports, 32);
+  EXPECT_EQ(fe.tier[2].per_plane, 1);
+  // The back-end plan is unchanged; the server racks carry the front-end NIC-end optics too.
+  EXPECT_EQ(with.fabric.switch_total(), without.fabric.switch_total());
+  double added = 0;
+  for (size_t i = 0; i < with.racks.size(); ++i) {
+    if (with.racks[i].kind == RackKind::Server) added += with.racks[i].it_power_w - without.racks[i].it_power_w;
+  }
+  double fe_server_end = 0;
+  for (const auto& b : with.front_end->bom) if (b.where.find("(nic end)") != std::string::npos) fe_server_end += static_cast<double>(b.count) * b.unit_power_w;
+  EXPECT_NEAR(added, fe_server_end, 1e-6);
+  EXPECT_GT(added, 0);
+}
+
+}  // namespace aifabric

@@ -94,8 +94,8 @@ SwitchModel read_switch(MapReader& m) {
   s.role = role == "packet" ? SwitchRole::Packet
          : role == "leaf-element" ? SwitchRole::LeafElement : SwitchRole::FabricElement;
   const bool fabric_only = s.role == SwitchRole::FabricElement;
-  s.cages = static_cast<int>(m.integer("cages", 0, fabric_only ? 0 : 1, 4096));
-  s.cage_gbps = m.integer("cage_gbps", 0, fabric_only ? 0 : 1, 3200);
+  s.cages = static_cast<int>(fabric_only ? m.integer("cages", 0, 0, 4096) : m.required_integer("cages", 1, 4096));
+  s.cage_gbps = fabric_only ? m.integer("cage_gbps", 0, 0, 3200) : m.required_integer("cage_gbps", 1, 3200);
   s.form_factor = parse_form_factor(m.choice("form_factor", "osfp", kFormFactors));
   s.lane_gbps = m.integer("lane_gbps", 100, 10, 400);
   for (const auto& b : m.string_list("breakouts")) {
@@ -160,6 +160,8 @@ ServerModel read_server(MapReader& m) {
   s.xpus = static_cast<int>(m.required_integer("xpus", 1, 1024));
   s.backend_nics = static_cast<int>(m.integer("backend_nics", s.xpus, 1, 1024));
   s.nic = m.required_string("nic");
+  s.frontend_nic = m.string("frontend_nic", "");
+  s.frontend_nics = static_cast<int>(m.integer("frontend_nics", s.frontend_nic.empty() ? 0 : 1, 0, 64));
   s.scale_up_domain = static_cast<int>(m.integer("scale_up_domain", s.xpus, 1, 100000));
   s.power_w = m.number("power_w", 0, 0, 1e6);
   s.height_ru = static_cast<int>(m.integer("height_ru", 0, 0, 48));
@@ -230,6 +232,8 @@ void Catalog::upsert(std::vector<T>& v, std::unordered_map<std::string, size_t>&
   }
 }
 
+void Catalog::add_server(ServerModel s) { upsert(servers_, server_index_, std::move(s)); }
+
 void Catalog::load_yaml(const std::string& text, const std::string& file) {
   const YAML::Node root = parse_yaml(text, file);
   MapReader doc(root, file, "");
@@ -242,6 +246,9 @@ void Catalog::load_yaml(const std::string& text, const std::string& file) {
 
 void Catalog::validate() const {
   for (const auto& s : servers_) {
+    if (!s.frontend_nic.empty() && !find_nic(s.frontend_nic)) {
+      throw InputError(s.where, "servers." + s.name + ".frontend_nic", fmt::format("unknown NIC '{}'", s.frontend_nic));
+    }
     if (!find_nic(s.nic)) {
       throw InputError(s.where, "servers." + s.name + ".nic",
                        fmt::format("unknown NIC '{}'; catalog NICs: {}", s.nic,

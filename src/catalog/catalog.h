@@ -78,6 +78,8 @@ struct ServerModel {
   int xpus = 0;
   int backend_nics = 0;          // back-end NICs per server (usually one per XPU)
   std::string nic;               // NIC model name
+  std::string frontend_nic;      // front-end (storage, in-band) NIC model, if any
+  int frontend_nics = 0;
   int scale_up_domain = 0;       // XPUs joined by the scale-up network (NVLink 8, NVL72 72)
   double power_w = 0;            // whole server at load, without back-end optics
   int height_ru = 0;
@@ -147,6 +149,8 @@ class Catalog {
 
   // Loads one catalog YAML document (any of the four sections); entries with a known name replace it.
   void load_yaml(const std::string& text, const std::string& file);
+  // Adds or replaces one server model (used to derive the front-end view of a server).
+  void add_server(ServerModel s);
   // Cross-references (server -> NIC) and sanity checks; throws InputError at the entry.
   void validate() const;
 

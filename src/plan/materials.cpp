@@ -146,14 +146,7 @@ void count_materials(Plan& plan) {
     }
   }
 
-  // Rack limits.
-  plan.racks_over_power.clear();
-  plan.racks_over_cooling.clear();
-  for (uint32_t i = 0; i < plan.racks.size(); ++i) {
-    const double kw = plan.racks[i].it_power_w / 1000.0;
-    if (kw > plan.spec.power.rack_power_limit_kw + 1e-9) plan.racks_over_power.push_back(i);
-    if (kw > plan.spec.power.rack_air_cooling_limit_kw + 1e-9) plan.racks_over_cooling.push_back(i);
-  }
+  flag_racks(plan);
 
   // Link length statistics per tier.
   plan.link_stats.assign(static_cast<size_t>(f.tiers), {});
@@ -180,6 +173,16 @@ void count_materials(Plan& plan) {
     for (size_t ci = 0; ci < plan.choices.size(); ++ci) {
       if (tier_choice_links[t - 1][ci] > 0) s.by_choice[plan.choices[ci].label()] += tier_choice_links[t - 1][ci];
     }
+  }
+}
+
+void flag_racks(Plan& plan) {
+  plan.racks_over_power.clear();
+  plan.racks_over_cooling.clear();
+  for (uint32_t i = 0; i < plan.racks.size(); ++i) {
+    const double kw = plan.racks[i].it_power_w / 1000.0;
+    if (kw > plan.spec.power.rack_power_limit_kw + 1e-9) plan.racks_over_power.push_back(i);
+    if (kw > plan.spec.power.rack_air_cooling_limit_kw + 1e-9) plan.racks_over_cooling.push_back(i);
   }
 }
 

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -156,6 +157,10 @@ struct Plan {
   std::vector<Advice> advice;
   std::string advice_summary;
   std::vector<std::string> notes;       // notes on disagreeing public figures that this plan relied on
+  // The separate front-end network, when the spec asks for one: its own plan over a derived catalog
+  // (held here because the plan points into it). Its NIC-end optics are added to this plan's server racks.
+  std::shared_ptr<const Plan> front_end;
+  std::shared_ptr<const Catalog> owned_catalog;
 };
 
 struct PlanOptions {
@@ -169,6 +174,9 @@ Plan make_plan(const ClusterSpec& spec, const Catalog& catalog, const PlanOption
 void place_racks(Plan& plan);
 void choose_media(Plan& plan, const Catalog& catalog);
 void count_materials(Plan& plan);
+void flag_racks(Plan& plan);
+// Plans the spec's front-end network and adds its server-end optics to `plan`'s server racks.
+void plan_front_end(Plan& plan, const Catalog& catalog, const PlanOptions& options);
 void analyse(Plan& plan, const Catalog& catalog);
 void run_checks(Plan& plan);
 void advise_form_factor(Plan& plan, const Catalog& catalog);

@@ -10,6 +10,7 @@ Plan make_plan(const ClusterSpec& spec, const Catalog& catalog, const PlanOption
   place_racks(plan);
   choose_media(plan, catalog);
   count_materials(plan);
+  plan_front_end(plan, catalog, options);
   analyse(plan, catalog);
   run_checks(plan);
   advise_form_factor(plan, catalog);

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <memory>
 
 #include <fmt/format.h>
 
@@ -393,7 +394,11 @@ ProposalReport check_proposal(const Proposal& p, const Catalog& cat, const PlanO
   // What the planner derives for the same intent.
   if (!p.compare_with.empty()) {
     const ClusterSpec spec = load_cluster_spec(p.compare_with);
-    r.plan = make_plan(spec, cat, options);
+    auto own = std::make_shared<Catalog>(cat);  // the compared spec's own catalog files layer on top
+    for (const auto& file : spec.catalog_files) own->load_yaml(read_text_file(file, "catalog file"), file);
+    own->validate();
+    r.plan = make_plan(spec, *own, options);
+    r.plan->owned_catalog = own;
     const Plan& pl = *r.plan;
     std::vector<std::string> parts;
     for (int t = 1; t <= pl.fabric.tiers; ++t) parts.push_back(fmt::format("{} {}", pl.fabric.switch_count(t), plural(std::string(to_string(pl.fabric.tier[t].role)))));

@@ -94,6 +94,7 @@ std::string render_plan_json(const Plan& plan) {
   for (const auto& x : plan.advice) adv.push_back({{"factor", x.factor}, {"recommendation", x.recommendation}, {"rationale", x.rationale}});
   j["form_factor_advice"] = {{"summary", plan.advice_summary}, {"factors", adv}};
   j["notes"] = plan.notes;
+  if (plan.front_end) j["front_end"] = ordered_json::parse(render_plan_json(*plan.front_end));
   return j.dump(2) + "\n";
 }
 

@@ -104,6 +104,20 @@ std::string render_plan_text(const Plan& plan) {
   line("");
   line(fmt::format("form factor (seed 001 decision matrix): {}", plan.advice_summary));
   for (const auto& a2 : plan.advice) line(fmt::format("  - {}: {} ({})", a2.factor, a2.recommendation, a2.rationale));
+  if (plan.front_end) {
+    const Plan& fe = *plan.front_end;
+    line("");
+    line(fmt::format("front-end network ({} x {}G {} per server, {:.0f}:1 leaf taper):", fe.fabric.nics_per_server, fe.fabric.nic->port_gbps,
+                     fe.fabric.nic->name, plan.spec.front_end.oversubscription));
+    for (int t = 1; t <= fe.fabric.tiers; ++t) {
+      line(fmt::format("  {:<15} {:>7} x {}", to_string(fe.fabric.tier[t].role), thousands(fe.fabric.switch_count(t)), fe.fabric.tier[t].model->name));
+    }
+    for (const auto& s : fe.link_stats) {
+      for (const auto& [label, n] : s.by_choice) line(fmt::format("  tier {}: {:>9} x {}", s.tier, thousands(n), label));
+    }
+    line(fmt::format("  power: switches {:.1f} kW + optics {:.1f} kW (server-end optics also counted in the server racks above); cost {}",
+                     fe.power.switches_w / 1000, fe.power.optics_w / 1000, money(fe.cost_network_usd)));
+  }
   if (!plan.notes.empty()) {
     line("");
     line("notes on disagreeing public figures:");

@@ -100,10 +100,19 @@ void read_fabric(MapReader& f, FabricSpec& fab) {
   const std::string lb = f.choice("load_balancing", "ecmp", {"ecmp", "spraying", "flowlet", "adaptive"});
   fab.load_balancing = lb == "ecmp" ? LoadBalancing::Ecmp : lb == "spraying" ? LoadBalancing::Spraying
                      : lb == "flowlet" ? LoadBalancing::Flowlet : LoadBalancing::Adaptive;
-  fab.front_end = f.boolean("front_end", false);
   if (fab.architecture == Architecture::SwitchScheduled && fab.topology != Topology::Clos) {
     f.fail("topology", "a switch-scheduled fabric is a single cell-switched Clos; use topology: clos");
   }
+  f.finish();
+}
+
+void read_front_end(MapReader& f, FrontEndSpec& fe) {
+  fe.where = f.location();
+  fe.enabled = f.boolean("enabled", true);
+  fe.nic = f.string("nic", "");
+  fe.ports_per_server = static_cast<int>(f.integer("ports_per_server", 0, 0, 64));
+  fe.switch_model = f.string("switch", "th5-64x800g-osfp");
+  fe.oversubscription = f.ratio("oversubscription", 3.0, 1.0, 64.0);
   f.finish();
 }
 
@@ -182,6 +191,12 @@ ClusterSpec parse_cluster_spec(const std::string& text, const std::string& file)
   read_cluster(cluster, spec);
   MapReader fabric = doc.child("fabric");
   read_fabric(fabric, spec.fabric);
+  if (doc.has("front_end")) {
+    MapReader fe = doc.child("front_end");
+    read_front_end(fe, spec.front_end);
+  } else {
+    doc.raw("front_end");
+  }
   MapReader layout = doc.child("layout");
   read_layout(layout, spec.layout);
   MapReader optics = doc.child("optics");

@@ -39,8 +39,17 @@ struct FabricSpec {
   double oversubscription_leaf = 1.0;   // downlink : uplink bandwidth at the leaf
   double oversubscription_spine = 1.0;  // at the spine of a 3-tier fabric
   LoadBalancing load_balancing = LoadBalancing::Ecmp;
-  bool front_end = false;         // also plan a separate front-end network (one 400G port per server)
   SourceLocation where, tiers_where, planes_where, switch_where, link_where;
+};
+
+// A separate front-end (storage, in-band management) network, planned as its own Clos.
+struct FrontEndSpec {
+  bool enabled = false;
+  std::string nic;                // front-end NIC model; empty = the server's frontend_nic
+  int ports_per_server = 0;       // 0 = the server's frontend_nics
+  std::string switch_model = "th5-64x800g-osfp";
+  double oversubscription = 3.0;  // front-end traffic is bursty, not collective: a taper is usual
+  SourceLocation where;
 };
 
 struct LayoutSpec {
@@ -96,6 +105,7 @@ struct ClusterSpec {
   std::string server_model;
   SourceLocation servers_where, server_model_where;
   FabricSpec fabric;
+  FrontEndSpec front_end;
   LayoutSpec layout;
   OpticsSpec optics;
   PowerSpec power;
