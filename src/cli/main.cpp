@@ -71,6 +71,7 @@ int cmd_run(const Common& c, const std::string& spec_path, const std::string& ou
   emit((fs::path(out_dir) / "plan.json").string(), json);
   emit((fs::path(out_dir) / "topology.dot").string(), dot);
   if (!quiet) std::fwrite(text.data(), 1, text.size(), stdout);
+  std::fflush(stdout);
   std::fprintf(stderr, "aifabric: report written to %s (plan.txt, plan.json, topology.dot)\n", (fs::path(out_dir) / "plan.txt").c_str());
   return 0;
 }
