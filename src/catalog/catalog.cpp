@@ -163,6 +163,7 @@ ServerModel read_server(MapReader& m) {
   s.frontend_nic = m.string("frontend_nic", "");
   s.frontend_nics = static_cast<int>(m.integer("frontend_nics", s.frontend_nic.empty() ? 0 : 1, 0, 64));
   s.scale_up_domain = static_cast<int>(m.integer("scale_up_domain", s.xpus, 1, 100000));
+  s.scale_up_gbps = m.integer("scale_up_gbps", 0, 0, 1'000'000);
   s.power_w = m.number("power_w", 0, 0, 1e6);
   s.height_ru = static_cast<int>(m.integer("height_ru", 0, 0, 48));
   s.price_usd = m.number("price_usd", 0, 0, 1e9);

@@ -81,6 +81,7 @@ struct ServerModel {
   std::string frontend_nic;      // front-end (storage, in-band) NIC model, if any
   int frontend_nics = 0;
   int scale_up_domain = 0;       // XPUs joined by the scale-up network (NVLink 8, NVL72 72)
+  int64_t scale_up_gbps = 0;     // scale-up bandwidth per XPU, each direction
   double power_w = 0;            // whole server at load, without back-end optics
   int height_ru = 0;
   double price_usd = 0;

@@ -13,6 +13,9 @@
 #include "core/input_error.h"
 #include "plan/plan.h"
 #include "plan/proposal.h"
+#include "backend/collective_backend.h"
+#include "collective/schedule.h"
+#include "report/perf_table.h"
 #include "report/plan_report.h"
 #include "spec/cluster_spec.h"
 
@@ -84,6 +87,63 @@ int cmd_check(const Common& c, const std::string& path, bool json, const std::st
   return rep.ok() ? 0 : kExitDoesNotAddUp;
 }
 
+struct PerfArgs {
+  std::string collective, spec, min_size = "8", max_size = "128M", backend = "flow", algo = "auto", group = "all", lb;
+  double factor = 2;
+  int64_t ranks = 0;
+  int channels = 0;
+  bool json = false;
+  std::string out;
+};
+
+int cmd_perf(const Common& c, const PerfArgs& a) {
+  const auto kind = parse_collective(a.collective);
+  if (!kind) {
+    throw InputError({}, "collective", fmt::format("'{}' is not a collective; expected all_reduce, reduce_scatter, all_gather, broadcast, reduce, alltoall or sendrecv", a.collective));
+  }
+  const auto algo = parse_algorithm(a.algo);
+  if (!algo) throw InputError({}, "--algo", fmt::format("'{}' is not an algorithm; expected auto, ring, tree, halving-doubling, direct, hierarchical or parameter-server", a.algo));
+  const int64_t lo = parse_size(a.min_size), hi = parse_size(a.max_size);
+  if (lo <= 0) throw InputError({}, "-b", fmt::format("'{}' is not a size; expected e.g. 8, 64K, 1M, 8G", a.min_size));
+  if (hi < lo) throw InputError({}, "-e", fmt::format("'{}' is not a size at least -b", a.max_size));
+  if (a.factor < 1.0 + 1e-9) throw InputError({}, "-f", "the step factor must exceed 1");
+  ClusterSpec spec = load_cluster_spec(a.spec);
+  if (!a.lb.empty()) {
+    if (a.lb == "ecmp") spec.fabric.load_balancing = LoadBalancing::Ecmp;
+    else if (a.lb == "spraying") spec.fabric.load_balancing = LoadBalancing::Spraying;
+    else throw InputError({}, "--lb", fmt::format("'{}' is not valid; expected ecmp or spraying", a.lb));
+  }
+  const Catalog cat = catalog_for(c, &spec);
+  const Plan plan = make_plan(spec, cat, options_for(c));
+  const std::string group = a.ranks > 0 ? fmt::format("first:{}", a.ranks) : a.group;
+  const Communicator comm = make_communicator(plan.fabric, group, a.spec);
+  BackendOptions bo;
+  bo.mode = path_mode_for(spec.fabric.load_balancing);
+  auto backend = make_backend(a.backend, plan, bo);
+  ScheduleOptions so;
+  so.channels = a.channels;
+  PerfSweep sweep;
+  sweep.kind = *kind;
+  sweep.ranks = comm.size();
+  std::string algo_desc;
+  for (double b = static_cast<double>(lo); b <= static_cast<double>(hi) * (1 + 1e-12); b *= a.factor) {
+    const int64_t bytes = static_cast<int64_t>(b);
+    Schedule sched;
+    try {
+      sched = build_schedule(*kind, *algo, comm, bytes, plan.fabric.nics_per_server, so);
+    } catch (const std::invalid_argument& e) {
+      throw InputError({}, "--algo", e.what());
+    }
+    algo_desc = fmt::format("{}{}", to_string(sched.algorithm), sched.channels > 1 ? fmt::format(" ({} channels)", sched.channels) : "");
+    sweep.rows.push_back(perf_row(*kind, comm.size(), bytes, backend->run(sched).time));
+  }
+  sweep.title = fmt::format("aifabric perf {}: {} ranks ({}), algorithm {}, backend {}, {} on {} ({}, {} tiers, {} planes)", to_string(*kind),
+                            comm.size(), group, algo_desc, backend->name(), to_string(spec.fabric.load_balancing), spec.name,
+                            to_string(plan.fabric.topology), plan.fabric.tiers, plan.fabric.planes);
+  emit(a.out, a.json ? render_perf_json(sweep) : render_perf_table(sweep));
+  return 0;
+}
+
 int cmd_catalog(const Common& c) {
   const Catalog cat = catalog_for(c, nullptr);
   std::string o = "switches:\n";
@@ -131,6 +191,22 @@ int main(int argc, char** argv) {
   check->add_flag("--json", json, "JSON output");
   check->add_option("-o,--output", out, "write to this file (atomically)");
 
+  PerfArgs pa;
+  auto* perf = app.add_subcommand("perf", "NCCL-tests-style sweep of a collective on a planned fabric (analytic or flow backend)");
+  perf->add_option("collective", pa.collective, "all_reduce, reduce_scatter, all_gather, broadcast, reduce, alltoall, sendrecv")->required();
+  perf->add_option("--spec", pa.spec, "cluster spec (YAML) whose fabric runs the collective")->required();
+  perf->add_option("-b,--minbytes", pa.min_size, "smallest size (8, 64K, 1M, 8G)")->capture_default_str();
+  perf->add_option("-e,--maxbytes", pa.max_size, "largest size")->capture_default_str();
+  perf->add_option("-f,--stepfactor", pa.factor, "size multiplier per row")->capture_default_str();
+  perf->add_option("--ranks", pa.ranks, "use the first N XPUs (overrides --group)");
+  perf->add_option("--group", pa.group, "all, first:N, rail:K (local XPU K of every server), server:S")->capture_default_str();
+  perf->add_option("--backend", pa.backend, "analytic or flow")->capture_default_str();
+  perf->add_option("--algo", pa.algo, "auto, ring, tree, halving-doubling, direct, hierarchical, parameter-server")->capture_default_str();
+  perf->add_option("--channels", pa.channels, "ring channels (default: one per NIC of a server)");
+  perf->add_option("--lb", pa.lb, "override the spec's load balancing: ecmp or spraying");
+  perf->add_flag("--json", pa.json, "JSON output (schema aifabric.perf/1)");
+  perf->add_option("-o,--output", pa.out, "write to this file (atomically)");
+
   auto* catalog = app.add_subcommand("catalog", "list the catalog (shipped plus --catalog files)");
 
   try {
@@ -143,6 +219,7 @@ int main(int argc, char** argv) {
     if (*plan) return cmd_plan(common, spec_path, json, dot, out);
     if (*run) return cmd_run(common, spec_path, out_dir, quiet);
     if (*check) return cmd_check(common, proposal_path, json, out);
+    if (*perf) return cmd_perf(common, pa);
     if (*catalog) return cmd_catalog(common);
   } catch (const InputError& e) {
     std::fprintf(stderr, "aifabric: error: %s\n", e.what());

@@ -1,0 +1,148 @@
+// The analytic and flow-level backends over a FlowNetwork, and the factory that picks one by name.
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "backend/collective_backend.h"
+#include "core/input_error.h"
+#include "flow/max_min.h"
+
+namespace aifabric {
+
+namespace {
+
+Picoseconds seconds_to_ps(double s) { return Picoseconds(static_cast<int64_t>(std::ceil(s * 1e12 - 1e-3))); }
+
+// Routes every transfer of a phase; returns the largest zero-load path latency.
+Picoseconds route_phase(const FlowNetwork& net, const Phase& ph, PathMode mode, FlowSet& fs) {
+  fs = FlowSet{};
+  fs.usages.reserve(ph.transfers.size() * 8);
+  std::vector<Usage> u;
+  Picoseconds worst(0);
+  for (size_t i = 0; i < ph.transfers.size(); ++i) {
+    u.clear();
+    const Transfer& t = ph.transfers[i];
+    const uint64_t key = (static_cast<uint64_t>(t.src) << 32) ^ static_cast<uint64_t>(t.dst) ^ (static_cast<uint64_t>(i) << 48);
+    worst = std::max(worst, net.route(t.src, t.dst, mode, key, u));
+    fs.add(u);
+  }
+  return worst;
+}
+
+class BackendBase : public CollectiveBackend {
+ public:
+  BackendBase(const Plan& plan, const BackendOptions& o) : net_(plan, o.network), options_(o) {}
+
+  CollectiveResult run(const Schedule& s) override {
+    CollectiveResult r;
+    r.backend = std::string(name());
+    for (const Phase& ph : s.phases) {
+      PhaseResult pr;
+      pr.label = ph.label;
+      pr.repeat = ph.repeat;
+      pr.transfers = static_cast<int64_t>(ph.transfers.size());
+      FlowSet fs;
+      const Picoseconds path = route_phase(net_, ph, mode(), fs);
+      double slowest = 0;
+      const double seconds = transfer_seconds(ph, fs, slowest, r.solves);
+      pr.transfer_time = seconds_to_ps(seconds);
+      pr.latency = (options_.step_overhead + path) * std::max<int64_t>(1, ph.latency_hops);
+      pr.slowest_rate_gbps = slowest;
+      r.time += (pr.transfer_time + pr.latency) * ph.repeat;
+      r.phases.push_back(std::move(pr));
+    }
+    return r;
+  }
+
+ protected:
+  virtual PathMode mode() const = 0;
+  // Time for all transfers of one repetition to finish.
+  virtual double transfer_seconds(const Phase& ph, const FlowSet& fs, double& slowest_rate, int64_t& solves) = 0;
+
+  FlowNetwork net_;
+  BackendOptions options_;
+};
+
+// Alpha-beta bound: ideal spraying, every flow at its equal share of its most loaded resource.
+class AnalyticBackend final : public BackendBase {
+ public:
+  using BackendBase::BackendBase;
+  std::string_view name() const override { return "analytic"; }
+
+ private:
+  PathMode mode() const override { return PathMode::Spray; }
+  double transfer_seconds(const Phase& ph, const FlowSet& fs, double& slowest, int64_t& solves) override {
+    std::vector<double> rate;
+    bottleneck_rates(net_.capacity_gbps(), fs, rate);
+    ++solves;
+    double worst = 0;
+    slowest = rate.empty() ? 0 : rate[0];
+    for (size_t i = 0; i < rate.size(); ++i) {
+      if (ph.transfers[i].bytes <= 0 || fs.begin[i] == fs.begin[i + 1]) continue;
+      worst = std::max(worst, static_cast<double>(ph.transfers[i].bytes) * 8.0 / (rate[i] * 1e9));
+      slowest = std::min(slowest, rate[i]);
+    }
+    return worst;
+  }
+};
+
+// Flow level: max-min fair sharing, recomputed whenever a flow finishes; paths by ECMP hash or spraying.
+class FlowBackend final : public BackendBase {
+ public:
+  FlowBackend(const Plan& plan, const BackendOptions& o) : BackendBase(plan, o), solver_(net_.resource_count()) {}
+  std::string_view name() const override { return "flow"; }
+
+ private:
+  PathMode mode() const override { return options_.mode; }
+  double transfer_seconds(const Phase& ph, const FlowSet& fs, double& slowest, int64_t& solves) override {
+    const size_t F = fs.size();
+    std::vector<double> left(F);  // bits
+    std::vector<uint8_t> active(F, 0);
+    size_t running = 0;
+    for (size_t i = 0; i < F; ++i) {
+      left[i] = static_cast<double>(ph.transfers[i].bytes) * 8.0;
+      active[i] = left[i] > 0 && fs.begin[i] != fs.begin[i + 1];
+      running += active[i];
+    }
+    double now = 0;
+    slowest = -1;
+    std::vector<double> rate;
+    while (running > 0) {
+      solver_.solve(net_.capacity_gbps(), fs, active, rate);
+      ++solves;
+      double dt = std::numeric_limits<double>::infinity();
+      for (size_t i = 0; i < F; ++i) {
+        if (!active[i]) continue;
+        if (slowest < 0 || rate[i] < slowest) slowest = rate[i];
+        if (rate[i] > 0) dt = std::min(dt, left[i] / (rate[i] * 1e9));
+      }
+      if (!(dt < std::numeric_limits<double>::infinity())) break;
+      now += dt;
+      for (size_t i = 0; i < F; ++i) {
+        if (!active[i]) continue;
+        left[i] -= rate[i] * 1e9 * dt;
+        if (left[i] <= 1e-6 * (static_cast<double>(ph.transfers[i].bytes) * 8.0) + 1e-3) {
+          active[i] = 0;
+          --running;
+        }
+      }
+    }
+    if (slowest < 0) slowest = 0;
+    return now;
+  }
+
+  MaxMinSolver solver_;
+};
+
+}  // namespace
+
+PathMode path_mode_for(LoadBalancing lb) { return lb == LoadBalancing::Ecmp ? PathMode::Ecmp : PathMode::Spray; }
+
+std::unique_ptr<CollectiveBackend> make_backend(std::string_view name, const Plan& plan, const BackendOptions& options) {
+  if (name == "analytic") return std::make_unique<AnalyticBackend>(plan, options);
+  if (name == "flow") return std::make_unique<FlowBackend>(plan, options);
+  throw InputError({}, "--backend", fmt::format("'{}' is not available; expected analytic or flow (packet arrives with the packet-level engine)", name));
+}
+
+}  // namespace aifabric

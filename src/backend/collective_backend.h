@@ -1,0 +1,49 @@
+// One interface for every simulator of collectives (analytic, flow, later packet): a schedule in, a timing out.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "collective/schedule.h"
+#include "core/units.h"
+#include "flow/flow_network.h"
+#include "plan/plan.h"
+
+namespace aifabric {
+
+struct PhaseResult {
+  std::string label;
+  int64_t repeat = 1;
+  int64_t transfers = 0;
+  Picoseconds transfer_time;  // one repetition's data movement
+  Picoseconds latency;        // one repetition's latency terms
+  double slowest_rate_gbps = 0;
+};
+
+struct CollectiveResult {
+  std::string backend;
+  Picoseconds time;
+  std::vector<PhaseResult> phases;
+  int64_t solves = 0;  // rate computations made (events, for the flow backend)
+};
+
+struct BackendOptions {
+  FlowNetworkOptions network;
+  Picoseconds step_overhead = ns(500);  // per-step software/launch latency, added to the path latency
+  PathMode mode = PathMode::Spray;      // from the spec's load balancing: ecmp -> hashed paths, else spraying
+};
+
+class CollectiveBackend {
+ public:
+  virtual ~CollectiveBackend() = default;
+  virtual std::string_view name() const = 0;
+  virtual CollectiveResult run(const Schedule& schedule) = 0;
+};
+
+// "analytic" or "flow"; throws InputError on another name. The plan must outlive the backend.
+std::unique_ptr<CollectiveBackend> make_backend(std::string_view name, const Plan& plan, const BackendOptions& options);
+PathMode path_mode_for(LoadBalancing lb);
+
+}  // namespace aifabric

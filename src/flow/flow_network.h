@@ -1,0 +1,61 @@
+// The fabric as capacity resources for flow-level models: directed links, spraying bundles, scale-up ports,
+// and routing of an XPU-to-XPU transfer (ECMP by hash, or ideal spraying) across planes.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "core/units.h"
+#include "plan/plan.h"
+
+namespace aifabric {
+
+enum class PathMode : uint8_t { Ecmp, Spray };
+
+struct Usage {
+  uint32_t resource = 0;
+  float coef = 1.0f;  // share of the flow's rate that crosses this resource
+};
+
+struct FlowNetworkOptions {
+  int mtu_bytes = 4096;           // payload per packet
+  int header_bytes = 64;          // Ethernet + IP + UDP + BTH + ICRC + FCS, roughly; goodput = payload / (payload + header)
+  bool pxn = true;                // rail designs: reach another rail through the scale-up domain (NCCL PXN)
+  Picoseconds scale_up_latency = ns(250);
+  uint64_t seed = 1;              // ECMP hash seed
+};
+
+class FlowNetwork {
+ public:
+  FlowNetwork(const Plan& plan, const FlowNetworkOptions& options = {});
+
+  size_t resource_count() const { return capacity_gbps_.size(); }
+  const std::vector<double>& capacity_gbps() const { return capacity_gbps_; }
+  double goodput_fraction() const { return goodput_; }
+
+  // Appends the resources a transfer src -> dst (global XPU indices) crosses; `flow_key` feeds the ECMP hash.
+  // Returns the transfer's zero-load latency (network path class or scale-up).
+  Picoseconds route(uint32_t src, uint32_t dst, PathMode mode, uint64_t flow_key, std::vector<Usage>& out) const;
+
+  const Plan& plan() const { return plan_; }
+
+ private:
+  uint32_t nic_of(uint32_t xpu) const;
+  uint32_t domain_of(uint32_t xpu) const;
+  void route_network(uint32_t nic_a, uint32_t nic_b, int plane, float coef, PathMode mode, uint64_t key, std::vector<Usage>& out, int& level) const;
+
+  const Plan& plan_;
+  FlowNetworkOptions options_;
+  double goodput_ = 1.0;
+  std::vector<double> capacity_gbps_;
+  // Resource ids: 2*link (up) and 2*link+1 (down); then bundles; then scale-up egress/ingress per XPU.
+  std::vector<uint32_t> nic_link_;       // [plane * nics + nic] -> tier-1 link
+  std::vector<uint32_t> up_begin_, up_links_;  // per node: its uplinks (CSR)
+  std::vector<uint32_t> down_begin_, down_links_;  // per node: its downlinks (CSR)
+  std::vector<uint32_t> up_bundle_, down_bundle_;  // per switch node: bundle resource (or ~0)
+  std::vector<uint32_t> pod_up_, pod_down_;        // 3-tier: per spine node, its pod's core-facing bundles
+  uint32_t scale_up_base_ = 0;
+  std::array<Picoseconds, 4> path_latency_{};     // by highest tier reached (1..3)
+};
+
+}  // namespace aifabric

@@ -1,0 +1,94 @@
+// Progressive filling: raise every unfrozen flow's rate together; freeze the flows of each resource as it fills.
+#include "flow/max_min.h"
+
+#include <algorithm>
+#include <limits>
+
+namespace aifabric {
+
+MaxMinSolver::MaxMinSolver(size_t resources) : slot_(resources, -1) {}
+
+int MaxMinSolver::solve(const std::vector<double>& capacity, const FlowSet& flows, const std::vector<uint8_t>& active,
+                        std::vector<double>& rate) {
+  const size_t F = flows.size();
+  rate.assign(F, 0.0);
+  touched_.clear();
+  for (size_t f = 0; f < F; ++f) {
+    if (!active[f]) continue;
+    for (uint32_t k = flows.begin[f]; k < flows.begin[f + 1]; ++k) {
+      const uint32_t r = flows.usages[k].resource;
+      if (slot_[r] < 0) {
+        slot_[r] = static_cast<int32_t>(touched_.size());
+        touched_.push_back(r);
+      }
+    }
+  }
+  const size_t T = touched_.size();
+  rem_.assign(T, 0.0);
+  coef_.assign(T, 0.0);
+  for (size_t t = 0; t < T; ++t) rem_[t] = capacity[touched_[t]];
+  tr_begin_.assign(T + 1, 0);
+  for (size_t f = 0; f < F; ++f) {
+    if (!active[f]) continue;
+    for (uint32_t k = flows.begin[f]; k < flows.begin[f + 1]; ++k) {
+      const int32_t s = slot_[flows.usages[k].resource];
+      coef_[s] += flows.usages[k].coef;
+      ++tr_begin_[s + 1];
+    }
+  }
+  for (size_t t = 1; t <= T; ++t) tr_begin_[t] += tr_begin_[t - 1];
+  tr_flows_.assign(tr_begin_[T], 0);
+  {
+    std::vector<uint32_t> fill(tr_begin_.begin(), tr_begin_.end() - 1);
+    for (size_t f = 0; f < F; ++f) {
+      if (!active[f]) continue;
+      for (uint32_t k = flows.begin[f]; k < flows.begin[f + 1]; ++k) tr_flows_[fill[slot_[flows.usages[k].resource]]++] = static_cast<uint32_t>(f);
+    }
+  }
+  std::vector<uint8_t> frozen(F, 0);
+  size_t left = 0;
+  for (size_t f = 0; f < F; ++f) left += active[f] ? 1 : 0;
+  int levels = 0;
+  while (left > 0) {
+    double level = std::numeric_limits<double>::infinity();
+    for (size_t t = 0; t < T; ++t) {
+      if (coef_[t] > 1e-12) level = std::min(level, std::max(0.0, rem_[t]) / coef_[t]);
+    }
+    if (!(level < std::numeric_limits<double>::infinity())) break;  // flows with no constraint left
+    ++levels;
+    const double cut = level * (1 + 1e-9) + 1e-12;
+    for (size_t t = 0; t < T; ++t) {
+      if (coef_[t] <= 1e-12 || std::max(0.0, rem_[t]) / coef_[t] > cut) continue;
+      for (uint32_t k = tr_begin_[t]; k < tr_begin_[t + 1]; ++k) {
+        const uint32_t f = tr_flows_[k];
+        if (frozen[f]) continue;
+        frozen[f] = 1;
+        rate[f] = level;
+        --left;
+        for (uint32_t u = flows.begin[f]; u < flows.begin[f + 1]; ++u) {
+          const int32_t s = slot_[flows.usages[u].resource];
+          rem_[s] -= flows.usages[u].coef * level;
+          coef_[s] -= flows.usages[u].coef;
+        }
+      }
+    }
+  }
+  for (uint32_t r : touched_) slot_[r] = -1;
+  return levels;
+}
+
+void bottleneck_rates(const std::vector<double>& capacity, const FlowSet& flows, std::vector<double>& rate) {
+  std::vector<double> load(capacity.size(), 0.0);
+  for (const Usage& u : flows.usages) load[u.resource] += u.coef;
+  rate.assign(flows.size(), 0.0);
+  for (size_t f = 0; f < flows.size(); ++f) {
+    double r = std::numeric_limits<double>::infinity();
+    for (uint32_t k = flows.begin[f]; k < flows.begin[f + 1]; ++k) {
+      const Usage& u = flows.usages[k];
+      if (u.coef > 0) r = std::min(r, capacity[u.resource] / load[u.resource]);
+    }
+    rate[f] = r;
+  }
+}
+
+}  // namespace aifabric
