@@ -156,10 +156,58 @@ TEST(ClosBuilder, OversubscribedLeafUsesFewerUplinks) {
   expect_ports_conserved(f);
 }
 
-TEST(ClosBuilder, SpreadCountPicksFewestBalancedUppers) {
-  EXPECT_EQ(detail::spread_count(32, 32, 64), 16);  // 2 parallel links each
-  EXPECT_EQ(detail::spread_count(33, 32, 64), 32);  // 33 leaves cannot double up
-  EXPECT_EQ(detail::spread_count(65, 32, 64), 0);   // too many leaves for a 2-tier
+TEST(ClosBuilder, ChooseUppersPrefersBalancedButNotWasteful) {
+  EXPECT_EQ(detail::choose_uppers(std::vector<int>(32, 32), 64), 16);  // 2 parallel links to each of 16
+  EXPECT_EQ(detail::choose_uppers(std::vector<int>(33, 32), 64), 32);  // 33 lowers cannot double up
+  EXPECT_EQ(detail::choose_uppers(std::vector<int>(65, 32), 64), 0);   // too many lowers for one tier
+  // 7 pods of spines with 25 uplinks (one partial pod with 23) on 64-port cores: 3 cores per group
+  // (uneven 8/9 links) rather than 25 balanced ones.
+  std::vector<int> pods(6, 25);
+  pods.push_back(23);
+  EXPECT_EQ(detail::choose_uppers(pods, 64), 3);
+}
+
+// Regressions from the planner review: each reproduces a wrong number the planner used to print.
+TEST(ClosBuilder, OneTierMeansOneSwitch) {
+  const Fabric f = build("cluster: {server: hgx-b300-800g, servers: 8}\nfabric: {topology: clos, switch: th5-64x800g-osfp}\n");
+  EXPECT_EQ(f.tiers, 1);
+  EXPECT_EQ(f.switch_total(), 1);
+  const Fabric r = build("cluster: {server: dgx-h100, servers: 2}\nfabric: {topology: rail-optimized, switch: quantum2-qm9700}\n");
+  EXPECT_EQ(r.switch_total(), 1);
+}
+
+TEST(ClosBuilder, BreakoutsNeverOvercommitCages) {
+  const Fabric f = build("cluster: {server: hgx-b300-800g, servers: 266}\n"
+                         "fabric: {topology: rail-optimized, switch: th5-64x800g-osfp, planes: 4, oversubscription: {leaf: 1.1}}\n");
+  // 200G links, 4 per 800G cage: downlinks and uplinks rounded up to whole cages must fit 64 cages.
+  std::vector<int> down(f.nodes.size(), 0), up(f.nodes.size(), 0);
+  for (const Link& l : f.links) { ++down[l.upper.value()]; ++up[l.lower.value()]; }
+  for (uint32_t i = f.first_of(0, 1); i < f.end_of(0, 1); ++i) EXPECT_LE((down[i] + 3) / 4 + (up[i] + 3) / 4, 64) << f.node_name(NodeId(i));
+}
+
+TEST(ClosBuilder, SpineRatioIsNotRoundedUp) {
+  const Fabric f = build("cluster: {server: hgx-b300-800g, servers: 1024}\nfabric: {topology: clos, switch: th5-64x800g-osfp, tiers: 3, oversubscription: {spine: 1.5}}\n");
+  // 51.2T at 800G with 1.5:1: 25 up, 37 down; a full pod's spine has 37 leaves -> ceil(37 / 1.5) = 25 uplinks.
+  EXPECT_EQ(f.tier[2].down_ports, 37);
+  EXPECT_EQ(f.tier[2].up_ports, 25);
+}
+
+TEST(ClosBuilder, PartialPodGetsFewerSpineUplinks) {
+  const Fabric f = build("cluster: {server: hgx-b300-800g, servers: 1100}\nfabric: {topology: clos, switch: th5-64x800g-osfp, tiers: 3}\n");
+  // 275 leaves: 8 full pods of 32 and one of 19; 32 spines per pod; spine uplinks follow their downlinks.
+  int64_t spine_core = 0;
+  for (const Link& l : f.links) spine_core += l.tier == 3;
+  EXPECT_EQ(spine_core, 8 * 32 * 32 + 32 * 19);
+  expect_ports_conserved(f);
+}
+
+TEST(ClosBuilder, LimitsUseTheBuiltRates) {
+  // 400G hosts, 800G uplinks, 2:1: 80 usable downlinks (whole servers), 64 spine ports at 800G -> 5,120.
+  const Fabric f = build("cluster: {server: generic-8xpu-thor2, xpus: 1024}\n"
+                         "fabric: {topology: clos, tiers: 2, switch: th5-64x800g-qsfpdd, uplink_gbps: 800, oversubscription: {leaf: '2:1'}}\n");
+  EXPECT_EQ(f.limits.leaf_down, 80);
+  EXPECT_EQ(f.limits.spine_ports, 64);
+  EXPECT_EQ(f.limits.max2, 5120);
 }
 
 TEST(ClosBuilder, RefusesHugeSpecBeforeAllocating) {

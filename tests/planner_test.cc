@@ -268,6 +268,20 @@ power: {rack_power_limit_kw: 45}
   for (const auto& b : with.front_end->bom) if (b.where.find("(nic end)") != std::string::npos) fe_server_end += static_cast<double>(b.count) * b.unit_power_w;
   EXPECT_NEAR(added, fe_server_end, 1e-6);
   EXPECT_GT(added, 0);
+  // The totals carry the whole front-end network (its switches and all its optics) exactly once.
+  EXPECT_NEAR(with.power.it_w(), without.power.it_w() + with.front_end->power.switches_w + with.front_end->power.optics_w, 1e-6);
+}
+
+}  // namespace aifabric
+
+namespace aifabric {
+
+TEST(Planner, RailOnlySpineLossIsCountedWithinItsRail) {
+  const Plan p = testing::plan_from("cluster: {server: dgx-h100, servers: 256}\nfabric: {topology: rail-only, switch: quantum2-qm9700}\n");
+  // Each rail: 8 leaves x 32 uplinks over 4 spines; one spine is a quarter of its rail, 1/32 of the fabric.
+  ASSERT_GE(p.analysis.failures.size(), 2u);
+  EXPECT_NEAR(p.analysis.failures[1].local_bandwidth_lost_pct, 25.0, 1e-9);
+  EXPECT_NEAR(p.analysis.failures[1].fabric_bandwidth_lost_pct, 100.0 / 32, 1e-9);
 }
 
 }  // namespace aifabric

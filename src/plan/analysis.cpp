@@ -5,17 +5,13 @@
 #include <fmt/format.h>
 
 #include "plan/plan.h"
+#include "topo/build_fabric.h"
 
 namespace aifabric {
 
 namespace {
 
 double tbps(int64_t links, int64_t gbps) { return static_cast<double>(links) * static_cast<double>(gbps) / 1000.0; }
-
-int ports_for(const SwitchModel& s, int64_t gbps, bool breakouts) {
-  if (!breakouts && gbps != s.cage_gbps) return 0;
-  return s.ports_at(gbps);
-}
 
 void tier_capacities(Plan& plan) {
   const Fabric& f = plan.fabric;
@@ -41,15 +37,33 @@ void tier_capacities(Plan& plan) {
     c.down_tbps = tbps(c.down_links, td.down_gbps);
     c.up_tbps = t < f.tiers ? tbps(c.up_links, td.up_gbps) : 0;
     c.oversubscription = c.up_tbps > 0 ? c.down_tbps / c.up_tbps : 0;
-    // Free capacity in ports at the down rate; switch-scheduled leaf elements count host ports only.
-    double used_gbps = c.down_tbps * 1000.0 + c.up_tbps * 1000.0;
-    double total_gbps = static_cast<double>(cap_gbps) * static_cast<double>(c.switches);
-    if (m.role == SwitchRole::LeafElement) {
-      used_gbps = c.down_tbps * 1000.0;
-      total_gbps = static_cast<double>(m.capacity_gbps()) * static_cast<double>(c.switches);
-    }
-    c.free_ports = td.down_gbps > 0 ? static_cast<int64_t>(std::llround((total_gbps - used_gbps) / static_cast<double>(td.down_gbps))) : 0;
+    c.free_ports = 0;
     a.tiers.push_back(c);
+  }
+  // Free ports, switch by switch, in whole cages: a cage broken out for downlinks strands its unused
+  // sub-ports, and downlinks and uplinks never share a cage.
+  std::vector<int32_t> dn(f.nodes.size(), 0), upc(f.nodes.size(), 0);
+  for (const Link& l : f.links) { ++dn[l.upper.value()]; ++upc[l.lower.value()]; }
+  for (uint32_t id = 0; id < f.nodes.size(); ++id) {
+    const Node& n = f.nodes[id];
+    if (n.role == NodeRole::Nic) continue;
+    const TierDesign& td = f.tier[n.tier];
+    const SwitchModel& m = *td.model;
+    auto& c = a.tiers[n.tier - 1];
+    if (m.role == SwitchRole::FabricElement) {
+      const int64_t used = static_cast<int64_t>(dn[id]) * td.down_gbps / std::max<int64_t>(1, m.fabric_link_gbps);
+      c.free_ports += (m.fabric_links - used) * m.fabric_link_gbps / std::max<int64_t>(1, td.down_gbps);
+      continue;
+    }
+    const int64_t per_down = std::max<int64_t>(1, m.cage_gbps / td.down_gbps);
+    const int64_t down_cages = (dn[id] + per_down - 1) / per_down;
+    int64_t up_cages = 0, stranded_up = 0;
+    if (m.role == SwitchRole::Packet && td.up_gbps > 0) {
+      const int64_t per_up = std::max<int64_t>(1, m.cage_gbps / td.up_gbps);
+      up_cages = (upc[id] + per_up - 1) / per_up;
+      stranded_up = (up_cages * per_up - upc[id]) * td.up_gbps / td.down_gbps;
+    }
+    c.free_ports += std::max<int64_t>(0, m.cages - down_cages - up_cages) * per_down + (down_cages * per_down - dn[id]) + stranded_up;
   }
   a.host_tbps = tbps(f.nic_count() * f.planes, f.host_link_gbps);
   // Bisection: the narrowest tier cut, halved (any half of the endpoints talking to the other half).
@@ -67,59 +81,62 @@ void tier_capacities(Plan& plan) {
   }
 }
 
-void scale_limits(Plan& plan) {
+void scale_limits(Plan& plan, const Catalog& catalog) {
   const Fabric& f = plan.fabric;
   Analysis& a = plan.analysis;
   a.scale.clear();
+  const int64_t per_nic_xpus_num = f.server->xpus, per_nic_xpus_den = f.nics_per_server;
+  auto xpus_of = [&](int64_t endpoints) {
+    // Every NIC joins every plane: endpoints per plane bound the NICs; rail-only counts per rail (one NIC per server).
+    return f.topology == Topology::RailOnly ? endpoints * f.server->xpus : endpoints * per_nic_xpus_num / per_nic_xpus_den;
+  };
   if (f.architecture == Architecture::SwitchScheduled) {
-    const SwitchModel& le = *f.tier[1].model;
     const SwitchModel& fe = *f.tier[2].model;
     ScaleRow row;
     row.planes = f.planes;
     row.link_gbps = f.host_link_gbps;
-    row.radix = le.ports_at(f.host_link_gbps);
+    row.radix = f.tier[1].model->ports_at(f.host_link_gbps);
     row.max_endpoints_2 = static_cast<int64_t>(fe.fabric_links) * f.tier[1].down_ports;
-    row.max_xpus_2 = row.max_endpoints_2 * f.server->xpus / f.nics_per_server;
+    row.max_xpus_2 = xpus_of(row.max_endpoints_2);
     a.scale.push_back(row);
     a.next_tier_at_xpus = row.max_xpus_2 + 1;
     return;
   }
+  const FabricSpec& fs = plan.spec.fabric;
   const SwitchModel& leaf = *f.tier[1].model;
-  const SwitchModel& spine = f.tiers >= 2 ? *f.tier[2].model : leaf;
-  const SwitchModel& core = f.tiers >= 3 ? *f.tier[3].model : spine;
-  const int64_t nic = f.nic->port_gbps;
+  const SwitchModel* spine = catalog.find_switch(fs.spine_switch);
+  const SwitchModel* core = catalog.find_switch(fs.core_switch);
+  if (!spine) spine = &leaf;
+  if (!core) core = spine;
   const bool bo = plan.spec.optics.breakouts;
-  const double o1 = plan.spec.fabric.oversubscription_leaf, o2 = plan.spec.fabric.oversubscription_spine;
-  for (int p : {1, 2, 4, 8, 16}) {
-    if (nic % p != 0) continue;
-    const int64_t r = nic / p;
-    if (!std::count(f.nic->breakouts.begin(), f.nic->breakouts.end(), p) && p != 1) continue;
-    const int k = ports_for(leaf, r, bo), ks = ports_for(spine, r, bo), kc = ports_for(core, r, bo);
-    if (k == 0 || ks == 0 || kc == 0) continue;
+  auto row_of = [&](int planes, const ClosLimits& l) {
     ScaleRow row;
-    row.planes = p;
-    row.link_gbps = r;
-    row.radix = k;
-    const int up1 = static_cast<int>(std::floor(static_cast<double>(leaf.capacity_gbps()) / (static_cast<double>(r) * (o1 + 1)) + 1e-9));
-    const int d1 = static_cast<int>(std::floor(o1 * up1 + 1e-9));
-    const int up2 = static_cast<int>(std::floor(static_cast<double>(spine.capacity_gbps()) / (static_cast<double>(r) * (o2 + 1)) + 1e-9));
-    const int d2 = static_cast<int>(std::floor(o2 * up2 + 1e-9));
-    row.max_endpoints_1 = k;
-    row.max_endpoints_2 = max_endpoints_per_plane(2, k, d1, ks, d2, kc);
-    row.max_endpoints_3 = max_endpoints_per_plane(3, k, d1, ks, d2, kc);
-    row.max_xpus_2 = row.max_endpoints_2 * f.server->xpus / f.nics_per_server;
-    row.max_xpus_3 = row.max_endpoints_3 * f.server->xpus / f.nics_per_server;
-    if (f.topology == Topology::RailOnly) {  // every rail is its own network
-      row.max_xpus_2 = row.max_endpoints_2 * f.server->xpus;
-      row.max_xpus_3 = row.max_endpoints_3 * f.server->xpus;
-    }
-    a.scale.push_back(row);
+    row.planes = planes;
+    row.link_gbps = l.host_gbps;
+    row.radix = l.leaf_ports;
+    row.max_endpoints_1 = l.max1;
+    row.max_endpoints_2 = l.max2;
+    row.max_endpoints_3 = l.max3;
+    row.max_xpus_2 = xpus_of(l.max2);
+    row.max_xpus_3 = xpus_of(l.max3);
+    return row;
+  };
+  // This design's own row (its rates and usable downlinks), then the same switches at other plane counts.
+  a.scale.push_back(row_of(f.planes, f.limits));
+  const int64_t nic = f.nic->port_gbps;
+  for (int p : {1, 2, 4, 8, 16}) {
+    if (nic % p != 0 || (p == f.planes && nic / p == f.host_link_gbps)) continue;
+    const int64_t r = nic / p;
+    if (!std::count(f.nic->breakouts.begin(), f.nic->breakouts.end(), p)) continue;
+    const int64_t g = fs.uplink_gbps > 0 ? fs.uplink_gbps : r;
+    if (leaf.ports_at(r) == 0 || spine->ports_at(g) == 0 || core->ports_at(g) == 0) continue;
+    if (!bo && (r != leaf.cage_gbps || g != spine->cage_gbps)) continue;
+    a.scale.push_back(row_of(p, clos_limits(leaf, *spine, *core, r, g, fs.oversubscription_leaf, fs.oversubscription_spine, bo, f.topology,
+                                             f.nics_per_server, fs.scalable_unit_servers)));
   }
-  for (const auto& row : a.scale) {
-    if (row.planes != f.planes) continue;
-    a.next_tier_at_xpus = f.tiers == 1 ? row.max_endpoints_1 * f.server->xpus / f.nics_per_server + 1
-                        : f.tiers == 2 ? row.max_xpus_2 + 1 : row.max_xpus_3 + 1;
-  }
+  std::stable_sort(a.scale.begin() + 1, a.scale.end(), [](const ScaleRow& x, const ScaleRow& y) { return x.planes < y.planes; });
+  const ScaleRow& me = a.scale.front();
+  a.next_tier_at_xpus = (f.tiers == 1 ? xpus_of(me.max_endpoints_1) : f.tiers == 2 ? me.max_xpus_2 : me.max_xpus_3) + 1;
 }
 
 void failure_domains(Plan& plan) {
@@ -151,6 +168,7 @@ void failure_domains(Plan& plan) {
   }
   const double host_links = static_cast<double>(f.nic_count() * f.planes);
   leaf.fabric_bandwidth_lost_pct = 100.0 * worst / host_links;
+  leaf.local_bandwidth_lost_pct = leaf.fabric_bandwidth_lost_pct * f.planes;
   a.failures.push_back(leaf);
   for (int t = 2; t <= f.tiers; ++t) {
     FailureDomain d;
@@ -161,9 +179,15 @@ void failure_domains(Plan& plan) {
     const uint32_t w = *std::max_element(deg.begin(), deg.end());
     d.fabric_bandwidth_lost_pct = 100.0 * w / static_cast<double>(tier_links);
     const int64_t per_plane = f.tier[t].per_plane;
-    d.explanation = fmt::format("{} of {} {} links in the fabric ({} per plane, {} planes): the tier below loses {:.2f}% of its uplink capacity{}",
+    // The failed switch's own plane, or rail for rail-only (traffic cannot move to another rail's spines).
+    const int64_t partitions = f.topology == Topology::RailOnly ? f.nics_per_server : 1;
+    const double local_links = static_cast<double>(tier_links) / static_cast<double>(f.planes * partitions);
+    d.local_bandwidth_lost_pct = 100.0 * w / local_links;
+    d.explanation = fmt::format("{} of {} {} links in the fabric ({} per plane, {} planes): the tier below loses {:.2f}% of its uplink capacity "
+                                "fabric-wide, {:.2f}% within its {}{}",
                                 w, tier_links, to_string(f.tier[t].role), per_plane, f.planes, d.fabric_bandwidth_lost_pct,
-                                f.tiers == 3 && t == 2 ? "; the affected pod loses more" : "");
+                                d.local_bandwidth_lost_pct, partitions > 1 ? "rail" : f.planes > 1 ? "plane" : "fabric",
+                                f.tiers == 3 && t == 2 ? "; its own pod loses more" : "");
     a.failures.push_back(d);
   }
   if (f.planes > 1) {
@@ -171,6 +195,7 @@ void failure_domains(Plan& plan) {
     p.element = "one plane";
     p.xpus_degraded = f.xpus();
     p.fabric_bandwidth_lost_pct = 100.0 / f.planes;
+    p.local_bandwidth_lost_pct = 100.0;
     p.explanation = fmt::format("every XPU keeps {} of {} planes ({:.1f}% of its back-end bandwidth); nothing is cut off", f.planes - 1, f.planes,
                                 100.0 * (f.planes - 1) / f.planes);
     a.failures.push_back(p);
@@ -217,9 +242,9 @@ void latency_paths(Plan& plan) {
 
 }  // namespace
 
-void analyse(Plan& plan, const Catalog&) {
+void analyse(Plan& plan, const Catalog& catalog) {
   tier_capacities(plan);
-  scale_limits(plan);
+  scale_limits(plan, catalog);
   failure_domains(plan);
   latency_paths(plan);
 }

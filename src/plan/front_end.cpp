@@ -48,6 +48,7 @@ void plan_front_end(Plan& plan, const Catalog& catalog, const PlanOptions& optio
     plan.racks[i].optics_power_w += front_plan->racks[i].optics_power_w;
   }
   flag_racks(plan);
+  plan.power.front_end_w = front_plan->power.switches_w + front_plan->power.optics_w;
   plan.front_end = std::move(front_plan);
 }
 

@@ -63,7 +63,8 @@ struct TierLinkStats {
 
 struct PowerSummary {
   double switches_w = 0, optics_w = 0, servers_w = 0;
-  double it_w() const { return switches_w + optics_w + servers_w; }
+  double front_end_w = 0;  // the separate front-end network's switches and optics, when planned
+  double it_w() const { return switches_w + optics_w + servers_w + front_end_w; }
   double pue = 1.3;
   double facility_w() const { return it_w() * pue; }
 };
@@ -98,6 +99,7 @@ struct FailureDomain {
   int64_t xpus_cut_off = 0;
   int64_t xpus_degraded = 0;
   double fabric_bandwidth_lost_pct = 0;  // of the tier's capacity, fabric-wide
+  double local_bandwidth_lost_pct = 0;   // within the failed element's own plane (or rail, for rail-only)
   std::string explanation;
 };
 

@@ -56,7 +56,7 @@ std::string render_plan_json(const Plan& plan) {
     if (r.kind == RackKind::Network) { ++net_racks; net_max = std::max(net_max, r.it_power_w); }
     else srv_max = std::max(srv_max, r.it_power_w);
   }
-  j["power"] = {{"switches_w", r3(p.switches_w)}, {"optics_w", r3(p.optics_w)}, {"servers_w", r3(p.servers_w)}, {"it_w", r3(p.it_w())},
+  j["power"] = {{"switches_w", r3(p.switches_w)}, {"optics_w", r3(p.optics_w)}, {"servers_w", r3(p.servers_w)}, {"front_end_w", r3(p.front_end_w)}, {"it_w", r3(p.it_w())},
                 {"pue", p.pue}, {"facility_w", r3(p.facility_w())},
                 {"racks", {{"server_racks", static_cast<int64_t>(plan.racks.size()) - net_racks}, {"network_racks", net_racks},
                            {"server_rack_max_w", r3(srv_max)}, {"network_rack_max_w", r3(net_max)},
@@ -76,7 +76,8 @@ std::string render_plan_json(const Plan& plan) {
   ordered_json fails = ordered_json::array();
   for (const auto& d : a.failures) {
     fails.push_back({{"element", d.element}, {"xpus_cut_off", d.xpus_cut_off}, {"xpus_degraded", d.xpus_degraded},
-                     {"fabric_bandwidth_lost_pct", r3(d.fabric_bandwidth_lost_pct)}, {"explanation", d.explanation}});
+                     {"fabric_bandwidth_lost_pct", r3(d.fabric_bandwidth_lost_pct)},
+                     {"local_bandwidth_lost_pct", r3(d.local_bandwidth_lost_pct)}, {"explanation", d.explanation}});
   }
   ordered_json lat = ordered_json::array();
   for (const auto& l : a.latency) {

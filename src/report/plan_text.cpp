@@ -55,8 +55,9 @@ std::string render_plan_text(const Plan& plan) {
   line("");
   const PowerSummary& p = plan.power;
   line("power:");
-  line(fmt::format("  switches {:.1f} kW + optics {:.1f} kW{} = {:.1f} kW IT; x PUE {:.2f} = {:.1f} kW facility", p.switches_w / 1000, p.optics_w / 1000,
-                   plan.spec.power.include_servers ? fmt::format(" + servers {:.1f} kW", p.servers_w / 1000) : "", p.it_w() / 1000, p.pue,
+  line(fmt::format("  switches {:.1f} kW + optics {:.1f} kW{}{} = {:.1f} kW IT; x PUE {:.2f} = {:.1f} kW facility", p.switches_w / 1000, p.optics_w / 1000,
+                   plan.spec.power.include_servers ? fmt::format(" + servers {:.1f} kW", p.servers_w / 1000) : "",
+                   p.front_end_w > 0 ? fmt::format(" + front-end network {:.1f} kW", p.front_end_w / 1000) : "", p.it_w() / 1000, p.pue,
                    p.facility_w() / 1000));
   int64_t net_racks = 0, srv_racks = 0;
   double net_max = 0, srv_max = 0;
@@ -88,8 +89,8 @@ std::string render_plan_text(const Plan& plan) {
   line("");
   line("failure domains:");
   for (const auto& d : a.failures) {
-    line(fmt::format("  {:<18} cut off {:>7} XPUs, degraded {:>7}, fabric bandwidth -{:.2f}%: {}", d.element, thousands(d.xpus_cut_off),
-                     thousands(d.xpus_degraded), d.fabric_bandwidth_lost_pct, d.explanation));
+    line(fmt::format("  {:<18} cut off {:>7} XPUs, degraded {:>7}, bandwidth -{:.2f}% fabric-wide (-{:.2f}% locally): {}", d.element,
+                     thousands(d.xpus_cut_off), thousands(d.xpus_degraded), d.fabric_bandwidth_lost_pct, d.local_bandwidth_lost_pct, d.explanation));
   }
   line("");
   line("zero-load latency (4 KiB MTU, cut-through switches, 5 ns/m, mean link lengths):");

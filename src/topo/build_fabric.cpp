@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <numeric>
 
 #include <fmt/format.h>
@@ -32,14 +33,18 @@ struct TierPorts {
   int total = 0;  // ports at the down rate if everything ran at that rate
 };
 
-// Down/up ports of a switch with capacity C for a downlink:uplink bandwidth ratio `o`.
-TierPorts split_ports(const SwitchModel& s, int64_t down_gbps, int64_t up_gbps, double o) {
+// Down/up ports of a switch for a downlink:uplink bandwidth ratio `o`, in whole cages: downlinks and
+// uplinks never share a cage, so each side rounds up to cages of its own.
+TierPorts split_ports(const SwitchModel& s, int64_t down_gbps, int64_t up_gbps, double o, bool breakouts) {
   TierPorts p;
   const int64_t cap = s.capacity_gbps();
-  p.total = static_cast<int>(cap / down_gbps);
+  p.total = ports_at(s, down_gbps, breakouts);
+  const int per_cage_down = std::max<int64_t>(1, s.cage_gbps / down_gbps);
+  const int per_cage_up = std::max<int64_t>(1, s.cage_gbps / up_gbps);
   p.up = static_cast<int>(std::floor(static_cast<double>(cap) / (static_cast<double>(up_gbps) * (o + 1.0)) + 1e-9));
   p.down = static_cast<int>(std::floor(o * static_cast<double>(p.up * up_gbps) / static_cast<double>(down_gbps) + 1e-9));
-  while (p.down * down_gbps + p.up * up_gbps > cap && p.down > 0) --p.down;
+  const int up_cages = (p.up + per_cage_up - 1) / per_cage_up;
+  p.down = std::min(p.down, std::max(0, s.cages - up_cages) * per_cage_down);
   return p;
 }
 
@@ -102,31 +107,57 @@ LeafPlan assign_leaves(Topology topo, int64_t servers, int nics, int down, int s
   return lp;
 }
 
-// Upper tiers of one partition (all leaves, or one rail), in terms of leaf indices.
-struct PartitionPlan {
-  std::vector<uint32_t> leaves;
-  int tiers = 2;
-  int spines = 0;            // 2-tier: spines of the partition; 3-tier: spines per pod
-  int parallel = 1;          // leaf-to-spine parallel links (2-tier)
-  int uplinks = 0;           // used leaf uplinks
-  int pod_leaves = 0;        // 3-tier
-  int pods = 0;
-  int spine_up = 0;          // used spine uplinks (3-tier)
-  int cores_per_group = 0;   // 3-tier: cores per spine index
-  int core_parallel = 1;
-};
-
 int ceil_div(int64_t a, int64_t b) { return static_cast<int>((a + b - 1) / b); }
 
 }  // namespace
 
-namespace detail {
-int spread_count(int64_t lowers, int uplinks, int upper_ports) {
-  for (int s = 1; s <= uplinks; ++s) {
-    if (uplinks % s == 0 && lowers * (uplinks / s) <= upper_ports) return s;
-  }
-  return 0;
+ClosLimits clos_limits(const SwitchModel& leaf, const SwitchModel& spine, const SwitchModel& core, int64_t r, int64_t g, double o1, double o2,
+                       bool breakouts, Topology topology, int nics_per_server, int su_servers) {
+  ClosLimits l;
+  l.host_gbps = r;
+  l.uplink_gbps = g;
+  l.leaf_ports = ports_at(leaf, r, breakouts);
+  const TierPorts ls = split_ports(leaf, r, g, o1, breakouts);
+  const TierPorts ss = split_ports(spine, g, g, o2, breakouts);
+  int d = ls.down;
+  if (topology == Topology::Clos) d = d >= nics_per_server ? (d / nics_per_server) * nics_per_server : d;
+  else if (su_servers > 0) d = std::min(d, su_servers);
+  l.leaf_down = d;
+  l.spine_ports = ports_at(spine, g, breakouts);
+  l.spine_down = ss.down;
+  l.core_ports = ports_at(core, g, breakouts);
+  l.max1 = l.leaf_ports;
+  l.max2 = static_cast<int64_t>(l.spine_ports) * l.leaf_down;
+  l.max3 = static_cast<int64_t>(l.core_ports) * l.spine_down * l.leaf_down;
+  return l;
 }
+
+namespace detail {
+int choose_uppers(const std::vector<int>& uplinks, int upper_ports) {
+  if (uplinks.empty()) return 0;
+  const int umax = *std::max_element(uplinks.begin(), uplinks.end());
+  auto need = [&](int s, bool exact) {
+    int64_t n = 0;
+    for (int u : uplinks) {
+      if (exact && u % s != 0) return int64_t{-1};
+      n += (u + s - 1) / s;
+    }
+    return n;
+  };
+  int s_min = 0;
+  for (int s = 1; s <= umax; ++s) {
+    if (need(s, false) <= upper_ports) { s_min = s; break; }
+  }
+  if (s_min == 0) return 0;
+  // Prefer a count that divides every lower's uplinks (equal parallel links, balanced ECMP) unless it
+  // costs more than a quarter more upper switches.
+  for (int s = s_min; s <= umax && s * 4 <= s_min * 5; ++s) {
+    const int64_t n = need(s, true);
+    if (n >= 0 && n <= upper_ports) return s;
+  }
+  return s_min;
+}
+
 }  // namespace detail
 
 int64_t resolve_servers(const ClusterSpec& spec, const Catalog& catalog) {
@@ -222,40 +253,45 @@ Fabric build_fabric(const ClusterSpec& spec, const Catalog& catalog, const Build
   if (ports_at(leaf, g, bo) == 0 || ports_at(spine, g, bo) == 0 || ports_at(core, g, bo) == 0) {
     throw InputError(fs.switch_where, "fabric.uplink_gbps", fmt::format("{} Gb/s uplinks do not fit the switches' cages and breakouts", g));
   }
-  const int spine_ports = ports_at(spine, g, bo);
-  const int core_ports = ports_at(core, g, bo);
-  const TierPorts lsplit = split_ports(leaf, r, g, fs.oversubscription_leaf);
-  const TierPorts ssplit = split_ports(spine, g, g, fs.oversubscription_spine);
+  const double o1 = fs.oversubscription_leaf, o2 = fs.oversubscription_spine;
+  const ClosLimits lim = clos_limits(leaf, spine, core, r, g, o1, o2, bo, fs.topology, f.nics_per_server, fs.scalable_unit_servers);
+  f.limits = lim;
+  const TierPorts lsplit = split_ports(leaf, r, g, o1, bo);
+  const TierPorts ssplit = split_ports(spine, g, g, o2, bo);
   const int64_t E = f.nic_count();
+  const std::string part_word = fs.topology == Topology::RailOnly ? "per rail" : "per plane";
 
   LeafPlan lp = assign_leaves(fs.topology, f.servers, f.nics_per_server, lsplit.down, fs.scalable_unit_servers);
-  f.scalable_unit_servers = lp.su_servers;
-  if (fs.topology != Topology::Clos && fs.scalable_unit_servers > 0 && fs.scalable_unit_servers > lsplit.down) {
+  if (fs.topology != Topology::Clos && fs.scalable_unit_servers > lsplit.down) {
     f.explanation.push_back(fmt::format("scalable unit of {} servers exceeds a leaf's {} downlinks: {} leaves per rail per unit",
                                         fs.scalable_unit_servers, lsplit.down, ceil_div(fs.scalable_unit_servers, lsplit.down)));
   }
-
-  // Endpoints of the largest partition (a rail for rail-only) and whether 1, 2, 3 tiers hold it.
-  std::vector<std::vector<uint32_t>> part_leaves(static_cast<size_t>(lp.partitions));
-  for (uint32_t l = 0; l < lp.leaves(); ++l) part_leaves[lp.partition[l]].push_back(l);
-  int64_t part_endpoints = E / lp.partitions;
-  uint32_t max_used = 0;
-  for (uint32_t u : lp.used_down) max_used = std::max(max_used, u);
-  const int uplinks = std::min(lsplit.up, ceil_div(static_cast<int64_t>(max_used) * r, static_cast<int64_t>(std::ceil(fs.oversubscription_leaf * static_cast<double>(g) - 1e-9))));
-  const size_t max_part = std::max_element(part_leaves.begin(), part_leaves.end(),
-                                           [](auto& a, auto& b) { return a.size() < b.size(); })->size();
-  const bool fits1 = part_endpoints <= leaf_ports_r;
-  const bool fits2 = detail::spread_count(static_cast<int64_t>(max_part), std::max(uplinks, 1), spine_ports) > 0;
+  auto partition_leaves = [](const LeafPlan& plan) {
+    std::vector<std::vector<uint32_t>> parts(static_cast<size_t>(plan.partitions));
+    for (uint32_t l = 0; l < plan.leaves(); ++l) parts[plan.partition[l]].push_back(l);
+    return parts;
+  };
+  std::vector<std::vector<uint32_t>> part_leaves = partition_leaves(lp);
+  const int64_t part_endpoints = E / lp.partitions;
+  // Uplinks of each leaf: enough for its used downlinks at the leaf's ratio (partial leaves need fewer).
+  auto leaf_uplinks = [&](const LeafPlan& plan) {
+    std::vector<int> ups(plan.leaves());
+    for (uint32_t l = 0; l < plan.leaves(); ++l) {
+      const double need = static_cast<double>(plan.used_down[l]) * static_cast<double>(r) / (o1 * static_cast<double>(g));
+      ups[l] = std::clamp(static_cast<int>(std::ceil(need - 1e-9)), 1, std::max(1, lsplit.up));
+    }
+    return ups;
+  };
+  std::vector<int> ups = leaf_uplinks(lp);
+  size_t max_part = 0;
+  for (const auto& pl : part_leaves) max_part = std::max(max_part, pl.size());
   int pod_leaves = (ssplit.down / lp.group_size) * lp.group_size;
   if (pod_leaves == 0) pod_leaves = ssplit.down;
   pod_leaves = static_cast<int>(std::min<int64_t>(pod_leaves, static_cast<int64_t>(max_part)));
   const int pods = pod_leaves > 0 ? ceil_div(static_cast<int64_t>(max_part), pod_leaves) : 0;
-  const int spine_up = std::min(ssplit.up, ceil_div(pod_leaves, static_cast<int>(std::ceil(fs.oversubscription_spine - 1e-9))));
-  const bool fits3 = pods > 0 && spine_up > 0 && detail::spread_count(pods, spine_up, core_ports) > 0;
-
-  const int64_t max2 = max_endpoints_per_plane(2, leaf_ports_r, lsplit.down, spine_ports, 0, 0);
-  const int64_t max3 = max_endpoints_per_plane(3, leaf_ports_r, lsplit.down, 0, ssplit.down, core_ports);
-  const std::string part_word = fs.topology == Topology::RailOnly ? "per rail" : "per plane";
+  const bool fits1 = part_endpoints <= leaf_ports_r;
+  const bool fits2 = static_cast<int64_t>(max_part) <= lim.spine_ports;
+  const bool fits3 = pods > 0 && pods <= lim.core_ports && ssplit.up > 0;
 
   int tiers = fs.tiers;
   if (tiers == 0) {
@@ -263,37 +299,36 @@ Fabric build_fabric(const ClusterSpec& spec, const Catalog& catalog, const Build
     if (tiers == 1) {
       f.explanation.push_back(fmt::format("tiers auto -> 1: {} endpoints {} fit one {} ({} ports at {}G)", part_endpoints, part_word, leaf.name, leaf_ports_r, r));
     } else if (tiers == 2) {
-      f.explanation.push_back(fmt::format("tiers auto -> 2: {} endpoints {} exceed one switch ({} ports at {}G) but fit a 2-tier Clos (up to {} with {} down / {} up per leaf)",
-                                          part_endpoints, part_word, leaf_ports_r, r, max2, lsplit.down, lsplit.up));
+      f.explanation.push_back(fmt::format("tiers auto -> 2: {} endpoints {} exceed one switch ({} ports at {}G) but fit a 2-tier Clos (up to {}: {} spine ports at {}G x {} usable downlinks per leaf)",
+                                          part_endpoints, part_word, leaf_ports_r, r, lim.max2, lim.spine_ports, g, lim.leaf_down));
     } else if (tiers == 3) {
       f.explanation.push_back(fmt::format("tiers auto -> 3: {} endpoints {} exceed a 2-tier Clos of this switch (up to {}); a 3-tier Clos holds up to {}",
-                                          part_endpoints, part_word, max2, max3));
+                                          part_endpoints, part_word, lim.max2, lim.max3));
     }
   }
   auto fix_hint = [&]() {
     std::vector<std::string> hints;
     if (fits3 && tiers < 3) hints.push_back("tiers: 3");
-    for (int p : {2, 4, 8}) {
+    const int want = std::max(tiers, 2);
+    const int64_t now = want == 3 ? lim.max3 : lim.max2;
+    for (int p : {2, 4, 8, 16}) {
       if (nic_gbps % (p * f.planes) != 0) continue;
       const int64_t rp = nic_gbps / (p * f.planes);
-      const int kp = ports_at(leaf, rp, true);
-      if (kp == 0 || !std::count(f.nic->breakouts.begin(), f.nic->breakouts.end(), static_cast<int>(nic_gbps / rp))) continue;
-      const TierPorts sp = split_ports(leaf, rp, rp, fs.oversubscription_leaf);
-      const int64_t cap = tiers == 3 ? max_endpoints_per_plane(3, kp, sp.down, 0, split_ports(spine, rp, rp, fs.oversubscription_spine).down, ports_at(core, rp, true))
-                                     : max_endpoints_per_plane(2, kp, sp.down, ports_at(spine, rp, true), 0, 0);
+      if (!std::count(f.nic->breakouts.begin(), f.nic->breakouts.end(), static_cast<int>(nic_gbps / rp))) continue;
+      if (ports_at(leaf, rp, bo) == 0 || ports_at(spine, rp, bo) == 0 || ports_at(core, rp, bo) == 0) continue;
+      const ClosLimits l2 = clos_limits(leaf, spine, core, rp, fs.uplink_gbps > 0 ? g : rp, o1, o2, bo, fs.topology, f.nics_per_server, fs.scalable_unit_servers);
+      const int64_t cap = want == 3 ? l2.max3 : l2.max2;
       if (cap >= part_endpoints) {
-        hints.push_back(fmt::format("planes: {} ({} x {}G per NIC; {} endpoints per plane in {} tiers)", p * f.planes, p * f.planes, rp, cap, tiers == 3 ? 3 : 2));
+        hints.push_back(fmt::format("planes: {} ({} x {}G per NIC; {} endpoints per plane in {} tiers)", p * f.planes, p * f.planes, rp, cap, want));
         break;
       }
     }
-    for (const auto& s : catalog.switches()) {
-      if (s.role != SwitchRole::Packet || s.name == leaf.name) continue;
-      const int k = ports_at(s, r, bo);
-      if (k == 0) continue;
-      const TierPorts sp = split_ports(s, r, r, fs.oversubscription_leaf);
-      const int64_t cap = max_endpoints_per_plane(tiers == 3 ? 3 : 2, k, sp.down, k, split_ports(s, r, r, fs.oversubscription_spine).down, k);
-      if (cap >= part_endpoints) {
-        hints.push_back(fmt::format("switch: {} ({} ports at {}G)", s.name, k, r));
+    for (const auto& sw : catalog.switches()) {
+      if (sw.role != SwitchRole::Packet || ports_at(sw, r, bo) == 0 || ports_at(sw, g, bo) == 0) continue;
+      const ClosLimits l2 = clos_limits(sw, sw, sw, r, g, o1, o2, bo, fs.topology, f.nics_per_server, fs.scalable_unit_servers);
+      const int64_t cap = want == 3 ? l2.max3 : l2.max2;
+      if (cap > now && cap >= part_endpoints) {
+        hints.push_back(fmt::format("switch: {} ({} ports at {}G)", sw.name, ports_at(sw, r, bo), r));
         break;
       }
     }
@@ -303,7 +338,7 @@ Fabric build_fabric(const ClusterSpec& spec, const Catalog& catalog, const Build
   if (tiers == 0) {
     throw InputError(fs.tiers_where, "fabric.tiers",
                      fmt::format("{} endpoints {} exceed a 3-tier Clos of {} ({} ports at {}G reaches {}); {}", part_endpoints, part_word,
-                                 leaf.name, leaf_ports_r, r, max3, fix_hint()));
+                                 leaf.name, leaf_ports_r, r, lim.max3, fix_hint()));
   }
   if (tiers == 1 && !fits1) {
     throw InputError(fs.tiers_where, "fabric.tiers",
@@ -313,149 +348,134 @@ Fabric build_fabric(const ClusterSpec& spec, const Catalog& catalog, const Build
   if (tiers == 2 && !fits2) {
     throw InputError(fs.tiers_where, "fabric.tiers",
                      fmt::format("2 tiers cannot hold {} leaves {}: a {} spine has {} ports at {}G, so at most {} leaves ({} endpoints); {}",
-                                 max_part, part_word, spine.name, spine_ports, g, spine_ports, max2, fix_hint()));
+                                 max_part, part_word, spine.name, lim.spine_ports, g, lim.spine_ports, lim.max2, fix_hint()));
   }
   if (tiers == 3 && !fits3) {
     throw InputError(fs.tiers_where, "fabric.tiers",
                      fmt::format("3 tiers cannot hold {} leaves {}: {} pods of {} leaves exceed the {} core ports of {}; {}", max_part, part_word,
-                                 pods, pod_leaves, core_ports, core.name, fix_hint()));
+                                 pods, pod_leaves, lim.core_ports, core.name, fix_hint()));
   }
   f.tiers = tiers;
-
-  // Per-partition upper-tier plans (identical sizing across partitions of equal size).
-  std::vector<PartitionPlan> plans(part_leaves.size());
-  for (size_t p = 0; p < part_leaves.size(); ++p) {
-    PartitionPlan& pp = plans[p];
-    pp.leaves = part_leaves[p];
-    pp.tiers = tiers;
-    pp.uplinks = tiers == 1 ? 0 : std::max(uplinks, 1);
-    const int64_t L = static_cast<int64_t>(pp.leaves.size());
-    if (tiers == 2) {
-      pp.spines = detail::spread_count(L, pp.uplinks, spine_ports);
-      pp.parallel = pp.uplinks / pp.spines;
-    } else if (tiers == 3) {
-      pp.pod_leaves = pod_leaves;
-      pp.pods = ceil_div(L, pod_leaves);
-      pp.spines = pp.uplinks;  // one link from each leaf of a pod to each spine of that pod
-      pp.spine_up = spine_up;
-      pp.cores_per_group = detail::spread_count(pp.pods, spine_up, core_ports);
-      pp.core_parallel = spine_up / pp.cores_per_group;
-    }
+  if (tiers == 1) {
+    // One switch per partition holds every endpoint: re-pack the leaves with all ports facing down.
+    lp = assign_leaves(fs.topology == Topology::RailOnly ? Topology::RailOnly : Topology::Clos, f.servers, f.nics_per_server, leaf_ports_r,
+                       fs.topology == Topology::RailOnly ? static_cast<int>(f.servers) : 0);
+    part_leaves = partition_leaves(lp);
   }
-  const PartitionPlan& p0 = plans[0];
+  f.scalable_unit_servers = lp.su_servers;
 
-  // Tier designs (per plane).
-  f.tier[1] = {tiers == 1 ? NodeRole::Leaf : NodeRole::Leaf, &leaf, r, tiers > 1 ? g : 0, lp.leaves(), lsplit.down, tiers > 1 ? p0.uplinks : 0, p0.parallel};
-  if (tiers == 1) f.tier[1].down_ports = leaf_ports_r;
+  // Upper tiers, partition by partition: each lower switch's uplinks dealt round-robin over its uppers.
+  struct Tier2Plan { std::vector<uint32_t> spines_of_leaf_first; };
+  std::vector<uint32_t> leaf_spine_base(lp.leaves(), 0);  // first spine (partition-local index) of a leaf's spine set
+  std::vector<int> leaf_spine_count(lp.leaves(), 0);
+  struct SpineInfo { uint32_t partition, pod, position; int down = 0; int up = 0; };
+  std::vector<SpineInfo> spines;
+  std::vector<std::pair<uint32_t, uint32_t>> leaf_spine_links;  // (leaf, spine index)
+  struct CoreInfo { uint32_t group; };
+  std::vector<CoreInfo> cores;
+  std::vector<std::pair<uint32_t, uint32_t>> spine_core_links;  // (spine index, core index)
+  int max_leaf_up = 0, max_leaf_parallel = 1, max_spine_parallel = 1;
   if (tiers >= 2) {
-    int64_t spines_per_plane = 0;
-    for (auto& pp : plans) spines_per_plane += tiers == 2 ? pp.spines : static_cast<int64_t>(pp.spines) * pp.pods;
-    const int spine_down = tiers == 2 ? static_cast<int>(max_part) * p0.parallel : p0.pod_leaves;
-    f.tier[2] = {NodeRole::Spine, &spine, g, tiers == 3 ? g : 0, spines_per_plane, spine_down, tiers == 3 ? p0.spine_up : 0, tiers == 3 ? p0.core_parallel : 1};
+    for (size_t p = 0; p < part_leaves.size(); ++p) {
+      const auto& pl = part_leaves[p];
+      const int64_t L = static_cast<int64_t>(pl.size());
+      const int pl_pods = tiers == 2 ? 1 : ceil_div(L, pod_leaves);
+      for (int pod = 0; pod < pl_pods; ++pod) {
+        const int64_t first = tiers == 2 ? 0 : static_cast<int64_t>(pod) * pod_leaves;
+        const int64_t last = tiers == 2 ? L : std::min<int64_t>(L, first + pod_leaves);
+        std::vector<int> pod_ups;
+        for (int64_t i = first; i < last; ++i) pod_ups.push_back(ups[pl[i]]);
+        const int upper_ports = tiers == 2 ? lim.spine_ports : ssplit.down;
+        const int s = detail::choose_uppers(pod_ups, upper_ports);
+        const uint32_t base = static_cast<uint32_t>(spines.size());
+        for (int j = 0; j < s; ++j) spines.push_back({static_cast<uint32_t>(p), static_cast<uint32_t>(tiers == 2 ? p : pod), static_cast<uint32_t>(j)});
+        int64_t k = 0;
+        for (int64_t i = first; i < last; ++i) {
+          const uint32_t leaf_id = pl[i];
+          max_leaf_up = std::max(max_leaf_up, ups[leaf_id]);
+          max_leaf_parallel = std::max(max_leaf_parallel, ceil_div(ups[leaf_id], s));
+          for (int u = 0; u < ups[leaf_id]; ++u, ++k) {
+            const uint32_t sp = base + static_cast<uint32_t>(k % s);
+            leaf_spine_links.emplace_back(leaf_id, sp);
+            ++spines[sp].down;
+          }
+        }
+      }
+    }
   }
   if (tiers == 3) {
-    int64_t cores = 0;
-    for (auto& pp : plans) cores += static_cast<int64_t>(pp.spines) * pp.cores_per_group;
-    f.tier[3] = {NodeRole::Core, &core, g, 0, cores, p0.pods * p0.core_parallel, 0, 1};
-    f.pods = p0.pods;
-  }
-  if (tiers >= 2) {
-    const double ratio = static_cast<double>(lsplit.down * r) / static_cast<double>(p0.uplinks * g);
-    f.explanation.push_back(fmt::format("leaf {}: {} x {}G down + {} x {}G up ({} ports at {}G in all; {:.2f}:1 down:up)", leaf.name, lsplit.down, r,
-                                        p0.uplinks, g, leaf_ports_r, r, ratio));
-    if (max_used < static_cast<uint32_t>(lsplit.down)) {
-      f.explanation.push_back(fmt::format("at most {} of a leaf's {} downlinks are used ({}); the rest are reported free", max_used, lsplit.down,
-                                          fs.topology == Topology::Clos ? "whole servers per leaf" : "servers per scalable unit"));
+    // Spine uplinks follow each spine's own downlinks at the spine ratio (a partial pod needs fewer).
+    for (auto& sp : spines) sp.up = std::clamp(static_cast<int>(std::ceil(static_cast<double>(sp.down) / o2 - 1e-9)), 1, std::max(1, ssplit.up));
+    // Core group j joins spine position j of every pod of a partition.
+    std::map<std::pair<uint32_t, uint32_t>, std::vector<uint32_t>> groups;  // (partition, position) -> spines
+    for (uint32_t i = 0; i < spines.size(); ++i) groups[{spines[i].partition, spines[i].position}].push_back(i);
+    for (const auto& [key, members] : groups) {
+      std::vector<int> sups;
+      for (uint32_t m : members) sups.push_back(spines[m].up);
+      const int c = detail::choose_uppers(sups, lim.core_ports);
+      const uint32_t base = static_cast<uint32_t>(cores.size());
+      for (int j = 0; j < c; ++j) cores.push_back({key.second});
+      int64_t k = 0;
+      for (uint32_t m : members) {
+        max_spine_parallel = std::max(max_spine_parallel, ceil_div(spines[m].up, c));
+        for (int u = 0; u < spines[m].up; ++u, ++k) spine_core_links.emplace_back(m, base + static_cast<uint32_t>(k % c));
+      }
     }
   }
+  // Tier designs (per plane).
+  uint32_t max_used = 0;
+  for (uint32_t u : lp.used_down) max_used = std::max(max_used, u);
+  f.tier[1] = {NodeRole::Leaf, &leaf, r, tiers > 1 ? g : 0, lp.leaves(), tiers == 1 ? leaf_ports_r : lsplit.down, tiers > 1 ? max_leaf_up : 0, max_leaf_parallel};
+  int max_spine_down = 0, max_spine_up = 0;
+  for (const auto& sp : spines) { max_spine_down = std::max(max_spine_down, sp.down); max_spine_up = std::max(max_spine_up, sp.up); }
+  if (tiers >= 2) f.tier[2] = {NodeRole::Spine, &spine, g, tiers == 3 ? g : 0, static_cast<int64_t>(spines.size()), max_spine_down, tiers == 3 ? max_spine_up : 0, max_spine_parallel};
+  if (tiers == 3) {
+    std::vector<int> core_down(cores.size(), 0);
+    for (const auto& [sp, c] : spine_core_links) ++core_down[c];
+    f.tier[3] = {NodeRole::Core, &core, g, 0, static_cast<int64_t>(cores.size()), *std::max_element(core_down.begin(), core_down.end()), 0, 1};
+    f.pods = pods;
+  }
+  if (tiers >= 2) {
+    const double ratio = static_cast<double>(max_used) * static_cast<double>(r) / (static_cast<double>(max_leaf_up) * static_cast<double>(g));
+    f.explanation.push_back(fmt::format("leaf {}: {} of {} downlinks x {}G used + {} x {}G up ({} ports at {}G in all): {:.2f}:1 down:up as built",
+                                        leaf.name, max_used, lsplit.down, r, max_leaf_up, g, leaf_ports_r, r, ratio));
+  }
+  const int64_t spines_per_part = part_leaves.empty() ? 0 : static_cast<int64_t>(spines.size()) / static_cast<int64_t>(part_leaves.size());
   if (tiers == 2) {
-    f.explanation.push_back(fmt::format("spines: {} leaves {} x {} uplinks = {} uplinks over {}-port spines -> {} spines {}, {} parallel link{} leaf-to-spine",
-                                        max_part, part_word, p0.uplinks, max_part * p0.uplinks, spine_ports, p0.spines, part_word,
-                                        p0.parallel, p0.parallel > 1 ? "s" : ""));
+    f.explanation.push_back(fmt::format("spines: {} leaves {} x {} uplinks over {}-port spines -> {} spines {}, up to {} parallel link{} leaf-to-spine",
+                                        max_part, part_word, max_leaf_up, lim.spine_ports, spines_per_part, part_word, max_leaf_parallel,
+                                        max_leaf_parallel > 1 ? "s" : ""));
   } else if (tiers == 3) {
-    f.explanation.push_back(fmt::format("pods of {} leaves and {} spines ({} pods {}); each spine {} down + {} up",
-                                        p0.pod_leaves, p0.spines, p0.pods, part_word, p0.pod_leaves, p0.spine_up));
-    f.explanation.push_back(fmt::format("cores: {} groups (one per spine position) x {} cores, {} parallel link{} spine-to-core; core radix {} >= {} pods",
-                                        p0.spines, p0.cores_per_group, p0.core_parallel, p0.core_parallel > 1 ? "s" : "", core_ports, p0.pods));
+    f.explanation.push_back(fmt::format("pods of up to {} leaves ({} pods {}); each spine up to {} down + {} up ({:.2f}:1)", pod_leaves, pods, part_word,
+                                        max_spine_down, max_spine_up, static_cast<double>(max_spine_down) / std::max(1, max_spine_up)));
+    f.explanation.push_back(fmt::format("cores: one group per spine position, {} cores in all{}; core radix {} at {}G", cores.size(),
+                                        max_spine_parallel > 1 ? fmt::format(", up to {} parallel links spine-to-core", max_spine_parallel) : "",
+                                        lim.core_ports, g));
   }
 
-  // Nodes: NICs, then per plane leaves, spines, cores.
-  const int64_t per_plane_switches = f.tier[1].per_plane + (tiers >= 2 ? f.tier[2].per_plane : 0) + (tiers == 3 ? f.tier[3].per_plane : 0);
+  // Nodes: NICs, then per plane leaves, spines, cores; links plane by plane.
+  const int64_t per_plane_switches = lp.leaves() + static_cast<int64_t>(spines.size() + cores.size());
   f.nodes.reserve(static_cast<size_t>(E + per_plane_switches * f.planes));
   for (int64_t e = 0; e < E; ++e) {
     f.nodes.push_back({NodeRole::Nic, 0, kNoPlane, static_cast<uint32_t>(e), static_cast<uint32_t>(e / f.nics_per_server)});
   }
   f.tier_begin.assign(static_cast<size_t>(f.planes) * (kMaxTiers + 2), 0);
-  int64_t links_per_plane = E;
-  for (auto& pp : plans) {
-    links_per_plane += static_cast<int64_t>(pp.leaves.size()) * pp.uplinks;
-    if (tiers == 3) links_per_plane += static_cast<int64_t>(pp.spines) * pp.pods * pp.spine_up;
-  }
-  f.links.reserve(static_cast<size_t>(links_per_plane * f.planes));
-
+  f.links.reserve(static_cast<size_t>((E + static_cast<int64_t>(leaf_spine_links.size() + spine_core_links.size())) * f.planes));
   for (int plane = 0; plane < f.planes; ++plane) {
     const uint16_t pl = static_cast<uint16_t>(plane);
     uint32_t* tb = &f.tier_begin[static_cast<size_t>(plane) * (kMaxTiers + 2)];
-    tb[0] = 0;
     tb[1] = static_cast<uint32_t>(f.nodes.size());
     for (uint32_t l = 0; l < lp.leaves(); ++l) f.nodes.push_back({NodeRole::Leaf, 1, pl, l, lp.group[l]});
     tb[2] = static_cast<uint32_t>(f.nodes.size());
-    // Spines (and cores) partition by partition; remember each partition's first spine/core.
-    std::vector<uint32_t> spine_base(plans.size()), core_base(plans.size());
-    uint32_t spine_idx = 0;
-    for (size_t p = 0; p < plans.size(); ++p) {
-      spine_base[p] = static_cast<uint32_t>(f.nodes.size());
-      const int n = tiers == 2 ? plans[p].spines : tiers == 3 ? plans[p].spines * plans[p].pods : 0;
-      for (int j = 0; j < n; ++j) {
-        const uint32_t pod = tiers == 3 ? static_cast<uint32_t>(j / plans[p].spines) : static_cast<uint32_t>(p);
-        f.nodes.push_back({NodeRole::Spine, 2, pl, spine_idx++, pod});
-      }
-    }
+    for (uint32_t i = 0; i < spines.size(); ++i) f.nodes.push_back({NodeRole::Spine, 2, pl, i, spines[i].pod});
     tb[3] = static_cast<uint32_t>(f.nodes.size());
-    uint32_t core_idx = 0;
-    for (size_t p = 0; p < plans.size(); ++p) {
-      core_base[p] = static_cast<uint32_t>(f.nodes.size());
-      if (tiers != 3) continue;
-      for (int j = 0; j < plans[p].spines * plans[p].cores_per_group; ++j) {
-        f.nodes.push_back({NodeRole::Core, 3, pl, core_idx++, static_cast<uint32_t>(j / plans[p].cores_per_group)});
-      }
-    }
+    for (uint32_t i = 0; i < cores.size(); ++i) f.nodes.push_back({NodeRole::Core, 3, pl, i, cores[i].group});
     tb[4] = static_cast<uint32_t>(f.nodes.size());
-    // NIC -> leaf.
     for (int64_t e = 0; e < E; ++e) {
       f.links.push_back({NodeId(static_cast<uint32_t>(e)), NodeId(tb[1] + lp.leaf_of_endpoint[e]), static_cast<uint32_t>(r), 1, pl});
     }
-    // Leaf -> spine -> core.
-    for (size_t p = 0; p < plans.size(); ++p) {
-      const PartitionPlan& pp = plans[p];
-      for (size_t i = 0; i < pp.leaves.size(); ++i) {
-        const NodeId leaf_id(tb[1] + pp.leaves[i]);
-        if (tiers == 2) {
-          for (int j = 0; j < pp.spines; ++j) {
-            for (int k = 0; k < pp.parallel; ++k) {
-              f.links.push_back({leaf_id, NodeId(spine_base[p] + static_cast<uint32_t>(j)), static_cast<uint32_t>(g), 2, pl});
-            }
-          }
-        } else if (tiers == 3) {
-          const int pod = static_cast<int>(i) / pp.pod_leaves;
-          for (int j = 0; j < pp.spines; ++j) {
-            f.links.push_back({leaf_id, NodeId(spine_base[p] + static_cast<uint32_t>(pod * pp.spines + j)), static_cast<uint32_t>(g), 2, pl});
-          }
-        }
-      }
-      if (tiers == 3) {
-        for (int pod = 0; pod < pp.pods; ++pod) {
-          for (int j = 0; j < pp.spines; ++j) {
-            const NodeId spine_id(spine_base[p] + static_cast<uint32_t>(pod * pp.spines + j));
-            for (int c = 0; c < pp.cores_per_group; ++c) {
-              for (int k = 0; k < pp.core_parallel; ++k) {
-                f.links.push_back({spine_id, NodeId(core_base[p] + static_cast<uint32_t>(j * pp.cores_per_group + c)), static_cast<uint32_t>(g), 3, pl});
-              }
-            }
-          }
-        }
-      }
-    }
+    for (const auto& [l, sp] : leaf_spine_links) f.links.push_back({NodeId(tb[1] + l), NodeId(tb[2] + sp), static_cast<uint32_t>(g), 2, pl});
+    for (const auto& [sp, c] : spine_core_links) f.links.push_back({NodeId(tb[2] + sp), NodeId(tb[3] + c), static_cast<uint32_t>(g), 3, pl});
   }
   if (f.planes > 1) {
     f.explanation.push_back(fmt::format("{} planes: each {}G NIC port splits into {} x {}G, one link into each independent plane", f.planes,

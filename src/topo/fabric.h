@@ -45,6 +45,17 @@ struct TierDesign {
   int parallel_up = 1;       // parallel links from one switch to each switch above it
 };
 
+// What a Clos of these switches reaches, with the same port arithmetic the builder uses.
+struct ClosLimits {
+  int64_t host_gbps = 0, uplink_gbps = 0;
+  int leaf_ports = 0;   // at the host rate: a 1-tier fabric
+  int leaf_down = 0;    // usable downlinks per leaf (whole servers per leaf; at most a scalable unit)
+  int spine_ports = 0;  // at the uplink rate: leaves a 2-tier spine joins
+  int spine_down = 0;   // 3-tier: leaves per pod
+  int core_ports = 0;   // 3-tier: pods
+  int64_t max1 = 0, max2 = 0, max3 = 0;  // endpoints per plane (per rail for rail-only)
+};
+
 struct Fabric {
   Architecture architecture = Architecture::EndpointScheduled;
   Topology topology = Topology::Clos;
@@ -58,6 +69,7 @@ struct Fabric {
   int scalable_unit_servers = 0;  // rail designs
   int pods = 0;                   // 3-tier designs
   std::array<TierDesign, kMaxTiers + 1> tier{};  // index 1..tiers
+  ClosLimits limits;              // endpoint-scheduled designs: what this switch choice reaches
   std::vector<Node> nodes;
   std::vector<Link> links;
   // First node id of (plane, tier); size planes * (kMaxTiers + 2), last entry per plane is the end.
