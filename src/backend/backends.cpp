@@ -45,7 +45,9 @@ class BackendBase : public CollectiveBackend {
       FlowSet fs;
       const Picoseconds path = route_phase(net_, ph, mode(), fs);
       double slowest = 0;
+      mean_rate_ = 0;
       const double seconds = transfer_seconds(ph, fs, slowest, r.solves);
+      pr.mean_rate_gbps = mean_rate_;
       pr.transfer_time = seconds_to_ps(seconds);
       pr.latency = (options_.step_overhead + path) * std::max<int64_t>(1, ph.latency_hops);
       pr.slowest_rate_gbps = slowest;
@@ -62,6 +64,7 @@ class BackendBase : public CollectiveBackend {
 
   FlowNetwork net_;
   BackendOptions options_;
+  double mean_rate_ = 0;  // set by transfer_seconds
 };
 
 // Alpha-beta bound: ideal spraying, every flow at its equal share of its most loaded resource.
@@ -76,13 +79,17 @@ class AnalyticBackend final : public BackendBase {
     std::vector<double> rate;
     bottleneck_rates(net_.capacity_gbps(), fs, rate);
     ++solves;
-    double worst = 0;
+    double worst = 0, sum = 0;
+    size_t counted = 0;
     slowest = rate.empty() ? 0 : rate[0];
     for (size_t i = 0; i < rate.size(); ++i) {
       if (ph.transfers[i].bytes <= 0 || fs.begin[i] == fs.begin[i + 1]) continue;
       worst = std::max(worst, static_cast<double>(ph.transfers[i].bytes) * 8.0 / (rate[i] * 1e9));
       slowest = std::min(slowest, rate[i]);
+      sum += rate[i];
+      ++counted;
     }
+    mean_rate_ = counted ? sum / static_cast<double>(counted) : 0;
     return worst;
   }
 };
@@ -106,10 +113,16 @@ class FlowBackend final : public BackendBase {
       running += active[i];
     }
     double now = 0;
+    int64_t solves_here = 0;
     slowest = -1;
     std::vector<double> rate;
     while (running > 0) {
       solver_.solve(net_.capacity_gbps(), fs, active, rate);
+      if (solves_here++ == 0) {
+        double sum = 0;
+        for (size_t i = 0; i < F; ++i) sum += active[i] ? rate[i] : 0.0;
+        mean_rate_ = running ? sum / static_cast<double>(running) : 0;
+      }
       ++solves;
       double dt = std::numeric_limits<double>::infinity();
       for (size_t i = 0; i < F; ++i) {

@@ -20,6 +20,7 @@ struct PhaseResult {
   Picoseconds transfer_time;  // one repetition's data movement
   Picoseconds latency;        // one repetition's latency terms
   double slowest_rate_gbps = 0;
+  double mean_rate_gbps = 0;  // mean of the flows' rates when the phase starts (aggregate throughput / flows)
 };
 
 struct CollectiveResult {

@@ -66,23 +66,25 @@ namespace {
 
 [[noreturn]] void refuse(const std::string& msg) { throw std::invalid_argument(msg); }
 
-// Ring orders, one per channel: ranks grouped by server, each server's block rotated so that channel c
-// enters a server at its local XPU c (with PXN routing, each channel crosses the fabric on its own rail).
+// Ring orders, one per channel: the communicator's rank order, with each run of consecutive ranks on one
+// server rotated so that channel c enters the server at its c-th rank (with PXN routing, each channel
+// then crosses the fabric on its own rail, as NCCL lays out its rings).
 std::vector<std::vector<uint32_t>> ring_orders(const Communicator& comm, int channels) {
+  std::vector<std::pair<int64_t, int64_t>> runs;  // [first, last) rank ranges on one server
+  for (int64_t r = 0; r < comm.size();) {
+    int64_t e = r + 1;
+    while (e < comm.size() && comm.server_of(e) == comm.server_of(r)) ++e;
+    runs.emplace_back(r, e);
+    r = e;
+  }
   std::vector<std::vector<uint32_t>> rings;
-  std::vector<int64_t> ranks(static_cast<size_t>(comm.size()));
-  std::iota(ranks.begin(), ranks.end(), 0);
   for (int c = 0; c < channels; ++c) {
-    const uint32_t L = static_cast<uint32_t>(comm.xpus_per_server);
-    std::vector<int64_t> order = ranks;
-    std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) {
-      const uint32_t sa = comm.server_of(a), sb = comm.server_of(b);
-      if (sa != sb) return sa < sb;
-      return (comm.local_of(a) + L - static_cast<uint32_t>(c) % L) % L < (comm.local_of(b) + L - static_cast<uint32_t>(c) % L) % L;
-    });
     std::vector<uint32_t> ring;
-    ring.reserve(order.size());
-    for (int64_t r : order) ring.push_back(comm.xpus[r]);
+    ring.reserve(static_cast<size_t>(comm.size()));
+    for (const auto& [first, last] : runs) {
+      const int64_t len = last - first;
+      for (int64_t k = 0; k < len; ++k) ring.push_back(comm.xpus[first + (k + c) % len]);
+    }
     rings.push_back(std::move(ring));
   }
   return rings;
