@@ -17,6 +17,9 @@
 #include "collective/schedule.h"
 #include "report/perf_table.h"
 #include "report/plan_report.h"
+#include "report/step_report.h"
+#include "workload/job_spec.h"
+#include "workload/training_step.h"
 #include "spec/cluster_spec.h"
 
 namespace {
@@ -144,6 +147,32 @@ int cmd_perf(const Common& c, const PerfArgs& a) {
   return 0;
 }
 
+struct JobArgs {
+  std::vector<std::string> specs;
+  std::string job, backend = "flow", out;
+  bool json = false;
+};
+
+// The same job on each spec's fabric; several specs print side by side.
+int cmd_job(const Common& c, const JobArgs& a) {
+  const JobSpec job = load_job_spec(a.job);
+  std::vector<StepResult> results;
+  std::string text;
+  for (const auto& path : a.specs) {
+    const ClusterSpec spec = load_cluster_spec(path);
+    const Catalog cat = catalog_for(c, &spec);
+    const Plan plan = make_plan(spec, cat, options_for(c));
+    BackendOptions bo;
+    bo.mode = path_mode_for(spec.fabric.load_balancing);
+    auto backend = make_backend(a.backend, plan, bo);
+    results.push_back(simulate_step(job, plan, *backend));
+    text += render_step_text(results.back()) + "\n";
+  }
+  if (results.size() > 1) text += render_step_comparison(results);
+  emit(a.out, a.json ? render_step_json(results) : text);
+  return 0;
+}
+
 int cmd_catalog(const Common& c) {
   const Catalog cat = catalog_for(c, nullptr);
   std::string o = "switches:\n";
@@ -207,6 +236,14 @@ int main(int argc, char** argv) {
   perf->add_flag("--json", pa.json, "JSON output (schema aifabric.perf/1)");
   perf->add_option("-o,--output", pa.out, "write to this file (atomically)");
 
+  JobArgs ja;
+  auto* jobc = app.add_subcommand("job", "time one training step of a job on one or more planned fabrics");
+  jobc->add_option("--job", ja.job, "job spec (YAML)")->required();
+  jobc->add_option("--spec", ja.specs, "cluster spec(s); several are compared side by side")->required();
+  jobc->add_option("--backend", ja.backend, "analytic or flow")->capture_default_str();
+  jobc->add_flag("--json", ja.json, "JSON output (schema aifabric.step/1)");
+  jobc->add_option("-o,--output", ja.out, "write to this file (atomically)");
+
   auto* catalog = app.add_subcommand("catalog", "list the catalog (shipped plus --catalog files)");
 
   try {
@@ -220,6 +257,7 @@ int main(int argc, char** argv) {
     if (*run) return cmd_run(common, spec_path, out_dir, quiet);
     if (*check) return cmd_check(common, proposal_path, json, out);
     if (*perf) return cmd_perf(common, pa);
+    if (*jobc) return cmd_job(common, ja);
     if (*catalog) return cmd_catalog(common);
   } catch (const InputError& e) {
     std::fprintf(stderr, "aifabric: error: %s\n", e.what());

@@ -7,7 +7,7 @@ namespace aifabric {
 
 std::string format_input_error(const SourceLocation& where, const std::string& field,
                                const std::string& message) {
-  std::string out = where.file.empty() ? std::string("<input>") : where.file;
+  std::string out = where.file.empty() ? std::string("command line") : where.file;
   if (where.line > 0) out += fmt::format(":{}:{}", where.line, where.column);
   out += ": ";
   if (!field.empty()) out += field + ": ";

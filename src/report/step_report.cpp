@@ -1,0 +1,62 @@
+// Rendering of training steps: per-collective timing, exposed communication, utilisation.
+#include "report/step_report.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace aifabric {
+
+namespace {
+double ms(Picoseconds p) { return p.seconds() * 1e3; }
+}  // namespace
+
+std::string render_step_text(const StepResult& r) {
+  std::string o = fmt::format("training step: {} on {} ({} XPUs, backend {})\n", r.job, r.fabric, r.xpus, r.backend);
+  o += fmt::format("  compute {:.2f} ms per XPU ({:.3g} FLOP per step), pipeline bubble {:.2f} ms, {} micro-batches per replica\n", ms(r.compute), r.flops,
+                   ms(r.bubble), r.micro_batches);
+  for (const auto& c : r.comms) {
+    o += fmt::format("  {:<9} {:<10} group {:>6}: {:>5} x {:8.3f} ms = {:9.2f} ms, exposed {:9.2f} ms (busbw {:.1f} GB/s): {}\n", c.parallelism, c.collective,
+                     c.group_size, c.count, ms(c.each), ms(c.total), ms(c.exposed), c.busbw_gbs, c.explanation);
+  }
+  o += fmt::format("  step {:.2f} ms = compute {:.2f} + bubble {:.2f} + exposed communication {:.2f}; XPU utilisation {:.1f}%\n", ms(r.step), ms(r.compute),
+                   ms(r.bubble), ms(r.exposed), 100 * r.utilisation);
+  return o;
+}
+
+std::string render_step_comparison(const std::vector<StepResult>& rs) {
+  std::string o = fmt::format("{:<28} {:>11} {:>11} {:>11} {:>11} {:>11} {:>11} {:>8}\n", "fabric", "compute ms", "bubble ms", "tensor ms", "data ms",
+                              "other ms", "step ms", "util");
+  for (const auto& r : rs) {
+    double tp = 0, dp = 0, other = 0;
+    for (const auto& c : r.comms) {
+      if (c.parallelism == "tensor") tp += ms(c.exposed);
+      else if (c.parallelism == "data") dp += ms(c.exposed);
+      else other += ms(c.exposed);
+    }
+    o += fmt::format("{:<28} {:>11.2f} {:>11.2f} {:>11.2f} {:>11.2f} {:>11.2f} {:>11.2f} {:>7.1f}%\n", r.fabric, ms(r.compute), ms(r.bubble), tp, dp, other,
+                     ms(r.step), 100 * r.utilisation);
+  }
+  o += "(tensor, data, other: exposed communication per step)\n";
+  return o;
+}
+
+std::string render_step_json(const std::vector<StepResult>& rs) {
+  nlohmann::ordered_json j;
+  j["schema"] = "aifabric.step/1";
+  auto arr = nlohmann::ordered_json::array();
+  for (const auto& r : rs) {
+    auto comms = nlohmann::ordered_json::array();
+    for (const auto& c : r.comms) {
+      comms.push_back({{"parallelism", c.parallelism}, {"collective", c.collective}, {"group_size", c.group_size}, {"bytes", c.bytes},
+                       {"count", c.count}, {"each_ps", c.each.count()}, {"total_ps", c.total.count()}, {"exposed_ps", c.exposed.count()},
+                       {"busbw_gbytes_per_s", c.busbw_gbs}, {"explanation", c.explanation}});
+    }
+    arr.push_back({{"job", r.job}, {"fabric", r.fabric}, {"backend", r.backend}, {"xpus", r.xpus}, {"micro_batches", r.micro_batches},
+                   {"flops", r.flops}, {"compute_ps", r.compute.count()}, {"bubble_ps", r.bubble.count()}, {"exposed_ps", r.exposed.count()},
+                   {"step_ps", r.step.count()}, {"utilisation", r.utilisation}, {"communication", comms}});
+  }
+  j["steps"] = arr;
+  return j.dump(2) + "\n";
+}
+
+}  // namespace aifabric
