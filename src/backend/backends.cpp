@@ -37,6 +37,7 @@ class BackendBase : public CollectiveBackend {
   CollectiveResult run(const Schedule& s) override {
     CollectiveResult r;
     r.backend = std::string(name());
+    Picoseconds longest(-1);
     for (const Phase& ph : s.phases) {
       PhaseResult pr;
       pr.label = ph.label;
@@ -46,8 +47,13 @@ class BackendBase : public CollectiveBackend {
       const Picoseconds path = route_phase(net_, ph, mode(), fs);
       double slowest = 0;
       mean_rate_ = 0;
+      first_rates_.clear();
       const double seconds = transfer_seconds(ph, fs, slowest, r.solves);
       pr.mean_rate_gbps = mean_rate_;
+      if (pr.transfer_time * ph.repeat > longest) {
+        longest = pr.transfer_time * ph.repeat;
+        r.utilisation = tier_utilisation(fs, first_rates_);
+      }
       pr.transfer_time = seconds_to_ps(seconds);
       pr.latency = (options_.step_overhead + path) * std::max<int64_t>(1, ph.latency_hops);
       pr.slowest_rate_gbps = slowest;
@@ -62,9 +68,35 @@ class BackendBase : public CollectiveBackend {
   // Time for all transfers of one repetition to finish.
   virtual double transfer_seconds(const Phase& ph, const FlowSet& fs, double& slowest_rate, int64_t& solves) = 0;
 
+  std::vector<TierUtilisation> tier_utilisation(const FlowSet& fs, const std::vector<double>& rate) const {
+    const auto& cap = net_.capacity_gbps();
+    std::vector<double> load(cap.size(), 0.0);
+    for (size_t f = 0; f < fs.size() && f < rate.size(); ++f) {
+      for (uint32_t k = fs.begin[f]; k < fs.begin[f + 1]; ++k) load[fs.usages[k].resource] += rate[f] * fs.usages[k].coef;
+    }
+    std::vector<TierUtilisation> out;
+    for (int t = 1; t <= net_.plan().fabric.tiers; ++t) {
+      TierUtilisation u;
+      u.tier = t;
+      double used = 0, total = 0;
+      // Individual links (both directions); bundles spread their load evenly over their member links.
+      for (uint32_t res = 0; res < cap.size(); ++res) {
+        if (net_.tier_of(res) != t) continue;
+        const bool is_link = res < 2 * net_.plan().fabric.links.size();
+        if (is_link) total += cap[res];
+        used += load[res];
+        if (cap[res] > 0) u.max = std::max(u.max, load[res] / cap[res]);
+      }
+      u.mean = total > 0 ? used / total : 0;
+      out.push_back(u);
+    }
+    return out;
+  }
+
   FlowNetwork net_;
   BackendOptions options_;
-  double mean_rate_ = 0;  // set by transfer_seconds
+  double mean_rate_ = 0;               // set by transfer_seconds
+  std::vector<double> first_rates_;    // rates at the start of the phase, set by transfer_seconds
 };
 
 // Alpha-beta bound: ideal spraying, every flow at its equal share of its most loaded resource.
@@ -90,6 +122,7 @@ class AnalyticBackend final : public BackendBase {
       ++counted;
     }
     mean_rate_ = counted ? sum / static_cast<double>(counted) : 0;
+    first_rates_ = rate;
     return worst;
   }
 };
@@ -119,6 +152,7 @@ class FlowBackend final : public BackendBase {
     while (running > 0) {
       solver_.solve(net_.capacity_gbps(), fs, active, rate);
       if (solves_here++ == 0) {
+        first_rates_ = rate;
         double sum = 0;
         for (size_t i = 0; i < F; ++i) sum += active[i] ? rate[i] : 0.0;
         mean_rate_ = running ? sum / static_cast<double>(running) : 0;

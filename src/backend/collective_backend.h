@@ -23,10 +23,18 @@ struct PhaseResult {
   double mean_rate_gbps = 0;  // mean of the flows' rates when the phase starts (aggregate throughput / flows)
 };
 
+// Link utilisation of one tier while the longest phase starts (load / capacity over the tier's links).
+struct TierUtilisation {
+  int tier = 0;
+  double mean = 0;  // capacity-weighted over every link of the tier, idle ones included
+  double max = 0;
+};
+
 struct CollectiveResult {
   std::string backend;
   Picoseconds time;
   std::vector<PhaseResult> phases;
+  std::vector<TierUtilisation> utilisation;
   int64_t solves = 0;  // rate computations made (events, for the flow backend)
 };
 

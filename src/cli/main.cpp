@@ -1,5 +1,7 @@
 // The aifabric command: plan, check, run, catalog. Bad input -> one-line error and exit 2.
+#include <csignal>
 #include <cstdio>
+#include <optional>
 #include <filesystem>
 #include <iostream>
 #include <string>
@@ -10,6 +12,7 @@
 
 #include "catalog/catalog.h"
 #include "core/atomic_file.h"
+#include "core/progress.h"
 #include "core/input_error.h"
 #include "plan/plan.h"
 #include "plan/proposal.h"
@@ -17,6 +20,7 @@
 #include "collective/schedule.h"
 #include "report/perf_table.h"
 #include "report/plan_report.h"
+#include "report/run_results.h"
 #include "report/step_report.h"
 #include "workload/job_spec.h"
 #include "workload/training_step.h"
@@ -64,21 +68,77 @@ int cmd_plan(const Common& c, const std::string& spec_path, bool json, bool dot,
   return 0;
 }
 
-int cmd_run(const Common& c, const std::string& spec_path, const std::string& out_dir, bool quiet) {
-  const ClusterSpec spec = load_cluster_spec(spec_path);
+// The process's one global: set by SIGINT/SIGTERM, read between units of work (no simulation state lives here).
+volatile std::sig_atomic_t g_stop_signal = 0;
+extern "C" void on_stop_signal(int sig) { g_stop_signal = sig; }
+
+struct RunArgs {
+  std::string spec, job, out_dir = "out";
+  bool quiet = false, no_sim = false;
+};
+
+int cmd_run(const Common& c, const RunArgs& a) {
+  std::signal(SIGINT, on_stop_signal);
+  std::signal(SIGTERM, on_stop_signal);
+  const ClusterSpec spec = load_cluster_spec(a.spec);
   const Catalog cat = catalog_for(c, &spec);
+  std::optional<JobSpec> job_file;
+  if (!a.job.empty()) job_file = load_job_spec(a.job);
   const Plan plan = make_plan(spec, cat, options_for(c));
+  RunResults res;
+  if (!a.no_sim) {
+    // An all-reduce sweep over every XPU on both backends, then one training step.
+    const Communicator comm = make_communicator(plan.fabric, "all", a.spec);
+    const Algorithm algo = comm.size() <= 16384 ? Algorithm::Ring : Algorithm::Hierarchical;
+    res.algorithm = std::string(to_string(algo));
+    std::vector<int64_t> sizes;
+    for (int64_t b = 8; b <= (int64_t{8} << 30); b *= 4) sizes.push_back(b);
+    BackendOptions bo;
+    bo.mode = path_mode_for(spec.fabric.load_balancing);
+    Progress progress(static_cast<int64_t>(2 * sizes.size() + 1), !a.quiet && Progress::stderr_is_terminal());
+    int64_t done = 0;
+    for (const char* name : {"analytic", "flow"}) {
+      auto backend = make_backend(name, plan, bo);
+      PerfSweep sweep;
+      sweep.kind = CollectiveKind::AllReduce;
+      sweep.ranks = comm.size();
+      sweep.title = fmt::format("{} on {}, {} ranks, {} backend, {}", res.algorithm, spec.name, comm.size(), name, to_string(spec.fabric.load_balancing));
+      for (int64_t bytes : sizes) {
+        if (g_stop_signal) break;
+        const Schedule sched = build_schedule(CollectiveKind::AllReduce, algo, comm, bytes, plan.fabric.nics_per_server);
+        const CollectiveResult cr = backend->run(sched);
+        sweep.rows.push_back(perf_row(CollectiveKind::AllReduce, comm.size(), bytes, cr.time));
+        if (std::string_view(name) == "flow") res.utilisation = cr.utilisation;
+        progress.update(++done, fmt::format("{} all-reduce {} B", name, bytes));
+      }
+      res.sweeps.emplace_back(name, std::move(sweep));
+    }
+    if (!g_stop_signal) {
+      const JobSpec job = job_file ? *job_file : default_job_for(plan.fabric);
+      res.job_source = job_file ? a.job : fmt::format("derived: 13B dense, tp {}, dp {}, {} sequences per step", job.tp, job.dp, job.global_batch);
+      auto backend = make_backend("flow", plan, bo);
+      res.step = simulate_step(job, plan, *backend);
+      progress.update(++done, "training step");
+    }
+    progress.finish();
+    res.partial = g_stop_signal != 0;
+  }
   namespace fs = std::filesystem;
-  const std::string text = render_plan_text(plan);
-  // Render everything first, then write each file atomically: no partial output on error.
-  const std::string json = render_plan_json(plan);
-  const std::string dot = render_plan_dot(plan);
-  emit((fs::path(out_dir) / "plan.txt").string(), text);
-  emit((fs::path(out_dir) / "plan.json").string(), json);
-  emit((fs::path(out_dir) / "topology.dot").string(), dot);
-  if (!quiet) std::fwrite(text.data(), 1, text.size(), stdout);
+  // Render everything first, then write each file atomically (temp + rename): old or new, never half.
+  std::vector<std::pair<std::string, std::string>> files = {
+      {"plan.txt", render_plan_text(plan)}, {"plan.json", render_plan_json(plan)}, {"topology.dot", render_plan_dot(plan)},
+      {"results.json", render_results_json(res)}, {"report.html", render_html_report(plan, res)}};
+  for (auto& t : render_csv_tables(plan, res)) files.push_back(std::move(t));
+  for (const auto& [name, text] : files) emit((fs::path(a.out_dir) / name).string(), text);
+  if (!a.quiet) {
+    const std::string& text = files.front().second;
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    if (res.step) std::fputs(render_step_text(*res.step).c_str(), stdout);
+  }
   std::fflush(stdout);
-  std::fprintf(stderr, "aifabric: report written to %s (plan.txt, plan.json, topology.dot)\n", (fs::path(out_dir) / "plan.txt").c_str());
+  std::fprintf(stderr, "aifabric: report written to %s (plus plan.txt, plan.json, results.json, topology.dot and CSV tables)%s\n",
+               (fs::path(a.out_dir) / "report.html").c_str(), res.partial ? "; interrupted: results are partial" : "");
+  if (g_stop_signal) return 128 + static_cast<int>(g_stop_signal);
   return 0;
 }
 
@@ -202,18 +262,21 @@ int main(int argc, char** argv) {
   app.add_option("--catalog", common.catalogs, "extra catalog YAML file(s); same names override the shipped entries");
   app.add_option("--max-memory", common.max_memory_gib, "refuse specs whose fabric would need more than this many GiB")->check(CLI::PositiveNumber);
 
-  std::string spec_path, out, out_dir = "out", proposal_path;
-  bool json = false, dot = false, quiet = false;
+  std::string spec_path, out, proposal_path;
+  bool json = false, dot = false;
   auto* plan = app.add_subcommand("plan", "plan a fabric from a cluster spec");
   plan->add_option("spec", spec_path, "cluster spec (YAML)")->required();
   plan->add_flag("--json", json, "JSON output (schema aifabric.plan/1)");
   plan->add_flag("--dot", dot, "Graphviz DOT topology");
   plan->add_option("-o,--output", out, "write to this file (atomically) instead of standard output");
 
-  auto* run = app.add_subcommand("run", "plan the spec and write the report files into a folder");
-  run->add_option("spec", spec_path, "cluster spec (YAML)")->required();
-  run->add_option("-o,--output", out_dir, "output folder")->capture_default_str();
-  run->add_flag("-q,--quiet", quiet, "do not print the text report");
+  RunArgs ra;
+  auto* run = app.add_subcommand("run", "plan the spec, simulate an all-reduce sweep and a training step, write report.html and the data files");
+  run->add_option("spec", ra.spec, "cluster spec (YAML)")->required();
+  run->add_option("--job", ra.job, "job spec (YAML); default: a 13B dense job sized to the cluster");
+  run->add_option("-o,--output", ra.out_dir, "output folder")->capture_default_str();
+  run->add_flag("-q,--quiet", ra.quiet, "no text report and no progress bar");
+  run->add_flag("--plan-only", ra.no_sim, "plan only, no simulation");
 
   auto* check = app.add_subcommand("check", "check an explicit design proposal against arithmetic and the planner");
   check->add_option("proposal", proposal_path, "proposal (YAML)")->required();
@@ -254,7 +317,7 @@ int main(int argc, char** argv) {
   }
   try {
     if (*plan) return cmd_plan(common, spec_path, json, dot, out);
-    if (*run) return cmd_run(common, spec_path, out_dir, quiet);
+    if (*run) return cmd_run(common, ra);
     if (*check) return cmd_check(common, proposal_path, json, out);
     if (*perf) return cmd_perf(common, pa);
     if (*jobc) return cmd_job(common, ja);

@@ -94,10 +94,18 @@ FlowNetwork::FlowNetwork(const Plan& plan, const FlowNetworkOptions& options) : 
       pod_down_[n] = b + 1;
     }
   }
+  // Tiers of the link and bundle resources (bundles carry their member links' tier).
+  resource_tier_.assign(capacity_gbps_.size(), 0);
+  for (size_t i = 0; i < L; ++i) resource_tier_[2 * i] = resource_tier_[2 * i + 1] = f.links[i].tier;
+  for (uint32_t n = 0; n < N; ++n) {
+    if (up_bundle_[n] != kNone) resource_tier_[up_bundle_[n]] = resource_tier_[down_bundle_[n]] = static_cast<uint8_t>(f.nodes[n].tier + 1);
+    if (pod_up_[n] != kNone) resource_tier_[pod_up_[n]] = resource_tier_[pod_down_[n]] = 3;
+  }
   // Scale-up ports: egress and ingress per XPU.
   scale_up_base_ = static_cast<uint32_t>(capacity_gbps_.size());
   const double su = static_cast<double>(f.server->scale_up_gbps > 0 ? f.server->scale_up_gbps : 3600);
   capacity_gbps_.resize(capacity_gbps_.size() + 2 * static_cast<size_t>(f.xpus()), su);
+  resource_tier_.resize(capacity_gbps_.size(), 0);
   for (size_t i = 0; i < plan.analysis.latency.size() && i < 3; ++i) path_latency_[i + 1] = plan.analysis.latency[i].total();
 }
 

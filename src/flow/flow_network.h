@@ -38,6 +38,8 @@ class FlowNetwork {
   Picoseconds route(uint32_t src, uint32_t dst, PathMode mode, uint64_t flow_key, std::vector<Usage>& out) const;
 
   const Plan& plan() const { return plan_; }
+  // Link tier a resource belongs to (1..3; a bundle: its links' tier), 0 for scale-up ports.
+  int tier_of(uint32_t resource) const { return resource_tier_[resource]; }
 
  private:
   uint32_t nic_of(uint32_t xpu) const;
@@ -54,6 +56,7 @@ class FlowNetwork {
   std::vector<uint32_t> down_begin_, down_links_;  // per node: its downlinks (CSR)
   std::vector<uint32_t> up_bundle_, down_bundle_;  // per switch node: bundle resource (or ~0)
   std::vector<uint32_t> pod_up_, pod_down_;        // 3-tier: per spine node, its pod's core-facing bundles
+  std::vector<uint8_t> resource_tier_;
   uint32_t scale_up_base_ = 0;
   std::array<Picoseconds, 4> path_latency_{};     // by highest tier reached (1..3)
 };

@@ -46,6 +46,23 @@ struct Layout {
 
 }  // namespace
 
+JobSpec default_job_for(const Fabric& f) {
+  JobSpec j;
+  j.name = "default 13B dense job";
+  j.parameters = 13e9;
+  j.layers = 40;
+  j.hidden = 5120;
+  j.sequence = 4096;
+  const int domain = std::max(f.server->scale_up_domain, f.server->xpus);
+  j.tp = 1;
+  while (j.tp * 2 <= std::min(domain, 8) && domain % (j.tp * 2) == 0 && f.xpus() % (j.tp * 2) == 0) j.tp *= 2;
+  j.dp = static_cast<int>(f.xpus() / j.tp);
+  j.global_batch = static_cast<int64_t>(j.dp) * 8;
+  j.dp_overlap = 0.5;
+  j.tp_overlap = 0.7;
+  return j;
+}
+
 StepResult simulate_step(const JobSpec& job, const Plan& plan, CollectiveBackend& backend) {
   const Fabric& f = plan.fabric;
   StepResult r;

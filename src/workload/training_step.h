@@ -37,6 +37,10 @@ struct StepResult {
   std::vector<StepComm> comms;
 };
 
+// A representative job for a cluster when none is given: a 13B-parameter dense model, tensor parallel inside
+// the scale-up domain (at most 8), data parallel across the rest, 8 sequences per replica.
+JobSpec default_job_for(const Fabric& f);
+
 // Throws InputError when the job does not fit the cluster (degrees, TP beyond the scale-up domain).
 StepResult simulate_step(const JobSpec& job, const Plan& plan, CollectiveBackend& backend);
 
