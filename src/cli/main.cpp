@@ -1,4 +1,5 @@
 // The aifabric command: plan, check, run, catalog. Bad input -> one-line error and exit 2.
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <optional>
@@ -19,6 +20,9 @@
 #include "backend/collective_backend.h"
 #include "collective/schedule.h"
 #include "report/perf_table.h"
+#include "net/packet_sim.h"
+#include "net/traffic.h"
+#include "report/packet_report.h"
 #include "report/plan_report.h"
 #include "report/run_results.h"
 #include "report/step_report.h"
@@ -70,7 +74,11 @@ int cmd_plan(const Common& c, const std::string& spec_path, bool json, bool dot,
 
 // The process's one global: set by SIGINT/SIGTERM, read between units of work (no simulation state lives here).
 volatile std::sig_atomic_t g_stop_signal = 0;
-extern "C" void on_stop_signal(int sig) { g_stop_signal = sig; }
+volatile int g_stop_signal_int = 0;  // the same, as the engine's stop flag
+extern "C" void on_stop_signal(int sig) {
+  g_stop_signal = sig;
+  g_stop_signal_int = sig;
+}
 
 struct RunArgs {
   std::string spec, job, out_dir = "out";
@@ -233,6 +241,47 @@ int cmd_job(const Common& c, const JobArgs& a) {
   return 0;
 }
 
+struct PacketArgs {
+  std::string spec, traffic = "permutation", bytes = "4M", lb, out;
+  uint64_t seed = 1;
+  bool json = false, lossless = false, no_ecn = false;
+  int64_t link_delay_ns = -1, switch_latency_ns = -1, buffer = 0;
+};
+
+int cmd_packet(const Common& c, const PacketArgs& a) {
+  std::signal(SIGINT, on_stop_signal);
+  std::signal(SIGTERM, on_stop_signal);
+  ClusterSpec spec = load_cluster_spec(a.spec);
+  PacketSimConfig cfg;
+  cfg.lb = spec.fabric.load_balancing;
+  if (!a.lb.empty()) {
+    const std::vector<std::pair<std::string, LoadBalancing>> lbs = {
+        {"ecmp", LoadBalancing::Ecmp}, {"spraying", LoadBalancing::Spraying}, {"flowlet", LoadBalancing::Flowlet}, {"adaptive", LoadBalancing::Adaptive}};
+    const auto it = std::find_if(lbs.begin(), lbs.end(), [&](auto& x) { return x.first == a.lb; });
+    if (it == lbs.end()) throw InputError({}, "--lb", fmt::format("'{}' is not valid; expected ecmp, spraying, flowlet or adaptive", a.lb));
+    cfg.lb = it->second;
+  }
+  const int64_t bytes = parse_size(a.bytes);
+  if (bytes <= 0) throw InputError({}, "--bytes", fmt::format("'{}' is not a size; expected e.g. 64K, 4M", a.bytes));
+  cfg.seed = a.seed;
+  cfg.lossless = a.lossless;
+  cfg.ecn = !a.no_ecn;
+  cfg.link_delay_ps = a.link_delay_ns >= 0 ? a.link_delay_ns * 1000 : -1;
+  cfg.switch_latency_ps = a.switch_latency_ns >= 0 ? a.switch_latency_ns * 1000 : -1;
+  cfg.port_buffer_bytes = a.buffer;
+  const Catalog cat = catalog_for(c, &spec);
+  const Plan plan = make_plan(spec, cat, options_for(c));
+  const auto traffic = make_traffic(a.traffic, plan.fabric.nic_count(), bytes, a.seed);
+  PacketSim sim(plan, cfg);
+  for (const auto& fl : traffic) sim.add_flow(fl);
+  const PacketSimResult r = sim.run(&g_stop_signal_int);
+  const std::string title = fmt::format("{} of {} B flows on {} ({} NICs, {}, {})", a.traffic, bytes, spec.name, plan.fabric.nic_count(),
+                                        to_string(cfg.lb), cfg.lossless ? "lossless" : "lossy");
+  emit(a.out, a.json ? render_packet_json(r, title) : render_packet_text(r, title, static_cast<double>(plan.fabric.host_link_gbps) * cfg.mtu_bytes / (cfg.mtu_bytes + cfg.header_bytes)));
+  if (g_stop_signal) return 128 + static_cast<int>(g_stop_signal);
+  return 0;
+}
+
 int cmd_catalog(const Common& c) {
   const Catalog cat = catalog_for(c, nullptr);
   std::string o = "switches:\n";
@@ -307,6 +356,21 @@ int main(int argc, char** argv) {
   jobc->add_flag("--json", ja.json, "JSON output (schema aifabric.step/1)");
   jobc->add_option("-o,--output", ja.out, "write to this file (atomically)");
 
+  PacketArgs pk;
+  auto* packet = app.add_subcommand("packet", "packet-level simulation of a traffic pattern on a planned fabric");
+  packet->add_option("--spec", pk.spec, "cluster spec (YAML)")->required();
+  packet->add_option("--traffic", pk.traffic, "permutation, incast:N, alltoall[:N], uniform, file:PATH (CSV src,dst,bytes,start_ns)")->capture_default_str();
+  packet->add_option("--bytes", pk.bytes, "bytes per flow (64K, 4M, ...)")->capture_default_str();
+  packet->add_option("--lb", pk.lb, "ecmp, spraying, flowlet or adaptive (default: the spec's)");
+  packet->add_option("--seed", pk.seed, "random seed (traffic, spraying, ECN)")->capture_default_str();
+  packet->add_flag("--lossless", pk.lossless, "never drop (queues grow)");
+  packet->add_flag("--no-ecn", pk.no_ecn, "disable ECN marking");
+  packet->add_option("--link-delay-ns", pk.link_delay_ns, "propagation per link (default: from the planned cable)");
+  packet->add_option("--switch-latency-ns", pk.switch_latency_ns, "per switch (default: the catalog's)");
+  packet->add_option("--buffer", pk.buffer, "bytes per output port (default: one bandwidth-delay product)");
+  packet->add_flag("--json", pk.json, "JSON output (schema aifabric.packet/1)");
+  packet->add_option("-o,--output", pk.out, "write to this file (atomically)");
+
   auto* catalog = app.add_subcommand("catalog", "list the catalog (shipped plus --catalog files)");
 
   try {
@@ -321,6 +385,7 @@ int main(int argc, char** argv) {
     if (*check) return cmd_check(common, proposal_path, json, out);
     if (*perf) return cmd_perf(common, pa);
     if (*jobc) return cmd_job(common, ja);
+    if (*packet) return cmd_packet(common, pk);
     if (*catalog) return cmd_catalog(common);
   } catch (const InputError& e) {
     std::fprintf(stderr, "aifabric: error: %s\n", e.what());

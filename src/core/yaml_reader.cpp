@@ -91,9 +91,45 @@ YAML::Node MapReader::raw(const std::string& key) {
   return node_[key];
 }
 
+namespace {
+
+// Offset of the first byte that is not part of well-formed UTF-8 (no overlongs, surrogates or code points
+// above U+10FFFF), or npos. yaml-cpp passes such bytes through, and the JSON report cannot encode them.
+size_t invalid_utf8_at(const std::string& s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const size_t n = s.size();
+  for (size_t i = 0; i < n;) {
+    const unsigned char c = p[i];
+    size_t len = 0;
+    unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
+    if (c < 0x80) { ++i; continue; }
+    if (c >= 0xC2 && c <= 0xDF) len = 2;
+    else if (c >= 0xE0 && c <= 0xEF) { len = 3; if (c == 0xE0) lo = 0xA0; if (c == 0xED) hi = 0x9F; }
+    else if (c >= 0xF0 && c <= 0xF4) { len = 4; if (c == 0xF0) lo = 0x90; if (c == 0xF4) hi = 0x8F; }
+    else return i;
+    if (i + len > n || p[i + 1] < lo || p[i + 1] > hi) return i;
+    for (size_t k = 2; k < len; ++k) if (p[i + k] < 0x80 || p[i + k] > 0xBF) return i;
+    i += len;
+  }
+  return std::string::npos;
+}
+
+void require_utf8(const YAML::Node& v, const std::string& file, const std::string& field) {
+  const std::string& s = v.Scalar();
+  const size_t at = invalid_utf8_at(s);
+  if (at != std::string::npos) {
+    throw InputError(location_of_node(v, file), field,
+                     fmt::format("is not valid UTF-8 text (byte 0x{:02X}); save the file as UTF-8",
+                                 static_cast<unsigned char>(s[at])));
+  }
+}
+
+}  // namespace
+
 YAML::Node MapReader::scalar(const std::string& key) {
   YAML::Node v = raw(key);
   if (v.IsDefined() && !v.IsNull() && !v.IsScalar()) fail(key, "expected a single value, not a list or map");
+  if (v.IsDefined() && v.IsScalar()) require_utf8(v, file_, field(key));
   return v;
 }
 
@@ -187,12 +223,16 @@ std::vector<std::string> MapReader::string_list(const std::string& key) {
   YAML::Node v = raw(key);
   std::vector<std::string> out;
   if (!v.IsDefined() || v.IsNull()) return out;
-  if (v.IsScalar()) return {v.Scalar()};
+  if (v.IsScalar()) {
+    require_utf8(v, file_, field(key));
+    return {v.Scalar()};
+  }
   if (!v.IsSequence()) fail(key, "expected a list of names");
   for (const auto& item : v) {
     if (!item.IsScalar()) {
       throw InputError(location_of_node(item, file_), field(key), "expected a list of names, found a map or list");
     }
+    require_utf8(item, file_, field(key));
     out.push_back(item.Scalar());
   }
   return out;

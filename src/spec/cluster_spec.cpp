@@ -97,6 +97,7 @@ void read_fabric(MapReader& f, FabricSpec& fab) {
   fab.oversubscription_leaf = o.ratio("leaf", 1.0, 1.0, 64.0);
   fab.oversubscription_spine = o.ratio("spine", 1.0, 1.0, 64.0);
   o.finish();
+  fab.one_link_per_pair = f.choice("spread", "fewest-switches", {"fewest-switches", "one-link-per-pair"}) == "one-link-per-pair";
   const std::string lb = f.choice("load_balancing", "ecmp", {"ecmp", "spraying", "flowlet", "adaptive"});
   fab.load_balancing = lb == "ecmp" ? LoadBalancing::Ecmp : lb == "spraying" ? LoadBalancing::Spraying
                      : lb == "flowlet" ? LoadBalancing::Flowlet : LoadBalancing::Adaptive;

@@ -39,6 +39,7 @@ struct FabricSpec {
   double oversubscription_leaf = 1.0;   // downlink : uplink bandwidth at the leaf
   double oversubscription_spine = 1.0;  // at the spine of a 3-tier fabric
   LoadBalancing load_balancing = LoadBalancing::Ecmp;
+  bool one_link_per_pair = false;  // every lower switch joins every upper switch of its group with exactly one link
   SourceLocation where, tiers_where, planes_where, switch_where, link_where;
 };
 

@@ -386,7 +386,8 @@ Fabric build_fabric(const ClusterSpec& spec, const Catalog& catalog, const Build
         std::vector<int> pod_ups;
         for (int64_t i = first; i < last; ++i) pod_ups.push_back(ups[pl[i]]);
         const int upper_ports = tiers == 2 ? lim.spine_ports : ssplit.down;
-        const int s = detail::choose_uppers(pod_ups, upper_ports);
+        int s = detail::choose_uppers(pod_ups, upper_ports);
+        if (fs.one_link_per_pair && s > 0) s = *std::max_element(pod_ups.begin(), pod_ups.end());
         const uint32_t base = static_cast<uint32_t>(spines.size());
         for (int j = 0; j < s; ++j) spines.push_back({static_cast<uint32_t>(p), static_cast<uint32_t>(tiers == 2 ? p : pod), static_cast<uint32_t>(j)});
         int64_t k = 0;

@@ -1,0 +1,599 @@
+// Packet-level engine: ports serialise at line rate, links add delay, switches route by ECMP / spraying /
+// flowlet / adaptive choice and mark ECN; a spraying transport acks every packet and retransmits selectively.
+// The hot path allocates nothing per packet or event: packets live in a pool, events in a reused heap.
+#include "net/packet_sim.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "sim/simulator.h"
+
+namespace aifabric {
+
+namespace {
+
+enum EventKind : uint32_t { kTxDone = 1, kArrive = 2, kFlowStart = 3, kRto = 4 };
+enum PacketType : uint8_t { kData = 0, kAck = 1 };
+constexpr uint8_t kCe = 1, kEce = 2;
+constexpr uint32_t kNone = 0xffffffffu;
+
+uint32_t mix32(uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return static_cast<uint32_t>(x ^ (x >> 31));
+}
+
+struct Packet {
+  uint32_t flow = 0;
+  uint32_t seq = 0;
+  uint32_t node = 0;      // where it arrives next
+  uint32_t entropy = 0;   // path choice input (per flow, flowlet or packet)
+  uint32_t next_free = kNone;
+  uint16_t size = 0;      // on the wire
+  uint16_t plane = 0;
+  uint8_t type = kData;
+  uint8_t flags = 0;
+};
+
+struct Port {
+  uint32_t to = 0;
+  uint8_t tier = 0;
+  bool to_nic = false;
+  bool txdone_pending = false;  // a TxDone event is scheduled (only while packets wait behind the one on the wire)
+  int64_t free_at = 0;          // when the packet on the wire (if any) has left
+  int64_t bps = 0;
+  int64_t delay_ps = 0;   // propagation (+ module latency) + the receiving switch's latency
+  int64_t ser_data = 0, ser_ack = 0;
+  int64_t limit = 0;
+  int64_t queued = 0;
+  // Ring buffer of packet ids (grows by doubling; never shrinks).
+  std::vector<uint32_t> ring;
+  uint32_t head = 0, count = 0;
+  int64_t tx_bytes = 0, max_queue = 0, marks = 0, drops = 0;
+};
+
+struct Flow {
+  uint32_t src = 0, dst = 0;
+  int64_t bytes = 0;
+  int64_t start = 0, finish = 0;
+  uint32_t npkts = 0, last_payload = 0;
+  uint32_t next_seq = 0, acked_count = 0;
+  int64_t inflight = 0, cwnd = 0, delivered = 0;
+  std::vector<uint64_t> acked, received;
+  std::vector<uint32_t> rtx;
+  size_t rtx_head = 0;
+  TimerHandle rto;
+  int64_t last_progress = 0;
+  double alpha = 1.0;
+  int64_t win_acked = 0, win_marked = 0;
+  uint32_t entropy = 0, flowlet = 0;
+  int64_t last_tx = -1;
+  uint32_t plane_rr = 0;
+  int64_t packets = 0, retransmits = 0, echoes = 0;
+  bool done = false, sender_done = false;
+};
+
+bool test_bit(const std::vector<uint64_t>& v, uint32_t i) { return (v[i >> 6] >> (i & 63)) & 1; }
+void set_bit(std::vector<uint64_t>& v, uint32_t i) { v[i >> 6] |= uint64_t{1} << (i & 63); }
+
+}  // namespace
+
+struct PacketSim::Impl {
+  const Plan& plan;
+  const Fabric& f;
+  PacketSimConfig cfg;
+  Simulator sim;
+  Rng rng;
+  std::vector<Port> ports;
+  std::vector<Packet> pool;
+  uint32_t free_head = kNone;
+  int64_t live_packets = 0, peak_packets = 0;
+  std::vector<Flow> flows;
+  // Routing tables.
+  int64_t E = 0;
+  std::vector<uint32_t> nic_link;                      // [plane * E + nic]
+  std::vector<uint32_t> nic_leaf;                      // [plane * E + nic]: its leaf in that plane
+  std::vector<uint8_t> node_is_nic;
+  std::vector<uint32_t> up_begin, up_links;            // per node: uplinks (tier >= 2), CSR
+  std::vector<uint32_t> upsort_begin;                  // per node: (upper, link) sorted, CSR (same offsets as up)
+  std::vector<std::pair<uint32_t, uint32_t>> upsort;
+  std::vector<uint32_t> pod;                           // 3-tier: pod key of leaves and spines
+  std::vector<uint32_t> coredown_begin;                // per core: (pod, link) sorted
+  std::vector<std::pair<uint32_t, uint32_t>> coredown;
+  std::vector<std::array<int64_t, 64>> qhist;          // per tier: log2 histogram of queue depth at enqueue
+  int64_t base_rtt_ps = 0;
+  int64_t data_packets = 0, ack_packets = 0, drops = 0, marks = 0, retransmits = 0, duplicate_bytes = 0;
+  int64_t ecn_kmin = 0, ecn_kmax = 0;
+
+  Impl(const Plan& p, const PacketSimConfig& c) : plan(p), f(p.fabric), cfg(c), rng(c.seed) { build(); }
+
+  int64_t ser(int64_t bytes, int64_t bps) const { return serialisation_time(bytes, BitRate(bps)).count(); }
+
+  void build() {
+    E = f.nic_count();
+    const size_t L = f.links.size(), N = f.nodes.size();
+    ports.resize(2 * L);
+    const int64_t data_wire = cfg.mtu_bytes + cfg.header_bytes;
+    for (size_t i = 0; i < L; ++i) {
+      const Link& l = f.links[i];
+      int64_t delay = cfg.link_delay_ps;
+      if (delay < 0) {
+        const LinkChoice& ch = plan.choices[plan.link_choice[i]];
+        delay = static_cast<int64_t>(std::llround(plan.link_length_m[i] * kPropagationPsPerMetre)) + ch.latency_ns * 1000;
+      }
+      for (int dir = 0; dir < 2; ++dir) {
+        Port& pt = ports[2 * i + dir];
+        pt.to = dir == 0 ? l.upper.value() : l.lower.value();
+        pt.tier = l.tier;
+        pt.to_nic = f.nodes[pt.to].role == NodeRole::Nic;
+        pt.bps = static_cast<int64_t>(l.gbps) * 1'000'000'000;
+        const Node& to = f.nodes[pt.to];
+        const int64_t sw = to.role == NodeRole::Nic ? 0 : (cfg.switch_latency_ps >= 0 ? cfg.switch_latency_ps : f.tier[to.tier].model->latency_ns * 1000);
+        pt.delay_ps = delay + sw;
+        pt.ser_data = ser(data_wire, pt.bps);
+        pt.ser_ack = ser(cfg.ack_bytes, pt.bps);
+        pt.ring.resize(64);
+      }
+    }
+    nic_link.assign(static_cast<size_t>(E * f.planes), kNone);
+    std::vector<uint32_t> cnt(N + 1, 0);
+    for (uint32_t i = 0; i < L; ++i) {
+      const Link& l = f.links[i];
+      if (l.tier == 1) nic_link[static_cast<size_t>(l.plane) * E + l.lower.value()] = i;
+      else ++cnt[l.lower.value() + 1];
+    }
+    for (size_t i = 1; i <= N; ++i) cnt[i] += cnt[i - 1];
+    nic_leaf.assign(nic_link.size(), kNone);
+    for (size_t k = 0; k < nic_link.size(); ++k) nic_leaf[k] = f.links[nic_link[k]].upper.value();
+    node_is_nic.assign(N, 0);
+    for (size_t n = 0; n < N; ++n) node_is_nic[n] = f.nodes[n].role == NodeRole::Nic;
+    up_begin = cnt;
+    up_links.assign(cnt[N], 0);
+    upsort.assign(cnt[N], {0, 0});
+    {
+      std::vector<uint32_t> fill(cnt.begin(), cnt.end() - 1);
+      for (uint32_t i = 0; i < L; ++i) {
+        const Link& l = f.links[i];
+        if (l.tier == 1) continue;
+        const uint32_t k = fill[l.lower.value()]++;
+        up_links[k] = i;
+        upsort[k] = {l.upper.value(), i};
+      }
+      for (size_t n = 0; n < N; ++n) std::sort(upsort.begin() + up_begin[n], upsort.begin() + up_begin[n + 1]);
+    }
+    pod.assign(N, kNone);
+    if (f.tiers == 3) {
+      for (uint32_t i = 0; i < L; ++i) {  // a spine's pod: the smallest leaf below it
+        const Link& l = f.links[i];
+        if (l.tier == 2) pod[l.upper.value()] = std::min(pod[l.upper.value()], l.lower.value());
+      }
+      for (uint32_t n = 0; n < N; ++n) {
+        if (f.nodes[n].tier == 1 && up_begin[n + 1] > up_begin[n]) pod[n] = pod[f.links[up_links[up_begin[n]]].upper.value()];
+      }
+      std::vector<uint32_t> c2(N + 1, 0);
+      for (const Link& l : f.links) if (l.tier == 3) ++c2[l.upper.value() + 1];
+      for (size_t i = 1; i <= N; ++i) c2[i] += c2[i - 1];
+      coredown_begin = c2;
+      coredown.assign(c2[N], {0, 0});
+      std::vector<uint32_t> fill(c2.begin(), c2.end() - 1);
+      for (uint32_t i = 0; i < L; ++i) {
+        const Link& l = f.links[i];
+        if (l.tier == 3) coredown[fill[l.upper.value()]++] = {pod[l.lower.value()], i};
+      }
+      for (size_t n = 0; n < N; ++n) std::sort(coredown.begin() + coredown_begin[n], coredown.begin() + coredown_begin[n + 1]);
+    }
+    qhist.assign(static_cast<size_t>(f.tiers + 1), {});
+    // Base RTT of the longest path: data out and ack back, through every tier.
+    int64_t one_way_data = 0, one_way_ack = 0;
+    for (int t = 1; t <= f.tiers; ++t) {
+      for (size_t i = 0; i < L; ++i) {
+        if (f.links[i].tier != t) continue;
+        const Port& up = ports[2 * i];
+        const Port& dn = ports[2 * i + 1];
+        one_way_data += up.ser_data + up.delay_ps + dn.ser_data + dn.delay_ps;
+        one_way_ack += up.ser_ack + up.delay_ps + dn.ser_ack + dn.delay_ps;
+        break;
+      }
+    }
+    base_rtt_ps = one_way_data + one_way_ack;
+    const int64_t host_bps = f.host_link_gbps * 1'000'000'000;
+    const int64_t bdp = static_cast<int64_t>(static_cast<double>(host_bps) / 8.0 * static_cast<double>(base_rtt_ps) * 1e-12);
+    const int64_t limit = cfg.port_buffer_bytes > 0 ? cfg.port_buffer_bytes : std::max<int64_t>(bdp, 4 * data_wire);
+    for (auto& pt : ports) pt.limit = limit;
+    ecn_kmin = static_cast<int64_t>(cfg.ecn_kmin_fraction * static_cast<double>(limit));
+    ecn_kmax = static_cast<int64_t>(cfg.ecn_kmax_fraction * static_cast<double>(limit));
+    if (cfg.initial_window_bytes <= 0) cfg.initial_window_bytes = std::max<int64_t>(bdp, cfg.mtu_bytes);
+    if (cfg.rto_ps <= 0) cfg.rto_ps = std::max<int64_t>(8 * base_rtt_ps, 10'000'000);
+  }
+
+  uint32_t alloc_packet() {
+    if (free_head == kNone) {
+      pool.emplace_back();
+      ++live_packets;
+      peak_packets = std::max(peak_packets, live_packets);
+      return static_cast<uint32_t>(pool.size() - 1);
+    }
+    const uint32_t id = free_head;
+    free_head = pool[id].next_free;
+    ++live_packets;
+    peak_packets = std::max(peak_packets, live_packets);
+    return id;
+  }
+  void free_packet(uint32_t id) {
+    pool[id].next_free = free_head;
+    free_head = id;
+    --live_packets;
+  }
+
+  void start_tx(uint32_t pid_port) {
+    Port& pt = ports[pid_port];
+    const uint32_t id = pt.ring[pt.head];
+    pt.head = (pt.head + 1) & static_cast<uint32_t>(pt.ring.size() - 1);
+    --pt.count;
+    Packet& p = pool[id];
+    pt.queued -= p.size;
+    const int64_t s = p.size == cfg.mtu_bytes + cfg.header_bytes ? pt.ser_data : p.size == cfg.ack_bytes ? pt.ser_ack : ser(p.size, pt.bps);
+    pt.tx_bytes += p.size;
+    p.node = pt.to;
+    const int64_t now = sim.now().count();
+    pt.free_at = now + s;
+    sim.schedule(Picoseconds(now + s + pt.delay_ps), kArrive, id);
+    // The next packet starts when this one has left; an event is needed only if one is already waiting.
+    pt.txdone_pending = pt.count > 0;
+    if (pt.txdone_pending) sim.schedule(Picoseconds(pt.free_at), kTxDone, pid_port);
+  }
+
+  void enqueue(uint32_t port_id, uint32_t id) {
+    Port& pt = ports[port_id];
+    Packet& p = pool[id];
+    const bool at_switch = !node_is_nic[p.node];
+    if (at_switch) {
+      if (!cfg.lossless && pt.queued + p.size > pt.limit) {
+        ++pt.drops;
+        ++drops;
+        free_packet(id);
+        return;
+      }
+      if (cfg.ecn && p.type == kData && pt.queued > ecn_kmin) {
+        const bool mark = pt.queued >= ecn_kmax ||
+                          rng.uniform() < cfg.ecn_pmax * static_cast<double>(pt.queued - ecn_kmin) / static_cast<double>(std::max<int64_t>(1, ecn_kmax - ecn_kmin));
+        if (mark && !(p.flags & kCe)) {
+          p.flags |= kCe;
+          ++pt.marks;
+          ++marks;
+        }
+      }
+      const int64_t q = pt.queued;
+      pt.max_queue = std::max(pt.max_queue, q);
+      ++qhist[pt.tier][q <= 0 ? 0 : 64 - __builtin_clzll(static_cast<unsigned long long>(q))];
+    }
+    if (pt.count == pt.ring.size()) {  // grow the ring (rare: only past the deepest queue seen so far)
+      std::vector<uint32_t> bigger(pt.ring.size() * 2);
+      for (uint32_t k = 0; k < pt.count; ++k) bigger[k] = pt.ring[(pt.head + k) & static_cast<uint32_t>(pt.ring.size() - 1)];
+      pt.ring.swap(bigger);
+      pt.head = 0;
+    }
+    pt.ring[(pt.head + pt.count) & static_cast<uint32_t>(pt.ring.size() - 1)] = id;
+    ++pt.count;
+    pt.queued += p.size;
+    if (pt.txdone_pending) return;
+    if (pt.free_at <= sim.now().count()) {
+      start_tx(port_id);
+    } else {
+      pt.txdone_pending = true;
+      sim.schedule(Picoseconds(pt.free_at), kTxDone, port_id);
+    }
+  }
+
+  // Picks one of `n` candidate links (by ordinal) for packet p at node.
+  uint32_t choose(uint32_t node, const Packet& p, uint32_t n, const auto& port_of) {
+    if (n == 1) return 0;
+    if (cfg.lb == LoadBalancing::Adaptive) {
+      uint32_t best = 0;
+      int64_t best_q = INT64_MAX;
+      const uint32_t off = mix32((static_cast<uint64_t>(p.entropy) << 32) | node) % n;  // tie-break start
+      for (uint32_t k = 0; k < n; ++k) {
+        const uint32_t c = (k + off) % n;
+        const Port& pt = ports[port_of(c)];
+        const int64_t q = pt.queued + (pt.free_at > sim.now().count() ? 1 : 0);
+        if (q < best_q) { best_q = q; best = c; }
+      }
+      return best;
+    }
+    return mix32((static_cast<uint64_t>(p.entropy) << 32) | node) % n;
+  }
+
+  uint32_t route(uint32_t node, Packet& p, uint32_t dst) {
+    const Node& nd = f.nodes[node];
+    const size_t k = static_cast<size_t>(p.plane) * E + dst;
+    const uint32_t dleaf = nic_leaf[k];
+    if (node == dleaf) return 2 * nic_link[k] + 1;
+    auto going_down = [&](uint32_t from) {
+      // Links from `dleaf` up to `from`: the leaf's sorted uplinks with upper == from.
+      const auto b = upsort.begin() + up_begin[dleaf], e = upsort.begin() + up_begin[dleaf + 1];
+      const auto lo = std::lower_bound(b, e, std::make_pair(from, 0u));
+      const auto hi = std::upper_bound(lo, e, std::make_pair(from, kNone));
+      const uint32_t n = static_cast<uint32_t>(hi - lo);
+      const uint32_t c = choose(node, p, n, [&](uint32_t k) { return 2 * (lo + k)->second + 1; });
+      return 2 * (lo + c)->second + 1;
+    };
+    auto going_up = [&]() {
+      const uint32_t b = up_begin[node], n = up_begin[node + 1] - b;
+      const uint32_t c = choose(node, p, n, [&](uint32_t k) { return 2 * up_links[b + k]; });
+      return 2 * up_links[b + c];
+    };
+    if (nd.tier == 1) return going_up();
+    if (nd.tier == 2) {
+      if (f.tiers == 2 || pod[node] == pod[dleaf]) return going_down(node);
+      return going_up();
+    }
+    // Core: down to a spine of the destination's pod, then that spine forwards to the leaf.
+    const auto b = coredown.begin() + coredown_begin[node], e = coredown.begin() + coredown_begin[node + 1];
+    const auto lo = std::lower_bound(b, e, std::make_pair(pod[dleaf], 0u));
+    const auto hi = std::upper_bound(lo, e, std::make_pair(pod[dleaf], kNone));
+    const uint32_t n = static_cast<uint32_t>(hi - lo);
+    const uint32_t c = choose(node, p, n, [&](uint32_t k) { return 2 * (lo + k)->second + 1; });
+    return 2 * (lo + c)->second + 1;
+  }
+
+  uint32_t payload(const Flow& fl, uint32_t seq) const { return seq + 1 == fl.npkts ? fl.last_payload : static_cast<uint32_t>(cfg.mtu_bytes); }
+
+  // Sets the path entropy and plane of a new packet per the load-balancing policy.
+  void pick_path(Flow& fl, Packet& p, bool data) {
+    const int64_t now = sim.now().count();
+    switch (cfg.lb) {
+      case LoadBalancing::Ecmp:
+        p.entropy = fl.entropy ^ (data ? 0u : 0x5bd1e995u);
+        break;
+      case LoadBalancing::Flowlet:
+        if (data) {
+          if (fl.last_tx >= 0 && now - fl.last_tx > cfg.flowlet_gap_ps) ++fl.flowlet;
+          fl.last_tx = now;
+        }
+        p.entropy = mix32((static_cast<uint64_t>(fl.entropy) << 32) | fl.flowlet) ^ (data ? 0u : 0x5bd1e995u);
+        break;
+      default:
+        p.entropy = static_cast<uint32_t>(rng.next());
+    }
+    p.plane = static_cast<uint16_t>(f.planes == 1 ? 0
+                                    : (cfg.lb == LoadBalancing::Ecmp || cfg.lb == LoadBalancing::Flowlet) ? p.entropy % static_cast<uint32_t>(f.planes)
+                                                                                                          : fl.plane_rr++ % static_cast<uint32_t>(f.planes));
+  }
+
+  void send_packet(uint32_t flow_id, uint32_t seq, uint8_t type, uint8_t flags) {
+    Flow& fl = flows[flow_id];
+    const uint32_t id = alloc_packet();
+    Packet& p = pool[id];
+    p.flow = flow_id;
+    p.seq = seq;
+    p.type = type;
+    p.flags = flags;
+    p.size = static_cast<uint16_t>(type == kData ? payload(fl, seq) + static_cast<uint32_t>(cfg.header_bytes) : static_cast<uint32_t>(cfg.ack_bytes));
+    pick_path(fl, p, type == kData);
+    const uint32_t from = type == kData ? fl.src : fl.dst;
+    p.node = from;
+    (type == kData ? data_packets : ack_packets) += 1;
+    enqueue(2 * nic_link[static_cast<size_t>(p.plane) * E + from], id);
+  }
+
+  void arm_rto(uint32_t flow_id) {
+    Flow& fl = flows[flow_id];
+    if (!fl.rto.valid()) fl.rto = sim.schedule_timer(Picoseconds(sim.now().count() + cfg.rto_ps), kRto, flow_id);
+  }
+
+  void try_send(uint32_t flow_id) {
+    Flow& fl = flows[flow_id];
+    for (;;) {
+      uint32_t seq;
+      bool again = false;
+      if (fl.rtx_head < fl.rtx.size()) {
+        seq = fl.rtx[fl.rtx_head];
+        if (test_bit(fl.acked, seq)) { ++fl.rtx_head; continue; }
+        again = true;
+      } else if (fl.next_seq < fl.npkts) {
+        seq = fl.next_seq;
+      } else {
+        break;
+      }
+      const int64_t pl = payload(fl, seq);
+      if (fl.inflight > 0 && fl.inflight + pl > fl.cwnd) break;
+      if (again) { ++fl.rtx_head; ++fl.retransmits; ++retransmits; }
+      else ++fl.next_seq;
+      fl.inflight += pl;
+      ++fl.packets;
+      send_packet(flow_id, seq, kData, 0);
+      arm_rto(flow_id);
+    }
+  }
+
+  void on_data(uint32_t id) {
+    Packet& p = pool[id];
+    Flow& fl = flows[p.flow];
+    const uint32_t seq = p.seq;
+    const uint8_t ece = (p.flags & kCe) ? kEce : 0;
+    const uint32_t flow_id = p.flow;
+    free_packet(id);
+    if (!test_bit(fl.received, seq)) {
+      set_bit(fl.received, seq);
+      fl.delivered += payload(fl, seq);
+      if (fl.delivered == fl.bytes) {
+        fl.done = true;
+        fl.finish = sim.now().count();
+      }
+    } else {
+      duplicate_bytes += payload(fl, seq);
+    }
+    send_packet(flow_id, seq, kAck, ece);
+  }
+
+  void on_ack(uint32_t id) {
+    const Packet p = pool[id];
+    free_packet(id);
+    Flow& fl = flows[p.flow];
+    if (test_bit(fl.acked, p.seq)) return;
+    set_bit(fl.acked, p.seq);
+    ++fl.acked_count;
+    const int64_t pl = payload(fl, p.seq);
+    fl.inflight = std::max<int64_t>(0, fl.inflight - pl);
+    fl.last_progress = sim.now().count();
+    // ECN-driven window (DCTCP-style): alpha tracks the marked fraction per window of acked bytes.
+    fl.win_acked += pl;
+    if (p.flags & kEce) { fl.win_marked += pl; ++fl.echoes; }
+    if (fl.win_acked >= fl.cwnd) {
+      const double frac = static_cast<double>(fl.win_marked) / static_cast<double>(fl.win_acked);
+      fl.alpha = (1 - 1.0 / 16) * fl.alpha + frac / 16;
+      if (fl.win_marked > 0) fl.cwnd = std::max<int64_t>(cfg.mtu_bytes, static_cast<int64_t>(static_cast<double>(fl.cwnd) * (1 - fl.alpha / 2)));
+      fl.win_acked = fl.win_marked = 0;
+    } else if (!(p.flags & kEce)) {
+      fl.cwnd = std::min<int64_t>(4 * cfg.initial_window_bytes, fl.cwnd + static_cast<int64_t>(cfg.mtu_bytes) * cfg.mtu_bytes / std::max<int64_t>(1, fl.cwnd));
+    }
+    if (fl.acked_count == fl.npkts) {
+      fl.sender_done = true;
+      sim.cancel(fl.rto);
+      fl.rto = {};
+      return;
+    }
+    try_send(p.flow);
+  }
+
+  void on_rto(uint32_t flow_id) {
+    Flow& fl = flows[flow_id];
+    fl.rto = {};
+    if (fl.sender_done) return;
+    const int64_t now = sim.now().count();
+    if (now - fl.last_progress < cfg.rto_ps) {
+      fl.rto = sim.schedule_timer(Picoseconds(fl.last_progress + cfg.rto_ps), kRto, flow_id);
+      return;
+    }
+    // No progress for a whole timeout: everything sent and not acked is presumed lost; resend it selectively.
+    fl.rtx.clear();
+    fl.rtx_head = 0;
+    for (uint32_t s = 0; s < fl.next_seq; ++s) if (!test_bit(fl.acked, s)) fl.rtx.push_back(s);
+    fl.inflight = 0;
+    fl.cwnd = std::max<int64_t>(cfg.mtu_bytes, fl.cwnd / 2);
+    fl.last_progress = now;
+    try_send(flow_id);
+    arm_rto(flow_id);
+  }
+
+  void on_arrive(uint32_t id) {
+    Packet& p = pool[id];
+    if (node_is_nic[p.node]) {
+      if (p.type == kData) on_data(id);
+      else on_ack(id);
+      return;
+    }
+    const Flow& fl = flows[p.flow];
+    const uint32_t dst = p.type == kData ? fl.dst : fl.src;
+    enqueue(route(p.node, p, dst), id);
+  }
+
+  PacketSimResult run(const volatile int* stop) {
+    for (uint32_t i = 0; i < flows.size(); ++i) sim.schedule(Picoseconds(flows[i].start), kFlowStart, i);
+    Due e;
+    PacketSimResult r;
+    while (sim.next(e)) {
+      Due n;  // the next arriving packet is cold: fetch it while this event runs
+      if (sim.peek(n) && n.kind == kArrive) __builtin_prefetch(&pool[n.target]);
+      switch (e.kind) {
+        case kTxDone: {
+          Port& pt = ports[e.target];
+          pt.txdone_pending = false;
+          if (pt.count > 0) start_tx(e.target);
+          break;
+        }
+        case kArrive: on_arrive(e.target); break;
+        case kFlowStart:
+          flows[e.target].last_progress = sim.now().count();
+          try_send(e.target);
+          break;
+        case kRto: on_rto(e.target); break;
+        default: break;
+      }
+      if ((sim.events_processed() & 0xffff) == 0 && ((stop && *stop) || sim.events_processed() >= cfg.max_events)) {
+        r.stopped_early = true;
+        break;
+      }
+    }
+    r.end = sim.now();
+    r.events = sim.events_processed();
+    r.data_packets = data_packets;
+    r.ack_packets = ack_packets;
+    r.drops = drops;
+    r.ecn_marks = marks;
+    r.retransmits = retransmits;
+    r.duplicate_bytes = duplicate_bytes;
+    r.peak_packets_in_flight = peak_packets;
+    r.all_done = true;
+    for (const Flow& fl : flows) {
+      FlowStats s;
+      s.src = fl.src;
+      s.dst = fl.dst;
+      s.bytes = fl.bytes;
+      s.start = Picoseconds(fl.start);
+      s.finish = Picoseconds(fl.finish);
+      s.packets = fl.packets;
+      s.retransmits = fl.retransmits;
+      s.ecn_echoes = fl.echoes;
+      s.done = fl.done;
+      r.all_done = r.all_done && fl.done;
+      r.bytes_offered += fl.bytes;
+      r.bytes_delivered += fl.delivered;
+      r.flows.push_back(s);
+    }
+    const double dur = static_cast<double>(std::max<int64_t>(1, r.end.count())) * 1e-12;
+    for (int t = 1; t <= f.tiers; ++t) {
+      TierStats ts;
+      ts.tier = t;
+      double bits = 0, cap = 0;
+      for (const Port& pt : ports) {
+        if (pt.tier != t) continue;
+        bits += static_cast<double>(pt.tx_bytes) * 8;
+        cap += static_cast<double>(pt.bps) * dur;
+        ts.queue_max_bytes = std::max(ts.queue_max_bytes, pt.max_queue);
+        ts.ecn_marks += pt.marks;
+        ts.drops += pt.drops;
+      }
+      ts.utilisation = cap > 0 ? bits / cap : 0;
+      const auto& h = qhist[t];
+      int64_t total = 0;
+      for (int64_t c : h) total += c;
+      int64_t acc = 0;
+      for (int k = 0; k < 64 && total > 0; ++k) {
+        acc += h[k];
+        const int64_t upper = k == 0 ? 0 : (int64_t{1} << k) - 1;
+        if (ts.queue_p50_bytes == 0 && acc * 2 >= total) ts.queue_p50_bytes = upper;
+        if (acc * 100 >= total * 99) { ts.queue_p99_bytes = upper; break; }
+      }
+      r.tiers.push_back(ts);
+    }
+    return r;
+  }
+};
+
+PacketSim::PacketSim(const Plan& plan, const PacketSimConfig& config) : impl_(new Impl(plan, config)) {}
+PacketSim::~PacketSim() { delete impl_; }
+
+void PacketSim::add_flow(const FlowSpec& fs) {
+  Impl& m = *impl_;
+  Flow fl;
+  fl.src = fs.src;
+  fl.dst = fs.dst;
+  fl.bytes = std::max<int64_t>(1, fs.bytes);
+  fl.start = fs.start.count();
+  const int64_t mtu = m.cfg.mtu_bytes;
+  fl.npkts = static_cast<uint32_t>((fl.bytes + mtu - 1) / mtu);
+  fl.last_payload = static_cast<uint32_t>(fl.bytes - static_cast<int64_t>(fl.npkts - 1) * mtu);
+  fl.acked.assign((fl.npkts + 63) / 64, 0);
+  fl.received.assign((fl.npkts + 63) / 64, 0);
+  fl.cwnd = m.cfg.initial_window_bytes;
+  fl.entropy = mix32((static_cast<uint64_t>(m.flows.size()) << 32) ^ m.cfg.seed);
+  m.flows.push_back(std::move(fl));
+}
+
+PacketSimResult PacketSim::run(const volatile int* stop) { return impl_->run(stop); }
+
+Picoseconds PacketSim::base_rtt() const { return Picoseconds(impl_->base_rtt_ps); }
+
+}  // namespace aifabric

@@ -1,0 +1,119 @@
+// The discrete-event kernel: integer picosecond time, (time, sequence) order, cancel by handle, no globals.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "core/units.h"
+#include "sim/event_queue.h"
+#include "sim/radix_event_queue.h"
+
+namespace aifabric {
+
+// A cancellable event. Its payload lives in a side table slot until the event comes due; cancelling marks
+// the slot, and the slot is reused only after its event has been popped (so a stale handle cannot match).
+struct TimerHandle {
+  uint32_t slot = 0xffffffffu;
+  uint32_t generation = 0;
+  bool valid() const { return slot != 0xffffffffu; }
+};
+
+// What the kernel hands back: the time is now(), so only the kind and target are returned.
+struct Due {
+  uint32_t kind = 0;
+  uint32_t target = 0;
+};
+
+class Simulator {
+ public:
+  static constexpr uint32_t kMaxKind = 6;  // kinds 0..6 are the caller's; 7 marks timers
+
+  Picoseconds now() const { return Picoseconds(now_); }
+  int64_t events_processed() const { return processed_; }
+
+  // Times never go back: an event at or after now() (the radix queue relies on it).
+  void schedule(Picoseconds at, uint32_t kind, uint32_t target) { queue_.push({at.count(), Event::make_key(seq_++, kind, target)}); }
+
+  TimerHandle schedule_timer(Picoseconds at, uint32_t kind, uint32_t target) {
+    uint32_t slot;
+    if (!free_slots_.empty()) {
+      slot = free_slots_.back();
+      free_slots_.pop_back();
+    } else {
+      slot = static_cast<uint32_t>(timers_.size());
+      timers_.push_back({});
+    }
+    Timer& t = timers_[slot];
+    t.kind = kind;
+    t.target = target;
+    t.cancelled = false;
+    ++t.generation;
+    queue_.push({at.count(), Event::make_key(seq_++, kTimerKind, slot)});
+    return {slot, t.generation};
+  }
+  void cancel(TimerHandle h) {
+    if (h.valid() && timers_[h.slot].generation == h.generation) timers_[h.slot].cancelled = true;
+  }
+
+  // Pops the next live event; false when none is left.
+  bool next(Due& d) {
+    while (!queue_.empty()) {
+      const Event e = queue_.pop();
+      now_ = e.time;
+      d.kind = e.kind();
+      d.target = e.target();
+      if (d.kind == kTimerKind) {
+        Timer& t = timers_[d.target];
+        free_slots_.push_back(d.target);
+        if (t.cancelled) continue;
+        t.cancelled = true;  // fired: the handle no longer cancels anything
+        d.kind = t.kind;
+        d.target = t.target;
+      }
+      ++processed_;
+      return true;
+    }
+    return false;
+  }
+  void reserve(size_t events) { queue_.reserve(events); }
+  size_t pending() const { return queue_.size(); }
+  // Kind and target of the event next() returns next, when cheaply known (for prefetching); false otherwise.
+  bool peek(Due& d) const {
+    const Event* e = queue_.peek_ready();
+    if (!e) return false;
+    d = {e->kind(), e->target()};
+    return true;
+  }
+
+ private:
+  static constexpr uint32_t kTimerKind = 7;
+  struct Timer {
+    uint32_t kind = 0, target = 0, generation = 0;
+    bool cancelled = true;
+  };
+  RadixEventQueue queue_;  // measured fastest: bench/event_queue_benchmark.cc
+  int64_t now_ = 0;
+  uint64_t seq_ = 0;
+  int64_t processed_ = 0;
+  std::vector<Timer> timers_;
+  std::vector<uint32_t> free_slots_;
+};
+
+// A small, fast, seedable random stream (splitmix64): one per simulation, never global.
+class Rng {
+ public:
+  explicit Rng(uint64_t seed) : s_(seed) {}
+  uint64_t next() {
+    uint64_t z = (s_ += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  }
+  uint32_t below(uint32_t n) { return static_cast<uint32_t>(((next() >> 32) * n) >> 32); }
+  double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
+
+ private:
+  uint64_t s_;
+};
+
+}  // namespace aifabric
