@@ -45,18 +45,19 @@ seed() {  # seed TARGET FILE...
   done
 }
 shopt -s nullglob
-spec_seeds=() job_seeds=() proposal_seeds=()
+spec_seeds=() job_seeds=() proposal_seeds=() catalog_seeds=(catalog/*.yaml tests/bad-inputs/*.yaml.txt)
 for f in examples/*.yaml tests/bad-inputs/*.yaml; do
   case "$(basename "$f")" in
-    job-*.yaml|*.job.yaml) job_seeds+=("$f") ;;
+    job-*.yaml|*.job.yaml|fuzz-job_spec-*.yaml) job_seeds+=("$f") ;;
     *proposal*.yaml) proposal_seeds+=("$f") ;;
+    fuzz-catalog-*.yaml) catalog_seeds+=("$f") ;;
     *) spec_seeds+=("$f") ;;
   esac
 done
 seed cluster_spec "${spec_seeds[@]}"
 seed job_spec "${job_seeds[@]}"
 seed proposal "${proposal_seeds[@]}"
-seed catalog catalog/*.yaml tests/bad-inputs/*.yaml.txt
+seed catalog "${catalog_seeds[@]}"
 
 status=0
 summary=()

@@ -47,9 +47,9 @@ struct Port {
   int64_t ser_data = 0, ser_ack = 0;
   int64_t limit = 0;
   int64_t queued = 0;
-  // Ring buffer of packet ids (grows by doubling; never shrinks).
-  std::vector<uint32_t> ring;
-  uint32_t head = 0, count = 0;
+  // Ring buffers of packet ids (grow by doubling; never shrink): control (acks) is served before data.
+  std::vector<uint32_t> ring, ctrl;
+  uint32_t head = 0, count = 0, chead = 0, ccount = 0;
   int64_t tx_bytes = 0, max_queue = 0, marks = 0, drops = 0;
 };
 
@@ -134,6 +134,7 @@ struct PacketSim::Impl {
         pt.ser_data = ser(data_wire, pt.bps);
         pt.ser_ack = ser(cfg.ack_bytes, pt.bps);
         pt.ring.resize(64);
+        pt.ctrl.resize(16);
       }
     }
     nic_link.assign(static_cast<size_t>(E * f.planes), kNone);
@@ -226,13 +227,31 @@ struct PacketSim::Impl {
     --live_packets;
   }
 
+  static void push_ring(std::vector<uint32_t>& ring, uint32_t& head, uint32_t& count, uint32_t id) {
+    if (count == ring.size()) {  // grow (rare: only past the deepest queue seen so far)
+      std::vector<uint32_t> bigger(ring.size() * 2);
+      for (uint32_t k = 0; k < count; ++k) bigger[k] = ring[(head + k) & static_cast<uint32_t>(ring.size() - 1)];
+      ring.swap(bigger);
+      head = 0;
+    }
+    ring[(head + count) & static_cast<uint32_t>(ring.size() - 1)] = id;
+    ++count;
+  }
+
   void start_tx(uint32_t pid_port) {
     Port& pt = ports[pid_port];
-    const uint32_t id = pt.ring[pt.head];
-    pt.head = (pt.head + 1) & static_cast<uint32_t>(pt.ring.size() - 1);
-    --pt.count;
+    uint32_t id;
+    if (pt.ccount > 0) {
+      id = pt.ctrl[pt.chead];
+      pt.chead = (pt.chead + 1) & static_cast<uint32_t>(pt.ctrl.size() - 1);
+      --pt.ccount;
+    } else {
+      id = pt.ring[pt.head];
+      pt.head = (pt.head + 1) & static_cast<uint32_t>(pt.ring.size() - 1);
+      --pt.count;
+      pt.queued -= pool[id].size;
+    }
     Packet& p = pool[id];
-    pt.queued -= p.size;
     const int64_t s = p.size == cfg.mtu_bytes + cfg.header_bytes ? pt.ser_data : p.size == cfg.ack_bytes ? pt.ser_ack : ser(p.size, pt.bps);
     pt.tx_bytes += p.size;
     p.node = pt.to;
@@ -240,7 +259,7 @@ struct PacketSim::Impl {
     pt.free_at = now + s;
     sim.schedule(Picoseconds(now + s + pt.delay_ps), kArrive, id);
     // The next packet starts when this one has left; an event is needed only if one is already waiting.
-    pt.txdone_pending = pt.count > 0;
+    pt.txdone_pending = pt.count + pt.ccount > 0;
     if (pt.txdone_pending) sim.schedule(Picoseconds(pt.free_at), kTxDone, pid_port);
   }
 
@@ -248,7 +267,7 @@ struct PacketSim::Impl {
     Port& pt = ports[port_id];
     Packet& p = pool[id];
     const bool at_switch = !node_is_nic[p.node];
-    if (at_switch) {
+    if (at_switch && p.type == kData) {
       if (!cfg.lossless && pt.queued + p.size > pt.limit) {
         ++pt.drops;
         ++drops;
@@ -268,15 +287,12 @@ struct PacketSim::Impl {
       pt.max_queue = std::max(pt.max_queue, q);
       ++qhist[pt.tier][q <= 0 ? 0 : 64 - __builtin_clzll(static_cast<unsigned long long>(q))];
     }
-    if (pt.count == pt.ring.size()) {  // grow the ring (rare: only past the deepest queue seen so far)
-      std::vector<uint32_t> bigger(pt.ring.size() * 2);
-      for (uint32_t k = 0; k < pt.count; ++k) bigger[k] = pt.ring[(pt.head + k) & static_cast<uint32_t>(pt.ring.size() - 1)];
-      pt.ring.swap(bigger);
-      pt.head = 0;
+    if (p.type == kAck) {
+      push_ring(pt.ctrl, pt.chead, pt.ccount, id);
+    } else {
+      push_ring(pt.ring, pt.head, pt.count, id);
+      pt.queued += p.size;
     }
-    pt.ring[(pt.head + pt.count) & static_cast<uint32_t>(pt.ring.size() - 1)] = id;
-    ++pt.count;
-    pt.queued += p.size;
     if (pt.txdone_pending) return;
     if (pt.free_at <= sim.now().count()) {
       start_tx(port_id);
@@ -500,7 +516,7 @@ struct PacketSim::Impl {
         case kTxDone: {
           Port& pt = ports[e.target];
           pt.txdone_pending = false;
-          if (pt.count > 0) start_tx(e.target);
+          if (pt.count + pt.ccount > 0) start_tx(e.target);
           break;
         }
         case kArrive: on_arrive(e.target); break;

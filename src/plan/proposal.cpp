@@ -35,11 +35,15 @@ Claim read_claim(MapReader& m, const std::string& key) {
   YAML::Node n = m.raw(key);
   c.present = true;
   auto num = [&](const YAML::Node& x) {
+    double v = 0;
     try {
-      return x.as<double>();
+      v = x.as<double>();
     } catch (const YAML::Exception&) {
       throw InputError(location_of_node(x, m.file()), m.field(key), "expected a number, [low, high] or {at_least: N}");
     }
+    // yaml-cpp reads .nan and .inf; a claim is a finite quantity (and the report cannot print the others).
+    if (!std::isfinite(v)) throw InputError(location_of_node(x, m.file()), m.field(key), "expected a finite number, not NaN or infinity");
+    return v;
   };
   if (n.IsSequence() && n.size() == 2) {
     c.lo = num(n[0]);

@@ -59,7 +59,6 @@ class Simulator {
   bool next(Due& d) {
     while (!queue_.empty()) {
       const Event e = queue_.pop();
-      now_ = e.time;
       d.kind = e.kind();
       d.target = e.target();
       if (d.kind == kTimerKind) {
@@ -70,6 +69,7 @@ class Simulator {
         d.kind = t.kind;
         d.target = t.target;
       }
+      now_ = e.time;  // cancelled timers do not move the clock
       ++processed_;
       return true;
     }

@@ -1,0 +1,182 @@
+// The packet engine against first principles: line-rate streaming and exact completion times, byte
+// conservation, ECMP collisions versus spraying, incast fairness and loss.
+#include <gtest/gtest.h>
+
+#include "core/units.h"
+#include "net/packet_sim.h"
+#include "net/traffic.h"
+#include "test_support.h"
+
+namespace aifabric {
+using testing::plan_from;
+
+namespace {
+
+// 16 DGX servers = 128 NICs at 400G; 4 leaves of 32 down / 32 up; 32 spines, one link per leaf-spine pair.
+const char* k128 = R"(
+cluster: {server: dgx-h100, servers: 16}
+fabric: {topology: clos, switch: quantum2-qm9700, tiers: 2, spread: one-link-per-pair}
+layout: {servers_per_rack: 4, racks_per_row: 8}
+power: {rack_power_limit_kw: 45}
+)";
+
+PacketSimConfig fixed_delays() {
+  PacketSimConfig c;
+  c.link_delay_ps = 1'000'000;  // 1 us per link
+  c.switch_latency_ps = 0;
+  return c;
+}
+
+void expect_conserved(const PacketSimResult& r) {
+  EXPECT_TRUE(r.all_done);
+  EXPECT_EQ(r.bytes_delivered, r.bytes_offered) << "every byte delivered exactly once";
+}
+
+}  // namespace
+
+// One flow between leaves on an idle fabric: the NIC streams back to back, every hop store-and-forward.
+// The short last packet cannot overtake its full-size predecessor at the three switches, so the last byte
+// arrives at (N-1) F + 3 F + S_last + 4 D + 3 L (F, S_last: serialisation of a full and of the last packet,
+// D: link delay, L: switch latency).
+TEST(PacketSim, OneFlowStreamsAtLineRateToThePicosecond) {
+  const Plan p = plan_from(k128);
+  for (int64_t sw_ps : {int64_t{0}, int64_t{350'000}}) {
+    PacketSimConfig c = fixed_delays();
+    c.switch_latency_ps = sw_ps;
+    c.ecn = false;
+    c.initial_window_bytes = 16 << 20;  // never window-limited
+    for (LoadBalancing lb : {LoadBalancing::Ecmp, LoadBalancing::Spraying}) {
+      c.lb = lb;
+      PacketSim sim(p, c);
+      const int64_t bytes = (4 << 20) + 1000;  // last packet 1,000 bytes of payload
+      sim.add_flow({0, 64, bytes, Picoseconds(0)});  // NIC 0 (leaf 0) -> NIC 64 (leaf 2)
+      const PacketSimResult r = sim.run();
+      expect_conserved(r);
+      const int64_t n = (bytes + 4095) / 4096;
+      const int64_t full = serialisation_time(4096 + 64, gbps(400)).count();
+      const int64_t last = serialisation_time(1000 + 64, gbps(400)).count();
+      const int64_t expect = (n - 1) * full + 3 * full + last + 4 * 1'000'000 + 3 * sw_ps;
+      EXPECT_EQ(r.flows[0].finish.count(), expect) << "switch latency " << sw_ps;
+      EXPECT_EQ(r.drops, 0);
+    }
+  }
+}
+
+// A long flow's goodput is the line rate times the payload fraction, less only the path latency.
+TEST(PacketSim, LongFlowReachesLineRateTimesPayloadFraction) {
+  const Plan p = plan_from(k128);
+  PacketSimConfig c = fixed_delays();
+  c.ecn = false;
+  c.initial_window_bytes = 16 << 20;
+  PacketSim sim(p, c);
+  sim.add_flow({0, 64, int64_t{64} << 20, Picoseconds(0)});
+  const PacketSimResult r = sim.run();
+  expect_conserved(r);
+  const double line = 400.0 * 4096 / 4160;
+  EXPECT_NEAR(r.flows[0].goodput_gbps(), line, 0.01 * line);
+  EXPECT_LE(r.flows[0].goodput_gbps(), line);
+}
+
+TEST(PacketSim, EcmpCollidesSprayingFillsTheBisection) {
+  const Plan p = plan_from(k128);
+  auto run = [&](LoadBalancing lb) {
+    PacketSimConfig c = fixed_delays();
+    c.lb = lb;
+    PacketSim sim(p, c);
+    for (const auto& f : make_traffic("permutation", 128, 1 << 20, 3)) sim.add_flow(f);
+    return sim.run();
+  };
+  const PacketSimResult ecmp = run(LoadBalancing::Ecmp);
+  const PacketSimResult spray = run(LoadBalancing::Spraying);
+  const PacketSimResult adaptive = run(LoadBalancing::Adaptive);
+  expect_conserved(ecmp);
+  expect_conserved(spray);
+  expect_conserved(adaptive);
+  // Aggregate throughput: all bytes over the time the last flow took; full bisection = 128 x line rate.
+  auto share = [](const PacketSimResult& r) {
+    const double line = 400.0 * 4096 / 4160 * 128;
+    Picoseconds last;
+    for (const auto& f : r.flows) last = std::max(last, f.finish);
+    return static_cast<double>(r.bytes_delivered) * 8 / last.seconds() / 1e9 / line;
+  };
+  EXPECT_LT(share(ecmp), 0.6) << "hash collisions on leaf uplinks and spine downlinks";
+  EXPECT_GT(share(spray), 0.75);
+  EXPECT_GT(share(adaptive), 0.75);
+  EXPECT_GT(share(spray), 1.5 * share(ecmp));
+}
+
+TEST(PacketSim, IncastLosslessVersusSmallBuffers) {
+  const Plan p = plan_from(k128);
+  // 16:1 incast into one 400G NIC with ECN, lossless queues: nothing dropped, ECN marks, every byte once,
+  // and the last byte no sooner than the receiver's link allows (16 x 2 MiB at line rate).
+  PacketSimConfig c = fixed_delays();
+  c.lossless = true;
+  PacketSim fair(p, c);
+  for (const auto& f : make_traffic("incast:16", 128, 2 << 20, 1)) fair.add_flow(f);
+  const PacketSimResult a = fair.run();
+  expect_conserved(a);
+  EXPECT_EQ(a.drops, 0);
+  EXPECT_GT(a.ecn_marks, 0);
+  const double floor_s = 16.0 * (2 << 20) * 8 / (400e9 * 4096 / 4160);
+  Picoseconds last;
+  for (const auto& f : a.flows) last = std::max(last, f.finish);
+  EXPECT_GE(last.seconds(), floor_s);
+  EXPECT_LT(last.seconds(), 3 * floor_s);
+  // No ECN and a 32 KiB buffer: drops, and selective retransmission still delivers every byte once.
+  PacketSimConfig small = fixed_delays();
+  small.ecn = false;
+  small.port_buffer_bytes = 32 << 10;
+  PacketSim lossy(p, small);
+  for (const auto& f : make_traffic("incast:16", 128, 2 << 20, 1)) lossy.add_flow(f);
+  const PacketSimResult b = lossy.run();
+  expect_conserved(b);
+  EXPECT_GT(b.drops, 0);
+  EXPECT_GT(b.retransmits, 0);
+}
+
+TEST(PacketSim, SameSeedSameResultOtherSeedOtherPaths) {
+  const Plan p = plan_from(k128);
+  auto run = [&](uint64_t seed) {
+    PacketSimConfig c = fixed_delays();
+    c.seed = seed;
+    PacketSim sim(p, c);
+    for (const auto& f : make_traffic("permutation", 128, 256 << 10, 9)) sim.add_flow(f);
+    return sim.run();
+  };
+  const PacketSimResult a = run(1), b = run(1), d = run(2);
+  EXPECT_EQ(a.end, b.end);
+  EXPECT_EQ(a.events, b.events);
+  for (size_t i = 0; i < a.flows.size(); ++i) EXPECT_EQ(a.flows[i].finish, b.flows[i].finish);
+  EXPECT_NE(a.events == d.events && a.end == d.end, true) << "another spraying seed takes other paths";
+}
+
+TEST(PacketSim, ThreeTierAndMultiPlaneDeliver) {
+  const Plan three = plan_from("cluster: {server: dgx-h100, servers: 40}\nfabric: {topology: clos, switch: quantum2-qm9700, tiers: 3}\n"
+                               "layout: {servers_per_rack: 4}\npower: {rack_power_limit_kw: 45}\n");
+  ASSERT_EQ(three.fabric.tiers, 3);
+  const Plan planes = plan_from("cluster: {server: hgx-b300-800g, servers: 16}\nfabric: {switch: th5-64x800g-osfp, planes: 2}\n"
+                                "layout: {servers_per_rack: 2}\npower: {rack_power_limit_kw: 60}\n");
+  for (const Plan* p : {&three, &planes}) {
+    for (LoadBalancing lb : {LoadBalancing::Ecmp, LoadBalancing::Spraying, LoadBalancing::Adaptive, LoadBalancing::Flowlet}) {
+      PacketSimConfig c = fixed_delays();
+      c.lb = lb;
+      PacketSim sim(*p, c);
+      for (const auto& f : make_traffic("permutation", p->fabric.nic_count(), 128 << 10, 5)) sim.add_flow(f);
+      expect_conserved(sim.run());
+    }
+  }
+}
+
+TEST(Traffic, PatternsAndFlowFile) {
+  const auto perm = make_traffic("permutation", 100, 1000, 1);
+  ASSERT_EQ(perm.size(), 100u);
+  std::vector<int> in(100, 0);
+  for (const auto& f : perm) { EXPECT_NE(f.src, f.dst); ++in[f.dst]; }
+  for (int c : in) EXPECT_EQ(c, 1) << "a permutation: every NIC receives exactly one flow";
+  EXPECT_EQ(make_traffic("incast:7", 100, 1000, 1).size(), 7u);
+  EXPECT_EQ(make_traffic("alltoall:5", 100, 1000, 1).size(), 20u);
+  EXPECT_THROW(make_traffic("incast:0", 100, 1000, 1), InputError);
+  EXPECT_THROW(make_traffic("butterfly", 100, 1000, 1), InputError);
+}
+
+}  // namespace aifabric
