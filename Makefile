@@ -35,4 +35,14 @@ bench: deps
 	@./$(BUILD_DIR)/bench/aifabric_packet_bench
 
 clean:
-	rm -rf $(BUILD_DIR) $(TEST_DIR) $(OUT)
+	rm -rf $(BUILD_DIR) $(TEST_DIR) build-fuzz $(OUT)
+
+# libFuzzer targets for every input parser (clang; see docs/FUZZING.md): each runs FUZZ_SECONDS, one after another.
+FUZZ_SECONDS ?= 600
+.PHONY: fuzz fuzz-short
+fuzz: deps
+	@bash fuzz/run.sh $(FUZZ_SECONDS)
+
+# The short bounded pass for CI: 20 s per target.
+fuzz-short: deps
+	@bash fuzz/run.sh 20

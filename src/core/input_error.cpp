@@ -12,7 +12,16 @@ std::string format_input_error(const SourceLocation& where, const std::string& f
   out += ": ";
   if (!field.empty()) out += field + ": ";
   out += message;
-  return out;
+  // One line, always: a quoted value may carry newlines or control bytes.
+  std::string clean;
+  clean.reserve(out.size());
+  for (char c : out) {
+    if (c == '\n') clean += "\\n";
+    else if (c == '\r') clean += "\\r";
+    else if (c == '\t') clean += ' ';
+    else clean.push_back(c);
+  }
+  return clean;
 }
 
 InputError::InputError(SourceLocation where, std::string field, std::string message)

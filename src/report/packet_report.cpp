@@ -89,7 +89,7 @@ std::string render_packet_json(const PacketSimResult& r, const std::string& titl
                      {"goodput_gbps", f.goodput_gbps()}, {"retransmits", f.retransmits}, {"ecn_echoes", f.ecn_echoes}});
   }
   j["flows"] = flows;
-  return j.dump(2) + "\n";
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace aifabric

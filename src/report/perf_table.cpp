@@ -58,7 +58,7 @@ std::string render_perf_json(const PerfSweep& s) {
     rows.push_back({{"size_bytes", r.bytes}, {"time_ps", r.time.count()}, {"algbw_gbytes_per_s", r.algbw_gbs}, {"busbw_gbytes_per_s", r.busbw_gbs}});
   }
   j["rows"] = rows;
-  return j.dump(2) + "\n";
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 int64_t parse_size(const std::string& s) {

@@ -96,7 +96,7 @@ std::string render_plan_json(const Plan& plan) {
   j["form_factor_advice"] = {{"summary", plan.advice_summary}, {"factors", adv}};
   j["notes"] = plan.notes;
   if (plan.front_end) j["front_end"] = ordered_json::parse(render_plan_json(*plan.front_end));
-  return j.dump(2) + "\n";
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace aifabric

@@ -38,7 +38,7 @@ std::string render_proposal_json(const ProposalReport& r) {
   }
   j["findings"] = fs;
   if (r.plan) j["planned"] = nlohmann::ordered_json::parse(render_plan_json(*r.plan));
-  return j.dump(2) + "\n";
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace aifabric

@@ -29,7 +29,7 @@ std::string render_results_json(const RunResults& r) {
     j["training_step"] = nlohmann::ordered_json::parse(render_step_json({*r.step}))["steps"][0];
     j["training_step"]["job_source"] = r.job_source;
   }
-  return j.dump(2) + "\n";
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 std::vector<std::pair<std::string, std::string>> render_csv_tables(const Plan& plan, const RunResults& r) {

@@ -56,7 +56,7 @@ std::string render_step_json(const std::vector<StepResult>& rs) {
                    {"step_ps", r.step.count()}, {"utilisation", r.utilisation}, {"communication", comms}});
   }
   j["steps"] = arr;
-  return j.dump(2) + "\n";
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace aifabric
