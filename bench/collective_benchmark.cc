@@ -2,11 +2,10 @@
 // on an 8-plane fabric (flow and analytic backends). Planning time is excluded (it has its own benchmark).
 #include <benchmark/benchmark.h>
 
-#include <sys/resource.h>
-
 #include <fmt/format.h>
 
 #include "backend/collective_backend.h"
+#include "bench_support.h"
 #include "catalog/catalog.h"
 #include "collective/schedule.h"
 #include "plan/plan.h"
@@ -15,17 +14,10 @@
 namespace {
 
 using namespace aifabric;
+using bench::catalog;
+using bench::peak_rss_mib;
 
-const Catalog& catalog() {
-  static const Catalog c = load_catalog({});
-  return c;
-}
 
-double peak_rss_mib() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_maxrss) / 1024.0;
-}
 
 Plan multiplane(int64_t xpus) {
   return make_plan(parse_cluster_spec(fmt::format("cluster: {{server: hgx-b300-800g, xpus: {}}}\n"

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "bench_support.h"
 #include "catalog/catalog.h"
 #include "net/packet_sim.h"
 #include "net/traffic.h"
@@ -19,6 +20,8 @@
 namespace {
 
 using namespace aifabric;
+using bench::catalog;
+using bench::peak_rss_mib;
 
 double rss_mib() {
   std::ifstream in("/proc/self/statm");
@@ -27,10 +30,6 @@ double rss_mib() {
   return static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE)) / (1 << 20);
 }
 
-const Catalog& catalog() {
-  static const Catalog c = load_catalog({});
-  return c;
-}
 
 Plan reference_fabric(int64_t hosts) {
   // 8 NICs per server; up to 2,048 hosts on 64-port 400G switches, beyond on 128-port (51.2T at 400G).

@@ -1,12 +1,11 @@
 // Planning speed and memory from 1K to 128K XPUs: the whole pipeline (build, place, media, BOM, analysis, checks).
 #include <benchmark/benchmark.h>
 
-#include <sys/resource.h>
-
 #include <string>
 
 #include <fmt/format.h>
 
+#include "bench_support.h"
 #include "catalog/catalog.h"
 #include "plan/plan.h"
 #include "spec/cluster_spec.h"
@@ -14,17 +13,10 @@
 namespace {
 
 using namespace aifabric;
+using bench::catalog;
+using bench::peak_rss_mib;
 
-const Catalog& catalog() {
-  static const Catalog c = load_catalog({});
-  return c;
-}
 
-double peak_rss_mib() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_maxrss) / 1024.0;
-}
 
 // Multi-plane rail-optimised fabric of 800G NICs on 51.2 Tb/s switches: 8 planes of 100G (radix 512).
 void BM_PlanMultiPlane(benchmark::State& state) {
