@@ -242,9 +242,9 @@ int cmd_job(const Common& c, const JobArgs& a) {
 }
 
 struct PacketArgs {
-  std::string spec, traffic = "permutation", bytes = "4M", lb, out;
+  std::string spec, traffic = "permutation", bytes = "4M", lb, out, transport = "spray";
   uint64_t seed = 1;
-  bool json = false, lossless = false, no_ecn = false;
+  bool json = false, lossless = false, no_ecn = false, pfc = false;
   int64_t link_delay_ns = -1, switch_latency_ns = -1, buffer = 0;
 };
 
@@ -269,14 +269,17 @@ int cmd_packet(const Common& c, const PacketArgs& a) {
   cfg.link_delay_ps = a.link_delay_ns >= 0 ? a.link_delay_ns * 1000 : -1;
   cfg.switch_latency_ps = a.switch_latency_ns >= 0 ? a.switch_latency_ns * 1000 : -1;
   cfg.port_buffer_bytes = a.buffer;
+  cfg.pfc = a.pfc;
+  if (a.transport == "roce") cfg.transport = TransportKind::RoceDcqcn;
+  else if (a.transport != "spray") throw InputError({}, "--transport", fmt::format("'{}' is not valid; expected spray or roce", a.transport));
   const Catalog cat = catalog_for(c, &spec);
   const Plan plan = make_plan(spec, cat, options_for(c));
   const auto traffic = make_traffic(a.traffic, plan.fabric.nic_count(), bytes, a.seed);
   PacketSim sim(plan, cfg);
   for (const auto& fl : traffic) sim.add_flow(fl);
   const PacketSimResult r = sim.run(&g_stop_signal_int);
-  const std::string title = fmt::format("{} of {} B flows on {} ({} NICs, {}, {})", a.traffic, bytes, spec.name, plan.fabric.nic_count(),
-                                        to_string(cfg.lb), cfg.lossless ? "lossless" : "lossy");
+  const std::string title = fmt::format("{} of {} B flows on {} ({} NICs, {}, {} transport, {})", a.traffic, bytes, spec.name, plan.fabric.nic_count(),
+                                        to_string(cfg.lb), to_string(cfg.transport), cfg.pfc ? "PFC" : cfg.lossless ? "lossless" : "lossy");
   emit(a.out, a.json ? render_packet_json(r, title) : render_packet_text(r, title, static_cast<double>(plan.fabric.host_link_gbps) * cfg.mtu_bytes / (cfg.mtu_bytes + cfg.header_bytes)));
   if (g_stop_signal) return 128 + static_cast<int>(g_stop_signal);
   return 0;
@@ -363,7 +366,9 @@ int main(int argc, char** argv) {
   packet->add_option("--bytes", pk.bytes, "bytes per flow (64K, 4M, ...)")->capture_default_str();
   packet->add_option("--lb", pk.lb, "ecmp, spraying, flowlet or adaptive (default: the spec's)");
   packet->add_option("--seed", pk.seed, "random seed (traffic, spraying, ECN)")->capture_default_str();
-  packet->add_flag("--lossless", pk.lossless, "never drop (queues grow)");
+  packet->add_flag("--lossless", pk.lossless, "never drop (queues grow without bound)");
+  packet->add_flag("--pfc", pk.pfc, "priority flow control on the data priority (lossless by pausing upstream ports)");
+  packet->add_option("--transport", pk.transport, "spray (UET-style: out of order, selective retransmit, ECN window) or roce (go-back-N, DCQCN)")->capture_default_str();
   packet->add_flag("--no-ecn", pk.no_ecn, "disable ECN marking");
   packet->add_option("--link-delay-ns", pk.link_delay_ns, "propagation per link (default: from the planned cable)");
   packet->add_option("--switch-latency-ns", pk.switch_latency_ns, "per switch (default: the catalog's)");

@@ -12,8 +12,9 @@ namespace aifabric {
 
 namespace {
 
-enum EventKind : uint32_t { kTxDone = 1, kArrive = 2, kFlowStart = 3, kRto = 4 };
-enum PacketType : uint8_t { kData = 0, kAck = 1 };
+enum EventKind : uint32_t { kPfc = 0, kTxDone = 1, kArrive = 2, kFlowStart = 3, kRto = 4, kPace = 5, kDcqcn = 6 };
+enum PacketType : uint8_t { kData = 0, kAck = 1, kNack = 2, kCnp = 3 };
+constexpr uint32_t kPauseBit = 0x80000000u;
 constexpr uint8_t kCe = 1, kEce = 2;
 constexpr uint32_t kNone = 0xffffffffu;
 
@@ -28,6 +29,7 @@ struct Packet {
   uint32_t flow = 0;
   uint32_t seq = 0;
   uint32_t node = 0;      // where it arrives next
+  uint32_t in_port = 0xffffffffu;  // the port that sent it to `node` (its ingress there, for PFC)
   uint32_t entropy = 0;   // path choice input (per flow, flowlet or packet)
   uint32_t next_free = kNone;
   uint16_t size = 0;      // on the wire
@@ -51,6 +53,10 @@ struct Port {
   std::vector<uint32_t> ring, ctrl;
   uint32_t head = 0, count = 0, chead = 0, ccount = 0;
   int64_t tx_bytes = 0, max_queue = 0, marks = 0, drops = 0;
+  // PFC: this port is the upstream of an ingress at `to`; `held` counts its data still buffered there.
+  bool from_switch = false;
+  bool paused = false, pause_requested = false;
+  int64_t held = 0, paused_since = 0, paused_total = 0, pauses = 0;
 };
 
 struct Flow {
@@ -70,8 +76,15 @@ struct Flow {
   uint32_t entropy = 0, flowlet = 0;
   int64_t last_tx = -1;
   uint32_t plane_rr = 0;
-  int64_t packets = 0, retransmits = 0, echoes = 0;
+  int64_t packets = 0, retransmits = 0, echoes = 0, cnps = 0;
   bool done = false, sender_done = false;
+  // RoCE / DCQCN.
+  double rate = 0, target = 0, rp_alpha = 1.0;
+  int timer_stage = 0, byte_stage = 0;
+  int64_t bytes_since_increase = 0, last_cnp_at_sender = -1, last_cnp_sent = -1'000'000'000'000;
+  int64_t next_send = 0;
+  bool pace_pending = false, dcqcn_armed = false;
+  uint32_t rcv_next = 0, nacked_at = 0xffffffffu;
 };
 
 bool test_bit(const std::vector<uint64_t>& v, uint32_t i) { return (v[i >> 6] >> (i & 63)) & 1; }
@@ -105,6 +118,9 @@ struct PacketSim::Impl {
   int64_t base_rtt_ps = 0;
   int64_t data_packets = 0, ack_packets = 0, drops = 0, marks = 0, retransmits = 0, duplicate_bytes = 0;
   int64_t ecn_kmin = 0, ecn_kmax = 0;
+  int64_t pfc_xoff = 0, pfc_xon = 0;
+  int64_t pauses = 0, cnps = 0, nacks = 0;
+  int64_t line_bps = 0;
 
   Impl(const Plan& p, const PacketSimConfig& c) : plan(p), f(p.fabric), cfg(c), rng(c.seed) { build(); }
 
@@ -127,6 +143,7 @@ struct PacketSim::Impl {
         pt.to = dir == 0 ? l.upper.value() : l.lower.value();
         pt.tier = l.tier;
         pt.to_nic = f.nodes[pt.to].role == NodeRole::Nic;
+        pt.from_switch = f.nodes[dir == 0 ? l.lower.value() : l.upper.value()].role != NodeRole::Nic;
         pt.bps = static_cast<int64_t>(l.gbps) * 1'000'000'000;
         const Node& to = f.nodes[pt.to];
         const int64_t sw = to.role == NodeRole::Nic ? 0 : (cfg.switch_latency_ps >= 0 ? cfg.switch_latency_ps : f.tier[to.tier].model->latency_ns * 1000);
@@ -205,6 +222,9 @@ struct PacketSim::Impl {
     ecn_kmin = static_cast<int64_t>(cfg.ecn_kmin_fraction * static_cast<double>(limit));
     ecn_kmax = static_cast<int64_t>(cfg.ecn_kmax_fraction * static_cast<double>(limit));
     if (cfg.initial_window_bytes <= 0) cfg.initial_window_bytes = std::max<int64_t>(bdp, cfg.mtu_bytes);
+    pfc_xoff = cfg.pfc_xoff_bytes > 0 ? cfg.pfc_xoff_bytes : limit / 2;
+    pfc_xon = cfg.pfc_xon_bytes > 0 ? cfg.pfc_xon_bytes : std::max<int64_t>(0, pfc_xoff - 2 * data_wire);
+    line_bps = host_bps;
     if (cfg.rto_ps <= 0) cfg.rto_ps = std::max<int64_t>(8 * base_rtt_ps, 10'000'000);
   }
 
@@ -238,29 +258,68 @@ struct PacketSim::Impl {
     ++count;
   }
 
-  void start_tx(uint32_t pid_port) {
+  bool has_eligible(const Port& pt) const { return pt.ccount > 0 || (pt.count > 0 && !pt.paused); }
+
+  // Starts the next eligible packet (control first; data unless paused); false if none may go.
+  bool start_tx(uint32_t pid_port) {
     Port& pt = ports[pid_port];
     uint32_t id;
     if (pt.ccount > 0) {
       id = pt.ctrl[pt.chead];
       pt.chead = (pt.chead + 1) & static_cast<uint32_t>(pt.ctrl.size() - 1);
       --pt.ccount;
-    } else {
+    } else if (pt.count > 0 && !pt.paused) {
       id = pt.ring[pt.head];
       pt.head = (pt.head + 1) & static_cast<uint32_t>(pt.ring.size() - 1);
       --pt.count;
       pt.queued -= pool[id].size;
+    } else {
+      pt.txdone_pending = false;
+      return false;
     }
     Packet& p = pool[id];
+    const int64_t now = sim.now().count();
+    // PFC: the packet leaves this switch, so its ingress here holds less.
+    if (cfg.pfc && p.type == kData && pt.from_switch && p.in_port != kNone) {
+      Port& up = ports[p.in_port];
+      up.held -= p.size;
+      if (up.pause_requested && up.held <= pfc_xon) {
+        up.pause_requested = false;
+        sim.schedule(Picoseconds(now + up.delay_ps), kPfc, p.in_port);
+      }
+    }
     const int64_t s = p.size == cfg.mtu_bytes + cfg.header_bytes ? pt.ser_data : p.size == cfg.ack_bytes ? pt.ser_ack : ser(p.size, pt.bps);
     pt.tx_bytes += p.size;
     p.node = pt.to;
-    const int64_t now = sim.now().count();
+    p.in_port = pid_port;
     pt.free_at = now + s;
     sim.schedule(Picoseconds(now + s + pt.delay_ps), kArrive, id);
     // The next packet starts when this one has left; an event is needed only if one is already waiting.
-    pt.txdone_pending = pt.count + pt.ccount > 0;
+    pt.txdone_pending = has_eligible(pt);
     if (pt.txdone_pending) sim.schedule(Picoseconds(pt.free_at), kTxDone, pid_port);
+    return true;
+  }
+
+  void on_pfc(uint32_t target) {
+    Port& pt = ports[target & ~kPauseBit];
+    const bool pause = target & kPauseBit;
+    const int64_t now = sim.now().count();
+    if (pause == pt.paused) return;
+    pt.paused = pause;
+    if (pause) {
+      pt.paused_since = now;
+      ++pt.pauses;
+      ++pauses;
+      return;
+    }
+    pt.paused_total += now - pt.paused_since;
+    if (pt.txdone_pending || !has_eligible(pt)) return;
+    if (pt.free_at <= now) {
+      start_tx(target & ~kPauseBit);
+    } else {
+      pt.txdone_pending = true;
+      sim.schedule(Picoseconds(pt.free_at), kTxDone, target & ~kPauseBit);
+    }
   }
 
   void enqueue(uint32_t port_id, uint32_t id) {
@@ -268,7 +327,15 @@ struct PacketSim::Impl {
     Packet& p = pool[id];
     const bool at_switch = !node_is_nic[p.node];
     if (at_switch && p.type == kData) {
-      if (!cfg.lossless && pt.queued + p.size > pt.limit) {
+      if (cfg.pfc && p.in_port != kNone) {
+        Port& up = ports[p.in_port];
+        up.held += p.size;
+        if (!up.pause_requested && up.held > pfc_xoff) {
+          up.pause_requested = true;
+          sim.schedule(Picoseconds(sim.now().count() + up.delay_ps), kPfc, p.in_port | kPauseBit);
+        }
+      }
+      if (!cfg.lossless && !cfg.pfc && pt.queued + p.size > pt.limit) {
         ++pt.drops;
         ++drops;
         free_packet(id);
@@ -287,13 +354,13 @@ struct PacketSim::Impl {
       pt.max_queue = std::max(pt.max_queue, q);
       ++qhist[pt.tier][q <= 0 ? 0 : 64 - __builtin_clzll(static_cast<unsigned long long>(q))];
     }
-    if (p.type == kAck) {
+    if (p.type != kData) {
       push_ring(pt.ctrl, pt.chead, pt.ccount, id);
     } else {
       push_ring(pt.ring, pt.head, pt.count, id);
       pt.queued += p.size;
     }
-    if (pt.txdone_pending) return;
+    if (pt.txdone_pending || !has_eligible(pt)) return;
     if (pt.free_at <= sim.now().count()) {
       start_tx(port_id);
     } else {
@@ -386,6 +453,7 @@ struct PacketSim::Impl {
     p.type = type;
     p.flags = flags;
     p.size = static_cast<uint16_t>(type == kData ? payload(fl, seq) + static_cast<uint32_t>(cfg.header_bytes) : static_cast<uint32_t>(cfg.ack_bytes));
+    p.in_port = kNone;
     pick_path(fl, p, type == kData);
     const uint32_t from = type == kData ? fl.src : fl.dst;
     p.node = from;
@@ -399,6 +467,10 @@ struct PacketSim::Impl {
   }
 
   void try_send(uint32_t flow_id) {
+    if (cfg.transport == TransportKind::RoceDcqcn) {
+      try_send_roce(flow_id);
+      return;
+    }
     Flow& fl = flows[flow_id];
     for (;;) {
       uint32_t seq;
@@ -421,6 +493,156 @@ struct PacketSim::Impl {
       send_packet(flow_id, seq, kData, 0);
       arm_rto(flow_id);
     }
+  }
+
+  // ---- RoCEv2 reliable connection with DCQCN --------------------------------------------------------
+  double min_rate() const { return cfg.dcqcn.min_rate_fraction * static_cast<double>(line_bps); }
+
+  void try_send_roce(uint32_t flow_id) {
+    Flow& fl = flows[flow_id];
+    if (fl.pace_pending) return;
+    const int64_t cap = 64 * cfg.initial_window_bytes;  // a queue pair's outstanding limit
+    while (fl.next_seq < fl.npkts && fl.inflight < cap) {
+      const int64_t now = sim.now().count();
+      if (now < fl.next_send) {
+        fl.pace_pending = true;
+        sim.schedule(Picoseconds(fl.next_send), kPace, flow_id);
+        return;
+      }
+      const uint32_t seq = fl.next_seq++;
+      const int64_t pl = payload(fl, seq);
+      fl.inflight += pl;
+      ++fl.packets;
+      send_packet(flow_id, seq, kData, 0);
+      // Pacing at the DCQCN rate: the next packet may leave one wire time at that rate later.
+      fl.next_send = std::max(now, fl.next_send) + static_cast<int64_t>(static_cast<double>(pl + cfg.header_bytes) * 8e12 / fl.rate);
+      fl.bytes_since_increase += pl;
+      if (fl.bytes_since_increase >= cfg.dcqcn.byte_counter) {
+        fl.bytes_since_increase = 0;
+        ++fl.byte_stage;
+        dcqcn_increase(fl);
+      }
+      arm_rto(flow_id);
+    }
+  }
+
+  void dcqcn_increase(Flow& fl) {
+    const DcqcnParams& d = cfg.dcqcn;
+    const double line = static_cast<double>(line_bps);
+    if (std::max(fl.timer_stage, fl.byte_stage) < d.fast_recovery_stages) {
+      // fast recovery: halfway back to the target
+    } else if (std::min(fl.timer_stage, fl.byte_stage) > d.fast_recovery_stages) {
+      fl.target = std::min(line, fl.target + d.rhai_fraction * line);
+    } else {
+      fl.target = std::min(line, fl.target + d.rai_fraction * line);
+    }
+    fl.rate = std::min(line, (fl.target + fl.rate) / 2);
+  }
+
+  void on_cnp(Flow& fl) {
+    const DcqcnParams& d = cfg.dcqcn;
+    fl.target = fl.rate;
+    fl.rate = std::max(min_rate(), fl.rate * (1 - fl.rp_alpha / 2));
+    fl.rp_alpha = (1 - d.g) * fl.rp_alpha + d.g;
+    fl.timer_stage = fl.byte_stage = 0;
+    fl.bytes_since_increase = 0;
+    fl.last_cnp_at_sender = sim.now().count();
+    ++fl.cnps;
+    ++cnps;
+  }
+
+  void arm_dcqcn(uint32_t flow_id) {
+    Flow& fl = flows[flow_id];
+    if (fl.dcqcn_armed) return;
+    fl.dcqcn_armed = true;
+    sim.schedule_timer(Picoseconds(sim.now().count() + cfg.dcqcn.increase_timer_ps), kDcqcn, flow_id);
+  }
+
+  void on_dcqcn_timer(uint32_t flow_id) {
+    Flow& fl = flows[flow_id];
+    fl.dcqcn_armed = false;
+    if (fl.sender_done) return;
+    const int64_t now = sim.now().count();
+    if (fl.last_cnp_at_sender < 0 || now - fl.last_cnp_at_sender >= cfg.dcqcn.alpha_timer_ps) fl.rp_alpha *= (1 - cfg.dcqcn.g);
+    if (fl.rate < static_cast<double>(line_bps)) {
+      ++fl.timer_stage;
+      dcqcn_increase(fl);
+    }
+    arm_dcqcn(flow_id);
+  }
+
+  void on_data_roce(uint32_t id) {
+    Packet& p = pool[id];
+    const uint32_t flow_id = p.flow, seq = p.seq;
+    const bool ce = p.flags & kCe;
+    free_packet(id);
+    Flow& fl = flows[flow_id];
+    const int64_t now = sim.now().count();
+    if (ce && now - fl.last_cnp_sent >= cfg.dcqcn.cnp_interval_ps) {
+      fl.last_cnp_sent = now;
+      send_packet(flow_id, 0, kCnp, 0);
+    }
+    if (seq == fl.rcv_next) {
+      set_bit(fl.received, seq);
+      fl.delivered += payload(fl, seq);
+      ++fl.rcv_next;
+      if (fl.delivered == fl.bytes) {
+        fl.done = true;
+        fl.finish = now;
+      }
+      send_packet(flow_id, fl.rcv_next - 1, kAck, 0);
+    } else if (seq > fl.rcv_next) {
+      // Out of order: go-back-N drops it and asks once for the expected packet.
+      duplicate_bytes += payload(fl, seq);
+      if (fl.nacked_at != fl.rcv_next) {
+        fl.nacked_at = fl.rcv_next;
+        ++nacks;
+        send_packet(flow_id, fl.rcv_next, kNack, 0);
+      }
+    } else {
+      duplicate_bytes += payload(fl, seq);
+      if (fl.rcv_next > 0) send_packet(flow_id, fl.rcv_next - 1, kAck, 0);
+    }
+  }
+
+  int64_t bytes_between(const Flow& fl, uint32_t from, uint32_t to) const {
+    if (to <= from) return 0;
+    int64_t b = static_cast<int64_t>(to - from) * cfg.mtu_bytes;
+    if (to == fl.npkts) b -= cfg.mtu_bytes - fl.last_payload;
+    return b;
+  }
+
+  void on_control_roce(uint32_t id) {
+    const Packet p = pool[id];
+    free_packet(id);
+    Flow& fl = flows[p.flow];
+    if (p.type == kCnp) {
+      on_cnp(fl);
+      return;
+    }
+    if (fl.sender_done) return;
+    if (p.type == kAck) {
+      if (p.seq + 1 <= fl.acked_count) return;
+      fl.acked_count = p.seq + 1;
+      fl.last_progress = sim.now().count();
+    } else {  // NACK: everything before p.seq arrived; resend from there
+      if (p.seq < fl.acked_count) return;
+      fl.acked_count = p.seq;
+      if (fl.next_seq > p.seq) {
+        fl.retransmits += fl.next_seq - p.seq;
+        retransmits += fl.next_seq - p.seq;
+        fl.next_seq = p.seq;
+      }
+      fl.last_progress = sim.now().count();
+    }
+    fl.inflight = bytes_between(fl, fl.acked_count, fl.next_seq);
+    if (fl.acked_count == fl.npkts) {
+      fl.sender_done = true;
+      sim.cancel(fl.rto);
+      fl.rto = {};
+      return;
+    }
+    try_send(p.flow);
   }
 
   void on_data(uint32_t id) {
@@ -482,6 +704,16 @@ struct PacketSim::Impl {
       fl.rto = sim.schedule_timer(Picoseconds(fl.last_progress + cfg.rto_ps), kRto, flow_id);
       return;
     }
+    if (cfg.transport == TransportKind::RoceDcqcn) {  // go back to the first unacknowledged packet
+      fl.retransmits += fl.next_seq - fl.acked_count;
+      retransmits += fl.next_seq - fl.acked_count;
+      fl.next_seq = fl.acked_count;
+      fl.inflight = 0;
+      fl.last_progress = now;
+      try_send(flow_id);
+      arm_rto(flow_id);
+      return;
+    }
     // No progress for a whole timeout: everything sent and not acked is presumed lost; resend it selectively.
     fl.rtx.clear();
     fl.rtx_head = 0;
@@ -496,8 +728,14 @@ struct PacketSim::Impl {
   void on_arrive(uint32_t id) {
     Packet& p = pool[id];
     if (node_is_nic[p.node]) {
-      if (p.type == kData) on_data(id);
-      else on_ack(id);
+      if (cfg.transport == TransportKind::RoceDcqcn) {
+        if (p.type == kData) on_data_roce(id);
+        else on_control_roce(id);
+      } else if (p.type == kData) {
+        on_data(id);
+      } else {
+        on_ack(id);
+      }
       return;
     }
     const Flow& fl = flows[p.flow];
@@ -516,12 +754,19 @@ struct PacketSim::Impl {
         case kTxDone: {
           Port& pt = ports[e.target];
           pt.txdone_pending = false;
-          if (pt.count + pt.ccount > 0) start_tx(e.target);
+          start_tx(e.target);
           break;
         }
+        case kPfc: on_pfc(e.target); break;
+        case kPace:
+          flows[e.target].pace_pending = false;
+          try_send(e.target);
+          break;
+        case kDcqcn: on_dcqcn_timer(e.target); break;
         case kArrive: on_arrive(e.target); break;
         case kFlowStart:
           flows[e.target].last_progress = sim.now().count();
+          if (cfg.transport == TransportKind::RoceDcqcn) arm_dcqcn(e.target);
           try_send(e.target);
           break;
         case kRto: on_rto(e.target); break;
@@ -541,6 +786,9 @@ struct PacketSim::Impl {
     r.retransmits = retransmits;
     r.duplicate_bytes = duplicate_bytes;
     r.peak_packets_in_flight = peak_packets;
+    r.pauses = pauses;
+    r.cnps = cnps;
+    r.nacks = nacks;
     r.all_done = true;
     for (const Flow& fl : flows) {
       FlowStats s;
@@ -552,6 +800,7 @@ struct PacketSim::Impl {
       s.packets = fl.packets;
       s.retransmits = fl.retransmits;
       s.ecn_echoes = fl.echoes;
+      s.cnps = fl.cnps;
       s.done = fl.done;
       r.all_done = r.all_done && fl.done;
       r.bytes_offered += fl.bytes;
@@ -570,8 +819,17 @@ struct PacketSim::Impl {
         ts.queue_max_bytes = std::max(ts.queue_max_bytes, pt.max_queue);
         ts.ecn_marks += pt.marks;
         ts.drops += pt.drops;
+        ts.pauses += pt.pauses;
+        const int64_t paused = pt.paused_total + (pt.paused ? r.end.count() - pt.paused_since : 0);
+        ts.paused_fraction += static_cast<double>(paused);
+        r.paused_time += Picoseconds(paused);
       }
       ts.utilisation = cap > 0 ? bits / cap : 0;
+      {
+        int64_t n = 0;
+        for (const Port& pt : ports) n += pt.tier == t;
+        ts.paused_fraction = n > 0 ? ts.paused_fraction / (static_cast<double>(n) * static_cast<double>(std::max<int64_t>(1, r.end.count()))) : 0;
+      }
       const auto& h = qhist[t];
       int64_t total = 0;
       for (int64_t c : h) total += c;
@@ -604,9 +862,12 @@ void PacketSim::add_flow(const FlowSpec& fs) {
   fl.acked.assign((fl.npkts + 63) / 64, 0);
   fl.received.assign((fl.npkts + 63) / 64, 0);
   fl.cwnd = m.cfg.initial_window_bytes;
+  fl.rate = fl.target = static_cast<double>(m.line_bps);
   fl.entropy = mix32((static_cast<uint64_t>(m.flows.size()) << 32) ^ m.cfg.seed);
   m.flows.push_back(std::move(fl));
 }
+
+std::string_view to_string(TransportKind t) { return t == TransportKind::Spray ? "spray" : "roce-dcqcn"; }
 
 PacketSimResult PacketSim::run(const volatile int* stop) { return impl_->run(stop); }
 

@@ -13,6 +13,25 @@
 
 namespace aifabric {
 
+enum class TransportKind : uint8_t {
+  Spray,       // out-of-order delivery, per-packet acks, selective retransmission, ECN-driven window (UET-style)
+  RoceDcqcn,   // RoCEv2 reliable connection: in-order go-back-N, rate paced by DCQCN on CNPs
+};
+std::string_view to_string(TransportKind t);
+
+// DCQCN reaction point and notification point (defaults after Zhu et al., SIGCOMM 2015; rates relative to line).
+struct DcqcnParams {
+  double g = 1.0 / 256;              // alpha gain
+  int64_t alpha_timer_ps = 55'000'000;   // alpha decays every K without CNPs
+  int64_t increase_timer_ps = 55'000'000; // rate-increase timer T
+  int64_t byte_counter = 10 << 20;   // rate-increase byte counter B
+  int fast_recovery_stages = 5;      // F
+  double rai_fraction = 0.0005;      // additive increase step, fraction of line rate
+  double rhai_fraction = 0.005;      // hyper increase step
+  double min_rate_fraction = 0.001;
+  int64_t cnp_interval_ps = 50'000'000;  // at most one CNP per flow per interval (notification point)
+};
+
 struct PacketSimConfig {
   int mtu_bytes = 4096;               // payload per data packet
   int header_bytes = 64;              // on the wire per packet
@@ -31,6 +50,13 @@ struct PacketSimConfig {
   int64_t flowlet_gap_ps = 5'000'000; // flowlet switching: new path after this idle gap
   int64_t max_events = 2'000'000'000;
   uint64_t seed = 1;
+  TransportKind transport = TransportKind::Spray;
+  DcqcnParams dcqcn;
+  // PFC on the data priority: a switch pauses the upstream port of an ingress holding more than XOFF bytes,
+  // resumes it below XON. With PFC nothing is dropped (the buffer keeps the headroom above XOFF).
+  bool pfc = false;
+  int64_t pfc_xoff_bytes = 0;        // 0 = half the port buffer
+  int64_t pfc_xon_bytes = 0;         // 0 = XOFF less two packets
 };
 
 struct FlowSpec {
@@ -43,7 +69,7 @@ struct FlowStats {
   uint32_t src = 0, dst = 0;
   int64_t bytes = 0;
   Picoseconds start, finish;        // finish: the receiver has every byte
-  int64_t packets = 0, retransmits = 0, ecn_echoes = 0;
+  int64_t packets = 0, retransmits = 0, ecn_echoes = 0, cnps = 0;
   bool done = false;
   double goodput_gbps() const { return done && finish > start ? static_cast<double>(bytes) * 8.0 / (finish - start).seconds() / 1e9 : 0.0; }
 };
@@ -53,6 +79,8 @@ struct TierStats {
   double utilisation = 0;             // bytes sent / (capacity x duration), both directions
   int64_t queue_p50_bytes = 0, queue_p99_bytes = 0, queue_max_bytes = 0;  // sampled at each enqueue
   int64_t ecn_marks = 0, drops = 0;
+  int64_t pauses = 0;                 // PFC pause frames received by this tier's ports
+  double paused_fraction = 0;         // time paused / (ports x duration)
 };
 
 struct PacketSimResult {
@@ -64,6 +92,9 @@ struct PacketSimResult {
   int64_t bytes_offered = 0, bytes_delivered = 0;  // delivered counts each byte once
   int64_t duplicate_bytes = 0;                      // received again after a retransmission
   int64_t peak_packets_in_flight = 0;
+  int64_t pauses = 0;                               // PFC pause frames
+  Picoseconds paused_time;                          // summed over ports
+  int64_t cnps = 0, nacks = 0;
   bool all_done = false;
   bool stopped_early = false;                       // hit max_events or an external stop
 };

@@ -49,12 +49,14 @@ std::string render_packet_text(const PacketSimResult& r, const std::string& titl
   o += fmt::format("  completion time (us): min {:.2f}  p50 {:.2f}  p99 {:.2f}  max {:.2f}\n", s.fct_min, s.fct_p50, s.fct_p99, s.fct_max);
   o += fmt::format("  goodput per flow: mean {:.1f} Gb/s ({:.1f}% of {:.0f}G line rate), min {:.1f} Gb/s; Jain fairness {:.3f}\n", s.goodput_mean,
                    line_gbps > 0 ? 100 * s.goodput_mean / line_gbps : 0, line_gbps, s.goodput_min, s.jain);
-  o += fmt::format("  ECN marks {}, drops {}, retransmitted packets {}, duplicate bytes {}\n", r.ecn_marks, r.drops, r.retransmits, r.duplicate_bytes);
+  o += fmt::format("  ECN marks {}, CNPs {}, drops {}, retransmitted packets {}, NACKs {}, duplicate or discarded bytes {}\n", r.ecn_marks, r.cnps, r.drops,
+                   r.retransmits, r.nacks, r.duplicate_bytes);
+  o += fmt::format("  PFC pauses {}, paused time {:.3f} us (summed over ports)\n", r.pauses, r.paused_time.seconds() * 1e6);
   o += fmt::format("  bytes offered {}, delivered exactly once {}: {}\n", r.bytes_offered, r.bytes_delivered,
                    r.bytes_offered == r.bytes_delivered ? "conserved" : "NOT all delivered");
   for (const auto& t : r.tiers) {
-    o += fmt::format("  tier {}: utilisation {:.1f}%, queue p50 {} B, p99 {} B, max {} B, marks {}, drops {}\n", t.tier, 100 * t.utilisation, t.queue_p50_bytes,
-                     t.queue_p99_bytes, t.queue_max_bytes, t.ecn_marks, t.drops);
+    o += fmt::format("  tier {}: utilisation {:.1f}%, queue p50 {} B, p99 {} B, max {} B, marks {}, drops {}, pauses {} ({:.2f}% of port time)\n", t.tier,
+                     100 * t.utilisation, t.queue_p50_bytes, t.queue_p99_bytes, t.queue_max_bytes, t.ecn_marks, t.drops, t.pauses, 100 * t.paused_fraction);
   }
   return o;
 }
@@ -71,6 +73,10 @@ std::string render_packet_json(const PacketSimResult& r, const std::string& titl
   j["ecn_marks"] = r.ecn_marks;
   j["drops"] = r.drops;
   j["retransmits"] = r.retransmits;
+  j["cnps"] = r.cnps;
+  j["nacks"] = r.nacks;
+  j["pfc_pauses"] = r.pauses;
+  j["paused_ps"] = r.paused_time.count();
   j["bytes_offered"] = r.bytes_offered;
   j["bytes_delivered"] = r.bytes_delivered;
   j["duplicate_bytes"] = r.duplicate_bytes;
@@ -80,7 +86,8 @@ std::string render_packet_json(const PacketSimResult& r, const std::string& titl
   auto tiers = nlohmann::ordered_json::array();
   for (const auto& t : r.tiers) {
     tiers.push_back({{"tier", t.tier}, {"utilisation", t.utilisation}, {"queue_p50_bytes", t.queue_p50_bytes}, {"queue_p99_bytes", t.queue_p99_bytes},
-                     {"queue_max_bytes", t.queue_max_bytes}, {"ecn_marks", t.ecn_marks}, {"drops", t.drops}});
+                     {"queue_max_bytes", t.queue_max_bytes}, {"ecn_marks", t.ecn_marks}, {"drops", t.drops}, {"pfc_pauses", t.pauses},
+                     {"paused_fraction", t.paused_fraction}});
   }
   j["tiers"] = tiers;
   auto flows = nlohmann::ordered_json::array();
