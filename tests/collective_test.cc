@@ -204,3 +204,28 @@ TEST(Backends, UnknownBackendIsAnInputError) {
 }
 
 }  // namespace aifabric
+
+#include "net/packet_backend.h"
+
+namespace aifabric {
+
+// The packet engine behind the same interface: a rail-aligned ring all-reduce reaches the link rate less the
+// packet effects, and never beats the analytic bound.
+TEST(Backends, PacketBackendAgreesWithTheBound) {
+  const Plan p = plan_from(kRail128);
+  const Communicator rail = make_communicator(p.fabric, "rail:0", "t");
+  const int64_t bytes = int64_t{256} << 20;
+  const Schedule s = build_schedule(CollectiveKind::AllReduce, Algorithm::Ring, rail, bytes, 8);
+  PacketSimConfig pc;
+  pc.lb = LoadBalancing::Spraying;
+  auto packet = make_packet_backend(p, pc, {});
+  auto analytic = make_backend("analytic", p, {});
+  const Picoseconds tp = packet->run(s).time, ta = analytic->run(s).time;
+  EXPECT_GE(tp.count(), ta.count() * 999 / 1000);
+  const double bw = perf_row(CollectiveKind::AllReduce, rail.size(), bytes, tp).busbw_gbs;
+  const double link = 400.0 * 4096 / 4160 / 8;
+  EXPECT_GT(bw, 0.9 * link);
+  EXPECT_LE(bw, link);
+}
+
+}  // namespace aifabric

@@ -108,7 +108,8 @@ TEST(Report, JsonCarriesEveryNumberWithUnits) {
   const auto res = nlohmann::json::parse(slurp(out / "results.json"));
   EXPECT_EQ(res["schema"], "aifabric.results/1");
   EXPECT_FALSE(res["partial"].get<bool>());
-  ASSERT_EQ(res["allreduce_sweeps"].size(), 2u);
+  ASSERT_EQ(res["allreduce_sweeps"].size(), 3u);  // analytic, flow and (for clusters up to 2,048 XPUs) packet
+  EXPECT_EQ(res["allreduce_sweeps"][2]["backend"], "packet");
   EXPECT_TRUE(res["allreduce_sweeps"][1]["rows"][0].contains("busbw_gbytes_per_s"));
   EXPECT_TRUE(res["training_step"].contains("step_ps"));
   for (const char* csv : {"bom.csv", "racks.csv", "links.csv", "perf.csv", "step.csv"}) EXPECT_TRUE(fs::exists(out / csv)) << csv;

@@ -189,7 +189,7 @@ PathMode path_mode_for(LoadBalancing lb) { return lb == LoadBalancing::Ecmp ? Pa
 std::unique_ptr<CollectiveBackend> make_backend(std::string_view name, const Plan& plan, const BackendOptions& options) {
   if (name == "analytic") return std::make_unique<AnalyticBackend>(plan, options);
   if (name == "flow") return std::make_unique<FlowBackend>(plan, options);
-  throw InputError({}, "--backend", fmt::format("'{}' is not available; expected analytic or flow (packet arrives with the packet-level engine)", name));
+  throw InputError({}, "--backend", fmt::format("'{}' is not available; expected analytic, flow or packet", name));
 }
 
 }  // namespace aifabric

@@ -20,6 +20,7 @@
 #include "backend/collective_backend.h"
 #include "collective/schedule.h"
 #include "report/perf_table.h"
+#include "net/packet_backend.h"
 #include "net/packet_sim.h"
 #include "net/traffic.h"
 #include "report/packet_report.h"
@@ -52,6 +53,18 @@ PlanOptions options_for(const Common& c) {
   PlanOptions o;
   o.limits.max_memory_bytes = static_cast<int64_t>(c.max_memory_gib * static_cast<double>(int64_t{1} << 30));
   return o;
+}
+
+// analytic, flow or packet: the packet engine plugs in behind the same interface.
+std::unique_ptr<CollectiveBackend> backend_for(const std::string& name, const Plan& plan, const ClusterSpec& spec) {
+  BackendOptions bo;
+  bo.mode = path_mode_for(spec.fabric.load_balancing);
+  if (name == "packet") {
+    PacketSimConfig pc;
+    pc.lb = spec.fabric.load_balancing;
+    return make_packet_backend(plan, pc, bo);
+  }
+  return make_backend(name, plan, bo);
 }
 
 // Writes `text` to `path` atomically, or to stdout when path is empty or "-".
@@ -101,22 +114,24 @@ int cmd_run(const Common& c, const RunArgs& a) {
     res.algorithm = std::string(to_string(algo));
     std::vector<int64_t> sizes;
     for (int64_t b = 8; b <= (int64_t{8} << 30); b *= 4) sizes.push_back(b);
-    BackendOptions bo;
-    bo.mode = path_mode_for(spec.fabric.load_balancing);
-    Progress progress(static_cast<int64_t>(2 * sizes.size() + 1), !a.quiet && Progress::stderr_is_terminal());
+    Progress progress(static_cast<int64_t>(3 * sizes.size() + 1), !a.quiet && Progress::stderr_is_terminal());
     int64_t done = 0;
-    for (const char* name : {"analytic", "flow"}) {
-      auto backend = make_backend(name, plan, bo);
+    const bool packet_too = comm.size() <= 2048;  // the packet engine on the sizes where it stays quick
+    std::vector<std::string> backends = {"analytic", "flow"};
+    if (packet_too) backends.push_back("packet");
+    for (const std::string& name : backends) {
+      auto backend = backend_for(name, plan, spec);
       PerfSweep sweep;
       sweep.kind = CollectiveKind::AllReduce;
       sweep.ranks = comm.size();
       sweep.title = fmt::format("{} on {}, {} ranks, {} backend, {}", res.algorithm, spec.name, comm.size(), name, to_string(spec.fabric.load_balancing));
       for (int64_t bytes : sizes) {
         if (g_stop_signal) break;
+        if (name == "packet" && bytes > (int64_t{256} << 20)) break;
         const Schedule sched = build_schedule(CollectiveKind::AllReduce, algo, comm, bytes, plan.fabric.nics_per_server);
         const CollectiveResult cr = backend->run(sched);
         sweep.rows.push_back(perf_row(CollectiveKind::AllReduce, comm.size(), bytes, cr.time));
-        if (std::string_view(name) == "flow") res.utilisation = cr.utilisation;
+        if (name == "flow") res.utilisation = cr.utilisation;
         progress.update(++done, fmt::format("{} all-reduce {} B", name, bytes));
       }
       res.sweeps.emplace_back(name, std::move(sweep));
@@ -124,7 +139,7 @@ int cmd_run(const Common& c, const RunArgs& a) {
     if (!g_stop_signal) {
       const JobSpec job = job_file ? *job_file : default_job_for(plan.fabric);
       res.job_source = job_file ? a.job : fmt::format("derived: 13B dense, tp {}, dp {}, {} sequences per step", job.tp, job.dp, job.global_batch);
-      auto backend = make_backend("flow", plan, bo);
+      auto backend = backend_for("flow", plan, spec);
       res.step = simulate_step(job, plan, *backend);
       progress.update(++done, "training step");
     }
@@ -188,9 +203,7 @@ int cmd_perf(const Common& c, const PerfArgs& a) {
   const Plan plan = make_plan(spec, cat, options_for(c));
   const std::string group = a.ranks > 0 ? fmt::format("first:{}", a.ranks) : a.group;
   const Communicator comm = make_communicator(plan.fabric, group, a.spec);
-  BackendOptions bo;
-  bo.mode = path_mode_for(spec.fabric.load_balancing);
-  auto backend = make_backend(a.backend, plan, bo);
+  auto backend = backend_for(a.backend, plan, spec);
   ScheduleOptions so;
   so.channels = a.channels;
   PerfSweep sweep;
@@ -230,9 +243,7 @@ int cmd_job(const Common& c, const JobArgs& a) {
     const ClusterSpec spec = load_cluster_spec(path);
     const Catalog cat = catalog_for(c, &spec);
     const Plan plan = make_plan(spec, cat, options_for(c));
-    BackendOptions bo;
-    bo.mode = path_mode_for(spec.fabric.load_balancing);
-    auto backend = make_backend(a.backend, plan, bo);
+    auto backend = backend_for(a.backend, plan, spec);
     results.push_back(simulate_step(job, plan, *backend));
     text += render_step_text(results.back()) + "\n";
   }
@@ -344,7 +355,7 @@ int main(int argc, char** argv) {
   perf->add_option("-f,--stepfactor", pa.factor, "size multiplier per row")->capture_default_str();
   perf->add_option("--ranks", pa.ranks, "use the first N XPUs (overrides --group)");
   perf->add_option("--group", pa.group, "all, first:N, rail:K (local XPU K of every server), server:S")->capture_default_str();
-  perf->add_option("--backend", pa.backend, "analytic or flow")->capture_default_str();
+  perf->add_option("--backend", pa.backend, "analytic, flow or packet")->capture_default_str();
   perf->add_option("--algo", pa.algo, "auto, ring, tree, halving-doubling, direct, hierarchical, parameter-server")->capture_default_str();
   perf->add_option("--channels", pa.channels, "ring channels (default: one per NIC of a server)");
   perf->add_option("--lb", pa.lb, "override the spec's load balancing: ecmp or spraying");
@@ -355,7 +366,7 @@ int main(int argc, char** argv) {
   auto* jobc = app.add_subcommand("job", "time one training step of a job on one or more planned fabrics");
   jobc->add_option("--job", ja.job, "job spec (YAML)")->required();
   jobc->add_option("--spec", ja.specs, "cluster spec(s); several are compared side by side")->required();
-  jobc->add_option("--backend", ja.backend, "analytic or flow")->capture_default_str();
+  jobc->add_option("--backend", ja.backend, "analytic, flow or packet")->capture_default_str();
   jobc->add_flag("--json", ja.json, "JSON output (schema aifabric.step/1)");
   jobc->add_option("-o,--output", ja.out, "write to this file (atomically)");
 
