@@ -30,6 +30,7 @@ struct Packet {
   uint32_t seq = 0;
   uint32_t node = 0;      // where it arrives next
   uint32_t in_port = 0xffffffffu;  // the port that sent it to `node` (its ingress there, for PFC)
+  int64_t sent_at = 0;    // data: when the sender sent it; ack: echoed from the data packet (RTT samples)
   uint32_t entropy = 0;   // path choice input (per flow, flowlet or packet)
   uint32_t next_free = kNone;
   uint16_t size = 0;      // on the wire
@@ -85,6 +86,8 @@ struct Flow {
   int64_t next_send = 0;
   bool pace_pending = false, dcqcn_armed = false;
   uint32_t rcv_next = 0, nacked_at = 0xffffffffu;
+  int64_t last_delay_cut = -1;
+  int64_t srtt = 0, rttvar = 0;  // RFC 6298 estimators; 0 = no sample yet
 };
 
 bool test_bit(const std::vector<uint64_t>& v, uint32_t i) { return (v[i >> 6] >> (i & 63)) & 1; }
@@ -444,10 +447,11 @@ struct PacketSim::Impl {
                                                                                                           : fl.plane_rr++ % static_cast<uint32_t>(f.planes));
   }
 
-  void send_packet(uint32_t flow_id, uint32_t seq, uint8_t type, uint8_t flags) {
+  void send_packet(uint32_t flow_id, uint32_t seq, uint8_t type, uint8_t flags, int64_t echo_ts = -1) {
     Flow& fl = flows[flow_id];
     const uint32_t id = alloc_packet();
     Packet& p = pool[id];
+    p.sent_at = echo_ts >= 0 ? echo_ts : sim.now().count();
     p.flow = flow_id;
     p.seq = seq;
     p.type = type;
@@ -461,9 +465,23 @@ struct PacketSim::Impl {
     enqueue(2 * nic_link[static_cast<size_t>(p.plane) * E + from], id);
   }
 
+  // RFC 6298: the timeout follows the measured RTT (each ack echoes its own transmission's send time, so
+  // samples are never ambiguous), never below the configured floor.
+  void update_rtt(Flow& fl, int64_t rtt) {
+    if (fl.srtt == 0) {
+      fl.srtt = rtt;
+      fl.rttvar = rtt / 2;
+    } else {
+      const int64_t err = rtt > fl.srtt ? rtt - fl.srtt : fl.srtt - rtt;
+      fl.rttvar = (3 * fl.rttvar + err) / 4;
+      fl.srtt = (7 * fl.srtt + rtt) / 8;
+    }
+  }
+  int64_t rto_of(const Flow& fl) const { return fl.srtt == 0 ? cfg.rto_ps : std::max(cfg.rto_ps, fl.srtt + 4 * fl.rttvar); }
+
   void arm_rto(uint32_t flow_id) {
     Flow& fl = flows[flow_id];
-    if (!fl.rto.valid()) fl.rto = sim.schedule_timer(Picoseconds(sim.now().count() + cfg.rto_ps), kRto, flow_id);
+    if (!fl.rto.valid()) fl.rto = sim.schedule_timer(Picoseconds(sim.now().count() + rto_of(fl)), kRto, flow_id);
   }
 
   void try_send(uint32_t flow_id) {
@@ -651,6 +669,7 @@ struct PacketSim::Impl {
     const uint32_t seq = p.seq;
     const uint8_t ece = (p.flags & kCe) ? kEce : 0;
     const uint32_t flow_id = p.flow;
+    const int64_t sent_at = p.sent_at;
     free_packet(id);
     if (!test_bit(fl.received, seq)) {
       set_bit(fl.received, seq);
@@ -662,7 +681,7 @@ struct PacketSim::Impl {
     } else {
       duplicate_bytes += payload(fl, seq);
     }
-    send_packet(flow_id, seq, kAck, ece);
+    send_packet(flow_id, seq, kAck, ece, sent_at);
   }
 
   void on_ack(uint32_t id) {
@@ -678,13 +697,25 @@ struct PacketSim::Impl {
     // ECN-driven window (DCTCP-style): alpha tracks the marked fraction per window of acked bytes.
     fl.win_acked += pl;
     if (p.flags & kEce) { fl.win_marked += pl; ++fl.echoes; }
+    // Delay (Swift-style): an RTT above the target shrinks the window in proportion, at most once per RTT.
+    const int64_t now = sim.now().count();
+    const int64_t rtt = now - p.sent_at;
+    update_rtt(fl, rtt);
+    const int64_t target = static_cast<int64_t>(cfg.delay_target_factor * static_cast<double>(base_rtt_ps));
+    if (cfg.delay_target_factor > 0 && rtt > target && (fl.last_delay_cut < 0 || now - fl.last_delay_cut > rtt)) {
+      const double cut = std::min(0.3, 0.5 * static_cast<double>(rtt - target) / static_cast<double>(rtt));
+      fl.cwnd = std::max<int64_t>(cfg.mtu_bytes, static_cast<int64_t>(static_cast<double>(fl.cwnd) * (1 - cut)));
+      fl.last_delay_cut = now;
+    }
+    // Additive increase on every unmarked ack (about one packet per window), then the per-window ECN cut.
+    if (!(p.flags & kEce)) {
+      fl.cwnd = std::min<int64_t>(4 * cfg.initial_window_bytes, fl.cwnd + static_cast<int64_t>(cfg.mtu_bytes) * cfg.mtu_bytes / std::max<int64_t>(1, fl.cwnd));
+    }
     if (fl.win_acked >= fl.cwnd) {
       const double frac = static_cast<double>(fl.win_marked) / static_cast<double>(fl.win_acked);
       fl.alpha = (1 - 1.0 / 16) * fl.alpha + frac / 16;
       if (fl.win_marked > 0) fl.cwnd = std::max<int64_t>(cfg.mtu_bytes, static_cast<int64_t>(static_cast<double>(fl.cwnd) * (1 - fl.alpha / 2)));
       fl.win_acked = fl.win_marked = 0;
-    } else if (!(p.flags & kEce)) {
-      fl.cwnd = std::min<int64_t>(4 * cfg.initial_window_bytes, fl.cwnd + static_cast<int64_t>(cfg.mtu_bytes) * cfg.mtu_bytes / std::max<int64_t>(1, fl.cwnd));
     }
     if (fl.acked_count == fl.npkts) {
       fl.sender_done = true;
@@ -700,8 +731,8 @@ struct PacketSim::Impl {
     fl.rto = {};
     if (fl.sender_done) return;
     const int64_t now = sim.now().count();
-    if (now - fl.last_progress < cfg.rto_ps) {
-      fl.rto = sim.schedule_timer(Picoseconds(fl.last_progress + cfg.rto_ps), kRto, flow_id);
+    if (now - fl.last_progress < rto_of(fl)) {
+      fl.rto = sim.schedule_timer(Picoseconds(fl.last_progress + rto_of(fl)), kRto, flow_id);
       return;
     }
     if (cfg.transport == TransportKind::RoceDcqcn) {  // go back to the first unacknowledged packet

@@ -48,6 +48,7 @@ struct PacketSimConfig {
   int64_t initial_window_bytes = 0;   // 0 = one bandwidth-delay product
   int64_t rto_ps = 0;                 // retransmission timeout; 0 = 8 x base RTT
   int64_t flowlet_gap_ps = 5'000'000; // flowlet switching: new path after this idle gap
+  double delay_target_factor = 3.0;   // spray transport: shrink the window when an RTT exceeds this x base RTT (0 = off)
   int64_t max_events = 2'000'000'000;
   uint64_t seed = 1;
   TransportKind transport = TransportKind::Spray;
