@@ -13,6 +13,7 @@
 
 #include "catalog/catalog.h"
 #include "core/atomic_file.h"
+#include "core/number_format.h"
 #include "core/progress.h"
 #include "core/input_error.h"
 #include "plan/plan.h"
@@ -41,6 +42,8 @@ constexpr int kExitDoesNotAddUp = 3;  // `check`: the proposal's numbers do not 
 struct Common {
   std::vector<std::string> catalogs;
   double max_memory_gib = 8;
+  int64_t max_events = 2'000'000'000;
+  uint64_t seed = 1;
 };
 
 Catalog catalog_for(const Common& c, const ClusterSpec* spec) {
@@ -56,12 +59,14 @@ PlanOptions options_for(const Common& c) {
 }
 
 // analytic, flow or packet: the packet engine plugs in behind the same interface.
-std::unique_ptr<CollectiveBackend> backend_for(const std::string& name, const Plan& plan, const ClusterSpec& spec) {
+std::unique_ptr<CollectiveBackend> backend_for(const std::string& name, const Plan& plan, const ClusterSpec& spec, uint64_t seed = 1) {
   BackendOptions bo;
   bo.mode = path_mode_for(spec.fabric.load_balancing);
+  bo.network.seed = seed;
   if (name == "packet") {
     PacketSimConfig pc;
     pc.lb = spec.fabric.load_balancing;
+    pc.seed = seed;
     return make_packet_backend(plan, pc, bo);
   }
   return make_backend(name, plan, bo);
@@ -120,7 +125,7 @@ int cmd_run(const Common& c, const RunArgs& a) {
     std::vector<std::string> backends = {"analytic", "flow"};
     if (packet_too) backends.push_back("packet");
     for (const std::string& name : backends) {
-      auto backend = backend_for(name, plan, spec);
+      auto backend = backend_for(name, plan, spec, c.seed);
       PerfSweep sweep;
       sweep.kind = CollectiveKind::AllReduce;
       sweep.ranks = comm.size();
@@ -139,7 +144,7 @@ int cmd_run(const Common& c, const RunArgs& a) {
     if (!g_stop_signal) {
       const JobSpec job = job_file ? *job_file : default_job_for(plan.fabric);
       res.job_source = job_file ? a.job : fmt::format("derived: 13B dense, tp {}, dp {}, {} sequences per step", job.tp, job.dp, job.global_batch);
-      auto backend = backend_for("flow", plan, spec);
+      auto backend = backend_for("flow", plan, spec, c.seed);
       res.step = simulate_step(job, plan, *backend);
       progress.update(++done, "training step");
     }
@@ -286,6 +291,17 @@ int cmd_packet(const Common& c, const PacketArgs& a) {
   const Catalog cat = catalog_for(c, &spec);
   const Plan plan = make_plan(spec, cat, options_for(c));
   const auto traffic = make_traffic(a.traffic, plan.fabric.nic_count(), bytes, a.seed);
+  // Refuse a run that would not finish in a sane time, before building it: about 4 events per packet per
+  // hop (arrival and transmission, data and ack), 2 x tiers hops each way.
+  int64_t packets = 0;
+  for (const auto& fl : traffic) packets += (fl.bytes + cfg.mtu_bytes - 1) / cfg.mtu_bytes;
+  const int64_t estimate = packets * 4 * 2 * plan.fabric.tiers;
+  if (estimate > c.max_events) {
+    throw InputError({}, "--traffic", fmt::format("{} flows of {} packets would take about {} events, over the {} limit; "
+                                                  "use fewer or smaller flows, or raise --max-events",
+                                                  traffic.size(), packets, with_thousands(estimate), with_thousands(c.max_events)));
+  }
+  cfg.max_events = c.max_events;
   PacketSim sim(plan, cfg);
   for (const auto& fl : traffic) sim.add_flow(fl);
   const PacketSimResult r = sim.run(&g_stop_signal_int);
@@ -324,6 +340,8 @@ int main(int argc, char** argv) {
   Common common;
   app.add_option("--catalog", common.catalogs, "extra catalog YAML file(s); same names override the shipped entries");
   app.add_option("--max-memory", common.max_memory_gib, "refuse specs whose fabric would need more than this many GiB")->check(CLI::PositiveNumber);
+  app.add_option("--max-events", common.max_events, "refuse packet simulations estimated to need more events")->check(CLI::PositiveNumber);
+  app.add_option("--seed", common.seed, "seed for ECMP hashing and spraying in run, perf and job")->capture_default_str();
 
   std::string spec_path, out, proposal_path;
   bool json = false, dot = false;
