@@ -15,7 +15,7 @@ namespace {
 Picoseconds seconds_to_ps(double s) { return Picoseconds(static_cast<int64_t>(std::ceil(s * 1e12 - 1e-3))); }
 
 // Routes every transfer of a phase; returns the largest zero-load path latency.
-Picoseconds route_phase(const FlowNetwork& net, const Phase& ph, PathMode mode, FlowSet& fs) {
+Picoseconds route_phase(const FlowNetwork& net, const Phase& ph, PathMode mode, FlowSet& fs, int64_t& unreachable) {
   fs = FlowSet{};
   fs.usages.reserve(ph.transfers.size() * 8);
   std::vector<Usage> u;
@@ -24,7 +24,9 @@ Picoseconds route_phase(const FlowNetwork& net, const Phase& ph, PathMode mode, 
     u.clear();
     const Transfer& t = ph.transfers[i];
     const uint64_t key = (static_cast<uint64_t>(t.src) << 32) ^ static_cast<uint64_t>(t.dst) ^ (static_cast<uint64_t>(i) << 48);
-    worst = std::max(worst, net.route(t.src, t.dst, mode, key, u));
+    const Picoseconds lat = net.route(t.src, t.dst, mode, key, u);
+    if (lat.count() < 0) ++unreachable;
+    worst = std::max(worst, lat);
     fs.add(u);
   }
   return worst;
@@ -44,7 +46,9 @@ class BackendBase : public CollectiveBackend {
       pr.repeat = ph.repeat;
       pr.transfers = static_cast<int64_t>(ph.transfers.size());
       FlowSet fs;
-      const Picoseconds path = route_phase(net_, ph, mode(), fs);
+      int64_t unreachable = 0;
+      const Picoseconds path = route_phase(net_, ph, mode(), fs, unreachable);
+      r.unreachable = std::max(r.unreachable, unreachable);
       double slowest = 0;
       mean_rate_ = 0;
       first_rates_.clear();

@@ -35,7 +35,8 @@ struct CollectiveResult {
   Picoseconds time;
   std::vector<PhaseResult> phases;
   std::vector<TierUtilisation> utilisation;
-  int64_t solves = 0;  // rate computations made (events, for the flow backend)
+  int64_t solves = 0;       // rate computations made (events, for the flow backend)
+  int64_t unreachable = 0;  // transfers (per step) that failures left without any path
 };
 
 struct BackendOptions {

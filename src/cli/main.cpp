@@ -21,6 +21,7 @@
 #include "backend/collective_backend.h"
 #include "collective/schedule.h"
 #include "report/perf_table.h"
+#include "flow/failures.h"
 #include "net/packet_backend.h"
 #include "net/packet_sim.h"
 #include "net/traffic.h"
@@ -59,10 +60,15 @@ PlanOptions options_for(const Common& c) {
 }
 
 // analytic, flow or packet: the packet engine plugs in behind the same interface.
-std::unique_ptr<CollectiveBackend> backend_for(const std::string& name, const Plan& plan, const ClusterSpec& spec, uint64_t seed = 1) {
+std::unique_ptr<CollectiveBackend> backend_for(const std::string& name, const Plan& plan, const ClusterSpec& spec, uint64_t seed = 1,
+                                               const std::vector<std::string>& failures = {}) {
   BackendOptions bo;
   bo.mode = path_mode_for(spec.fabric.load_balancing);
   bo.network.seed = seed;
+  if (!failures.empty()) {
+    if (name == "packet") throw InputError({}, "--fail", "failures run on the analytic and flow backends; the packet engine takes them next");
+    bo.network.failed_links = resolve_failures(plan.fabric, failures, seed).links;
+  }
   if (name == "packet") {
     PacketSimConfig pc;
     pc.lb = spec.fabric.load_balancing;
@@ -185,6 +191,7 @@ struct PerfArgs {
   int channels = 0;
   bool json = false;
   std::string out;
+  std::vector<std::string> fail;
 };
 
 int cmd_perf(const Common& c, const PerfArgs& a) {
@@ -208,7 +215,7 @@ int cmd_perf(const Common& c, const PerfArgs& a) {
   const Plan plan = make_plan(spec, cat, options_for(c));
   const std::string group = a.ranks > 0 ? fmt::format("first:{}", a.ranks) : a.group;
   const Communicator comm = make_communicator(plan.fabric, group, a.spec);
-  auto backend = backend_for(a.backend, plan, spec);
+  auto backend = backend_for(a.backend, plan, spec, c.seed, a.fail);
   ScheduleOptions so;
   so.channels = a.channels;
   PerfSweep sweep;
@@ -224,11 +231,16 @@ int cmd_perf(const Common& c, const PerfArgs& a) {
       throw InputError({}, "--algo", e.what());
     }
     algo_desc = fmt::format("{}{}", to_string(sched.algorithm), sched.channels > 1 ? fmt::format(" ({} channels)", sched.channels) : "");
-    sweep.rows.push_back(perf_row(*kind, comm.size(), bytes, backend->run(sched).time));
+    const CollectiveResult cr = backend->run(sched);
+    if (cr.unreachable > 0) {
+      throw InputError({}, "--fail", fmt::format("{} transfers of a step have no path left; the collective cannot complete on this fabric", cr.unreachable));
+    }
+    sweep.rows.push_back(perf_row(*kind, comm.size(), bytes, cr.time));
   }
-  sweep.title = fmt::format("aifabric perf {}: {} ranks ({}), algorithm {}, backend {}, {} on {} ({}, {} tiers, {} planes)", to_string(*kind),
+  sweep.title = fmt::format("aifabric perf {}: {} ranks ({}), algorithm {}, backend {}, {} on {} ({}, {} tiers, {} planes){}", to_string(*kind),
                             comm.size(), group, algo_desc, backend->name(), to_string(spec.fabric.load_balancing), spec.name,
-                            to_string(plan.fabric.topology), plan.fabric.tiers, plan.fabric.planes);
+                            to_string(plan.fabric.topology), plan.fabric.tiers, plan.fabric.planes,
+                            a.fail.empty() ? "" : fmt::format(", failed: {}", fmt::join(resolve_failures(plan.fabric, a.fail, c.seed).what, "; ")));
   emit(a.out, a.json ? render_perf_json(sweep) : render_perf_table(sweep));
   return 0;
 }
@@ -377,6 +389,7 @@ int main(int argc, char** argv) {
   perf->add_option("--algo", pa.algo, "auto, ring, tree, halving-doubling, direct, hierarchical, parameter-server")->capture_default_str();
   perf->add_option("--channels", pa.channels, "ring channels (default: one per NIC of a server)");
   perf->add_option("--lb", pa.lb, "override the spec's load balancing: ecmp or spraying");
+  perf->add_option("--fail", pa.fail, "take out of service: plane:P, switch:NAME, tier:T:FRACTION|COUNT (repeatable; seeded by --seed)");
   perf->add_flag("--json", pa.json, "JSON output (schema aifabric.perf/1)");
   perf->add_option("-o,--output", pa.out, "write to this file (atomically)");
 

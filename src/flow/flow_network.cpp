@@ -23,8 +23,12 @@ FlowNetwork::FlowNetwork(const Plan& plan, const FlowNetworkOptions& options) : 
   goodput_ = static_cast<double>(options.mtu_bytes) / static_cast<double>(options.mtu_bytes + options.header_bytes);
   const size_t L = f.links.size();
   const size_t N = f.nodes.size();
+  if (!options.failed_links.empty()) {
+    dead_.assign(L, 0);
+    for (uint32_t l : options.failed_links) if (l < L) dead_[l] = 1;
+  }
   capacity_gbps_.assign(2 * L, 0.0);
-  for (size_t i = 0; i < L; ++i) capacity_gbps_[2 * i] = capacity_gbps_[2 * i + 1] = f.links[i].gbps * goodput_;
+  for (size_t i = 0; i < L; ++i) capacity_gbps_[2 * i] = capacity_gbps_[2 * i + 1] = alive(static_cast<uint32_t>(i)) ? f.links[i].gbps * goodput_ : 0.0;
 
   const int64_t E = f.nic_count();
   nic_link_.assign(static_cast<size_t>(E * f.planes), kNone);
@@ -59,7 +63,7 @@ FlowNetwork::FlowNetwork(const Plan& plan, const FlowNetworkOptions& options) : 
   for (uint32_t n = 0; n < N; ++n) {
     if (up_begin_[n + 1] == up_begin_[n]) continue;
     double cap = 0;
-    for (uint32_t k = up_begin_[n]; k < up_begin_[n + 1]; ++k) cap += f.links[up_links_[k]].gbps * goodput_;
+    for (uint32_t k = up_begin_[n]; k < up_begin_[n + 1]; ++k) cap += alive(up_links_[k]) ? f.links[up_links_[k]].gbps * goodput_ : 0.0;
     up_bundle_[n] = static_cast<uint32_t>(capacity_gbps_.size());
     capacity_gbps_.push_back(cap);
     down_bundle_[n] = static_cast<uint32_t>(capacity_gbps_.size());
@@ -87,6 +91,7 @@ FlowNetwork::FlowNetwork(const Plan& plan, const FlowNetworkOptions& options) : 
         capacity_gbps_.push_back(0);
       }
       for (uint32_t k = up_begin_[n]; k < up_begin_[n + 1]; ++k) {
+        if (!alive(up_links_[k])) continue;
         capacity_gbps_[b] += f.links[up_links_[k]].gbps * goodput_;
         capacity_gbps_[b + 1] += f.links[up_links_[k]].gbps * goodput_;
       }
@@ -121,67 +126,101 @@ uint32_t FlowNetwork::domain_of(uint32_t xpu) const {
   return xpu / d;
 }
 
-void FlowNetwork::route_network(uint32_t nic_a, uint32_t nic_b, int plane, float coef, PathMode mode, uint64_t key,
+bool FlowNetwork::route_network(uint32_t nic_a, uint32_t nic_b, int plane, float coef, PathMode mode, uint64_t key,
                                 std::vector<Usage>& out, int& level) const {
   const Fabric& f = plan_.fabric;
   const int64_t E = f.nic_count();
   const uint32_t la_link = nic_link_[static_cast<size_t>(plane) * E + nic_a];
   const uint32_t lb_link = nic_link_[static_cast<size_t>(plane) * E + nic_b];
+  if (!alive(la_link) || !alive(lb_link)) return false;
   const uint32_t la = f.links[la_link].upper.value(), lb = f.links[lb_link].upper.value();
+  const size_t mark = out.size();
   out.push_back({2 * la_link, coef});
   out.push_back({2 * lb_link + 1, coef});
   if (la == lb) {
     level = std::max(level, 1);
-    return;
+    return true;
   }
-  const bool same_pod = f.tiers < 3 || pod_up_[f.links[up_links_[up_begin_[la]]].upper.value()] ==
-                                           pod_up_[f.links[up_links_[up_begin_[lb]]].upper.value()];
+  auto pod_of_leaf = [&](uint32_t leaf) { return pod_up_[f.links[up_links_[up_begin_[leaf]]].upper.value()]; };
+  const bool same_pod = f.tiers < 3 || pod_of_leaf(la) == pod_of_leaf(lb);
   if (mode == PathMode::Spray || f.architecture == Architecture::SwitchScheduled) {
-    out.push_back({up_bundle_[la], coef});
+    // Bundles hold live capacity only: spraying skips dead links. A bundle with nothing left is no path.
+    std::vector<uint32_t> res = {up_bundle_[la]};
     if (!same_pod) {
-      out.push_back({pod_up_[f.links[up_links_[up_begin_[la]]].upper.value()], coef});
-      out.push_back({pod_down_[f.links[up_links_[up_begin_[lb]]].upper.value()], coef});
+      res.push_back(pod_up_[f.links[up_links_[up_begin_[la]]].upper.value()]);
+      res.push_back(pod_down_[f.links[up_links_[up_begin_[lb]]].upper.value()]);
     }
-    out.push_back({down_bundle_[lb], coef});
+    res.push_back(down_bundle_[lb]);
+    for (uint32_t r : res) {
+      if (capacity_gbps_[r] <= 0) {
+        out.resize(mark);
+        return false;
+      }
+      out.push_back({r, coef});
+    }
     level = std::max(level, same_pod ? 2 : 3);
-    return;
+    return true;
   }
-  // ECMP: every choice is a hash of the flow and the hop.
+  // ECMP over live paths: each hop hashes over the next hops that still reach the destination.
   uint64_t h = mix(options_.seed ^ mix(key * 0x100000001b3ULL + static_cast<uint64_t>(plane)));
   auto pick = [&](uint32_t count) { h = mix(h); return static_cast<uint32_t>(h % count); };
-  const uint32_t up = up_links_[up_begin_[la] + pick(up_begin_[la + 1] - up_begin_[la])];
-  const uint32_t spine = f.links[up].upper.value();
-  out.push_back({2 * up, coef});
-  auto descend_to_leaf = [&](uint32_t from_spine) {
-    uint32_t cands[64];
-    uint32_t n = 0, total = 0;
-    for (uint32_t k = up_begin_[lb]; k < up_begin_[lb + 1]; ++k) {
-      if (f.links[up_links_[k]].upper.value() != from_spine) continue;
-      if (n < 64) cands[n++] = up_links_[k];
-      ++total;
+  // Live links from `leaf` up to switch `upper`.
+  auto links_between = [&](uint32_t leaf, uint32_t upper, uint32_t* outl, uint32_t cap) {
+    uint32_t n = 0;
+    for (uint32_t k = up_begin_[leaf]; k < up_begin_[leaf + 1] && n < cap; ++k) {
+      if (f.links[up_links_[k]].upper.value() == upper && alive(up_links_[k])) outl[n++] = up_links_[k];
     }
-    (void)total;
-    const uint32_t v = cands[pick(n)];
-    out.push_back({2 * v + 1, coef});
+    return n;
   };
+  uint32_t cand[512];
+  uint32_t down[64];
   if (same_pod) {
-    descend_to_leaf(spine);
+    uint32_t n = 0;
+    for (uint32_t k = up_begin_[la]; k < up_begin_[la + 1] && n < 512; ++k) {
+      const uint32_t u = up_links_[k];
+      if (alive(u) && links_between(lb, f.links[u].upper.value(), down, 64) > 0) cand[n++] = u;
+    }
+    if (n == 0) {
+      out.resize(mark);
+      return false;
+    }
+    const uint32_t up = cand[pick(n)];
+    const uint32_t m = links_between(lb, f.links[up].upper.value(), down, 64);
+    out.push_back({2 * up, coef});
+    out.push_back({2 * down[pick(m)] + 1, coef});
     level = std::max(level, 2);
-    return;
+    return true;
   }
-  const uint32_t cu = up_links_[up_begin_[spine] + pick(up_begin_[spine + 1] - up_begin_[spine])];
-  const uint32_t core = f.links[cu].upper.value();
-  out.push_back({2 * cu, coef});
-  const uint32_t pod_b = pod_up_[f.links[up_links_[up_begin_[lb]]].upper.value()];
-  uint32_t cands[64];
-  uint32_t n = 0;
-  for (uint32_t k = down_begin_[core]; k < down_begin_[core + 1] && n < 64; ++k) {
-    if (pod_up_[f.links[down_links_[k]].lower.value()] == pod_b) cands[n++] = down_links_[k];
+  // Three tiers across pods: a few hashed attempts over live leaf, spine and core choices.
+  const uint32_t pod_b = pod_of_leaf(lb);
+  for (int attempt = 0; attempt < 16; ++attempt) {
+    uint32_t n = 0;
+    for (uint32_t k = up_begin_[la]; k < up_begin_[la + 1] && n < 512; ++k) if (alive(up_links_[k])) cand[n++] = up_links_[k];
+    if (n == 0) break;
+    const uint32_t up = cand[pick(n)];
+    const uint32_t spine = f.links[up].upper.value();
+    n = 0;
+    for (uint32_t k = up_begin_[spine]; k < up_begin_[spine + 1] && n < 512; ++k) if (alive(up_links_[k])) cand[n++] = up_links_[k];
+    if (n == 0) continue;
+    const uint32_t cu = cand[pick(n)];
+    const uint32_t core = f.links[cu].upper.value();
+    n = 0;
+    for (uint32_t k = down_begin_[core]; k < down_begin_[core + 1] && n < 512; ++k) {
+      const uint32_t d = down_links_[k];
+      if (alive(d) && pod_up_[f.links[d].lower.value()] == pod_b && links_between(lb, f.links[d].lower.value(), down, 64) > 0) cand[n++] = d;
+    }
+    if (n == 0) continue;
+    const uint32_t cd = cand[pick(n)];
+    const uint32_t m = links_between(lb, f.links[cd].lower.value(), down, 64);
+    out.push_back({2 * up, coef});
+    out.push_back({2 * cu, coef});
+    out.push_back({2 * cd + 1, coef});
+    out.push_back({2 * down[pick(m)] + 1, coef});
+    level = 3;
+    return true;
   }
-  const uint32_t cd = cands[pick(n)];
-  out.push_back({2 * cd + 1, coef});
-  descend_to_leaf(f.links[cd].lower.value());
-  level = 3;
+  out.resize(mark);
+  return false;
 }
 
 Picoseconds FlowNetwork::route(uint32_t src, uint32_t dst, PathMode mode, uint64_t flow_key, std::vector<Usage>& out) const {
@@ -206,7 +245,24 @@ Picoseconds FlowNetwork::route(uint32_t src, uint32_t dst, PathMode mode, uint64
     }
   }
   int level = 1;
-  const float coef = 1.0f / static_cast<float>(f.planes);
+  if (dead_.empty()) {
+    const float coef = 1.0f / static_cast<float>(f.planes);
+    for (int p = 0; p < f.planes; ++p) route_network(nic_of(from), nic_of(dst), p, coef, mode, flow_key, out, level);
+    return path_latency_[level] + extra;
+  }
+  // Around failures: stripe over the planes that still join the two NICs.
+  std::vector<Usage> probe;
+  int live = 0;
+  for (int p = 0; p < f.planes; ++p) {
+    probe.clear();
+    int lv = 1;
+    if (route_network(nic_of(from), nic_of(dst), p, 1.0f, mode, flow_key, probe, lv)) ++live;
+  }
+  if (live == 0) {
+    out.clear();
+    return Picoseconds(-1);
+  }
+  const float coef = 1.0f / static_cast<float>(live);
   for (int p = 0; p < f.planes; ++p) route_network(nic_of(from), nic_of(dst), p, coef, mode, flow_key, out, level);
   return path_latency_[level] + extra;
 }

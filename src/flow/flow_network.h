@@ -23,6 +23,7 @@ struct FlowNetworkOptions {
   bool pxn = true;                // rail designs: reach another rail through the scale-up domain (NCCL PXN)
   Picoseconds scale_up_latency = ns(250);
   uint64_t seed = 1;              // ECMP hash seed
+  std::vector<uint32_t> failed_links;  // link ids out of service (a failed switch: all its links)
 };
 
 class FlowNetwork {
@@ -34,7 +35,9 @@ class FlowNetwork {
   double goodput_fraction() const { return goodput_; }
 
   // Appends the resources a transfer src -> dst (global XPU indices) crosses; `flow_key` feeds the ECMP hash.
-  // Returns the transfer's zero-load latency (network path class or scale-up).
+  // Returns the transfer's zero-load latency (network path class or scale-up), or a negative time when
+  // failures leave no path (nothing is appended then). Around failures, ECMP hashes over the live paths,
+  // spraying skips dead links (bundles hold live capacity only) and NICs stripe over the planes still reachable.
   Picoseconds route(uint32_t src, uint32_t dst, PathMode mode, uint64_t flow_key, std::vector<Usage>& out) const;
 
   const Plan& plan() const { return plan_; }
@@ -44,7 +47,8 @@ class FlowNetwork {
  private:
   uint32_t nic_of(uint32_t xpu) const;
   uint32_t domain_of(uint32_t xpu) const;
-  void route_network(uint32_t nic_a, uint32_t nic_b, int plane, float coef, PathMode mode, uint64_t key, std::vector<Usage>& out, int& level) const;
+  bool route_network(uint32_t nic_a, uint32_t nic_b, int plane, float coef, PathMode mode, uint64_t key, std::vector<Usage>& out, int& level) const;
+  bool alive(uint32_t link) const { return dead_.empty() || !dead_[link]; }
 
   const Plan& plan_;
   FlowNetworkOptions options_;
@@ -57,6 +61,7 @@ class FlowNetwork {
   std::vector<uint32_t> up_bundle_, down_bundle_;  // per switch node: bundle resource (or ~0)
   std::vector<uint32_t> pod_up_, pod_down_;        // 3-tier: per spine node, its pod's core-facing bundles
   std::vector<uint8_t> resource_tier_;
+  std::vector<uint8_t> dead_;  // per link, when failures were given
   uint32_t scale_up_base_ = 0;
   std::array<Picoseconds, 4> path_latency_{};     // by highest tier reached (1..3)
 };
