@@ -117,6 +117,19 @@ TEST(Cli, RunsAreDeterministic) {
   EXPECT_NE(a.out, b.out) << "another seed should give another permutation and other paths";
 }
 
+TEST(Cli, CompareDesignsSideBySide) {
+  const Result r = run("compare --spec " + kSrc + "/examples/oversub-1to1.yaml --spec " + kSrc + "/examples/oversub-2to1.yaml --size 256M --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("\"schema\": \"aifabric.compare/1\""), std::string::npos);
+  EXPECT_NE(r.out.find("\"oversub-1to1\""), std::string::npos);
+  EXPECT_NE(r.out.find("\"oversub-2to1\""), std::string::npos);
+  const Result t = run("compare --spec " + kSrc + "/examples/cluster-100g.yaml --spec " + kSrc + "/examples/cluster-400g.yaml --job " + kSrc +
+                       "/examples/job-13b-dp128.yaml --group rail:0 --size 1G");
+  ASSERT_EQ(t.code, 0) << t.err;
+  EXPECT_NE(t.out.find("util %"), std::string::npos);
+  EXPECT_EQ(run("compare --spec " + kSrc + "/examples/cluster-400g.yaml").code, 2) << "one design is not a comparison";
+}
+
 TEST(Cli, UsageErrorsExitTwo) {
   EXPECT_EQ(run("").code, 2);
   EXPECT_EQ(run("plan").code, 2);

@@ -25,6 +25,7 @@
 #include "net/packet_backend.h"
 #include "net/packet_sim.h"
 #include "net/traffic.h"
+#include "report/compare_report.h"
 #include "report/packet_report.h"
 #include "report/plan_report.h"
 #include "report/run_results.h"
@@ -324,6 +325,53 @@ int cmd_packet(const Common& c, const PacketArgs& a) {
   return 0;
 }
 
+struct CompareArgs {
+  std::vector<std::string> specs, fail;
+  std::string collective = "all_reduce", size = "1G", group = "all", algo = "auto", backend = "flow", job, out;
+  bool json = false;
+};
+
+// The same collective (and optionally the same job) on every design, one row each.
+int cmd_compare(const Common& c, const CompareArgs& a) {
+  const auto kind = parse_collective(a.collective);
+  if (!kind) throw InputError({}, "--collective", fmt::format("'{}' is not a collective", a.collective));
+  const auto algo = parse_algorithm(a.algo);
+  if (!algo) throw InputError({}, "--algo", fmt::format("'{}' is not an algorithm", a.algo));
+  const int64_t bytes = parse_size(a.size);
+  if (bytes <= 0) throw InputError({}, "--size", fmt::format("'{}' is not a size", a.size));
+  std::optional<JobSpec> job;
+  if (!a.job.empty()) job = load_job_spec(a.job);
+  Comparison cmp;
+  cmp.workload = fmt::format("{} of {} B over {} ({} backend){}{}", to_string(*kind), with_thousands(bytes), a.group, a.backend,
+                             job ? ", job " + job->name : "", a.fail.empty() ? "" : fmt::format(", with {} failed", fmt::join(a.fail, " and ")));
+  for (const auto& path : a.specs) {
+    const ClusterSpec spec = load_cluster_spec(path);
+    const Catalog cat = catalog_for(c, &spec);
+    const Plan plan = make_plan(spec, cat, options_for(c));
+    DesignResult d = summarise_design(plan);
+    auto backend = backend_for(a.backend, plan, spec, c.seed, a.fail);
+    const Communicator comm = make_communicator(plan.fabric, a.group, path);
+    Schedule sched;
+    try {
+      sched = build_schedule(*kind, *algo, comm, bytes, plan.fabric.nics_per_server);
+    } catch (const std::invalid_argument& e) {
+      throw InputError({path, 0, 0}, "--algo", e.what());
+    }
+    const CollectiveResult cr = backend->run(sched);
+    d.collective_time = cr.time;
+    d.unreachable = cr.unreachable;
+    d.busbw_gbs = perf_row(*kind, comm.size(), bytes, cr.time).busbw_gbs;
+    if (job) {
+      const StepResult step = simulate_step(*job, plan, *backend);
+      d.utilisation = step.utilisation;
+      d.step_ms = step.step.seconds() * 1e3;
+    }
+    cmp.designs.push_back(std::move(d));
+  }
+  emit(a.out, a.json ? render_comparison_json(cmp) : render_comparison_text(cmp));
+  return 0;
+}
+
 int cmd_catalog(const Common& c) {
   const Catalog cat = catalog_for(c, nullptr);
   std::string o = "switches:\n";
@@ -418,6 +466,19 @@ int main(int argc, char** argv) {
   packet->add_flag("--json", pk.json, "JSON output (schema aifabric.packet/1)");
   packet->add_option("-o,--output", pk.out, "write to this file (atomically)");
 
+  CompareArgs ca;
+  auto* compare = app.add_subcommand("compare", "run one workload on several designs and put the results side by side");
+  compare->add_option("--spec", ca.specs, "cluster specs to compare (two or more)")->required()->expected(2, 64);
+  compare->add_option("--collective", ca.collective, "all_reduce, all_gather, reduce_scatter, alltoall, ...")->capture_default_str();
+  compare->add_option("--size", ca.size, "message size per rank (8, 64K, 1G)")->capture_default_str();
+  compare->add_option("--group", ca.group, "all, first:N, rail:K, server:S")->capture_default_str();
+  compare->add_option("--algo", ca.algo, "auto, ring, tree, halving-doubling, direct, hierarchical, parameter-server")->capture_default_str();
+  compare->add_option("--backend", ca.backend, "analytic, flow or packet")->capture_default_str();
+  compare->add_option("--job", ca.job, "also time one step of this job on every design");
+  compare->add_option("--fail", ca.fail, "take out of service on every design: plane:P, switch:NAME, tier:T:FRACTION|COUNT");
+  compare->add_flag("--json", ca.json, "JSON output (schema aifabric.compare/1)");
+  compare->add_option("-o,--output", ca.out, "write to this file (atomically)");
+
   auto* catalog = app.add_subcommand("catalog", "list the catalog (shipped plus --catalog files)");
 
   try {
@@ -433,6 +494,7 @@ int main(int argc, char** argv) {
     if (*perf) return cmd_perf(common, pa);
     if (*jobc) return cmd_job(common, ja);
     if (*packet) return cmd_packet(common, pk);
+    if (*compare) return cmd_compare(common, ca);
     if (*catalog) return cmd_catalog(common);
   } catch (const InputError& e) {
     std::fprintf(stderr, "aifabric: error: %s\n", e.what());
