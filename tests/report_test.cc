@@ -46,6 +46,25 @@ const char* kChromium =
     "chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking "
     "--disable-component-update --disable-sync --hide-scrollbars";
 
+// Renders `html` in headless Chromium; the page's own script records errors and counts marks per plot.
+void check_in_browser(const fs::path& html, const fs::path& out, int min_plots) {
+  const fs::path profile = out / "profile";
+  ASSERT_EQ(sh(fmt::format("{} --user-data-dir={} --enable-logging=stderr --v=0 --dump-dom file://{} >{} 2>{}", kChromium, profile.string(), html.string(),
+                           (out / "dom.html").string(), (out / "console.log").string())),
+            0);
+  const std::string dom = slurp(out / "dom.html");
+  const auto at = dom.find("data-result=\"");
+  ASSERT_NE(at, std::string::npos) << "the self-check did not run";
+  std::string json = dom.substr(at + 13, dom.find('"', at + 13) - at - 13);
+  for (size_t p; (p = json.find("&quot;")) != std::string::npos;) json.replace(p, 6, "\"");
+  const auto r = nlohmann::json::parse(json);
+  EXPECT_GE(r["plots"].get<int>(), min_plots) << json;
+  EXPECT_TRUE(r["empty"].empty()) << "plots with no marks: " << json;
+  EXPECT_TRUE(r["errors"].empty()) << "script errors: " << json;
+  const std::string console = slurp(out / "console.log");
+  EXPECT_EQ(console.find("Uncaught"), std::string::npos) << console;
+}
+
 TEST(Report, RendersInHeadlessChromium) {
   ASSERT_EQ(sh("command -v chromium >/dev/null"), 0) << "chromium is installed by scripts/install-deps.sh (make test runs it)";
   const fs::path out = fresh_dir("report");
@@ -60,22 +79,8 @@ TEST(Report, RendersInHeadlessChromium) {
   EXPECT_EQ(text.find("https://"), std::string::npos);
   EXPECT_EQ(text.find("<link "), std::string::npos);
   EXPECT_EQ(text.find(" src=\""), std::string::npos);
-  // Render; the page's own script records errors and counts marks per plot into #selfcheck.
+  check_in_browser(html, out, 6);
   const fs::path profile = out / "profile";
-  ASSERT_EQ(sh(fmt::format("{} --user-data-dir={} --enable-logging=stderr --v=0 --dump-dom file://{} >{} 2>{}", kChromium, profile.string(), html.string(),
-                           (out / "dom.html").string(), (out / "console.log").string())),
-            0);
-  const std::string dom = slurp(out / "dom.html");
-  const auto at = dom.find("data-result=\"");
-  ASSERT_NE(at, std::string::npos) << "the self-check did not run";
-  std::string json = dom.substr(at + 13, dom.find('"', at + 13) - at - 13);
-  for (size_t p; (p = json.find("&quot;")) != std::string::npos;) json.replace(p, 6, "\"");
-  const auto r = nlohmann::json::parse(json);
-  EXPECT_GE(r["plots"].get<int>(), 6) << json;
-  EXPECT_TRUE(r["empty"].empty()) << "plots with no marks: " << json;
-  EXPECT_TRUE(r["errors"].empty()) << "script errors: " << json;
-  const std::string console = slurp(out / "console.log");
-  EXPECT_EQ(console.find("Uncaught"), std::string::npos) << console;
   // Screenshot kept as an artifact beside the test binary.
   const fs::path shot = fs::current_path() / "artifacts" / "report.png";
   fs::create_directories(shot.parent_path());
@@ -85,6 +90,16 @@ TEST(Report, RendersInHeadlessChromium) {
   ASSERT_TRUE(fs::exists(shot));
   EXPECT_GT(fs::file_size(shot), 50'000u);
   EXPECT_EQ(slurp(shot).substr(1, 3), "PNG");
+}
+
+TEST(Report, CompareRendersSideBySide) {
+  ASSERT_EQ(sh("command -v chromium >/dev/null"), 0);
+  const fs::path out = fresh_dir("compare");
+  ASSERT_EQ(sh(fmt::format("{} compare --spec {}/examples/cluster-100g.yaml --spec {}/examples/cluster-400g.yaml --job {}/examples/job-13b-dp128.yaml "
+                           "--group rail:0 --size 1G --html {} >/dev/null 2>&1",
+                           kBin, kSrc, kSrc, kSrc, (out / "compare.html").string())),
+            0);
+  check_in_browser(out / "compare.html", out, 4);
 }
 
 TEST(Report, LargePlanStaysSmallAndAggregated) {

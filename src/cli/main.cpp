@@ -327,7 +327,7 @@ int cmd_packet(const Common& c, const PacketArgs& a) {
 
 struct CompareArgs {
   std::vector<std::string> specs, fail;
-  std::string collective = "all_reduce", size = "1G", group = "all", algo = "auto", backend = "flow", job, out;
+  std::string collective = "all_reduce", size = "1G", group = "all", algo = "auto", backend = "flow", job, out, html;
   bool json = false;
 };
 
@@ -368,6 +368,7 @@ int cmd_compare(const Common& c, const CompareArgs& a) {
     }
     cmp.designs.push_back(std::move(d));
   }
+  if (!a.html.empty()) emit(a.html, render_comparison_html(cmp));
   emit(a.out, a.json ? render_comparison_json(cmp) : render_comparison_text(cmp));
   return 0;
 }
@@ -478,6 +479,7 @@ int main(int argc, char** argv) {
   compare->add_option("--fail", ca.fail, "take out of service on every design: plane:P, switch:NAME, tier:T:FRACTION|COUNT");
   compare->add_flag("--json", ca.json, "JSON output (schema aifabric.compare/1)");
   compare->add_option("-o,--output", ca.out, "write to this file (atomically)");
+  compare->add_option("--html", ca.html, "also write the comparison as a self-contained HTML page");
 
   auto* catalog = app.add_subcommand("catalog", "list the catalog (shipped plus --catalog files)");
 

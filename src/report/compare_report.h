@@ -29,5 +29,7 @@ struct Comparison {
 DesignResult summarise_design(const Plan& plan);
 std::string render_comparison_text(const Comparison& c);
 std::string render_comparison_json(const Comparison& c);
+// One self-contained HTML page: the designs side by side in bar charts and a table.
+std::string render_comparison_html(const Comparison& c);
 
 }  // namespace aifabric

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "core/number_format.h"
+#include "report/compare_report.h"
 #include "report/run_results.h"
 #include "report/svg_chart.h"
 
@@ -32,6 +33,7 @@ svg text{font-family:inherit}.chart-title{font-size:14px;font-weight:600}.tick{f
 .axis-label{font-size:12px;fill:#1d2330}.grid{stroke:#e3e6eb}.axis{stroke:#1d2330}.limit{stroke:#b3261e;stroke-dasharray:6 4}
 .limit2{stroke:#b36b00;stroke-dasharray:3 3}.limit-label{font-size:11px;fill:#b3261e}
 .note{font-size:13px;color:#5b6475}.partial{background:#fff3cd;padding:8px 12px;border-radius:6px}
+.grid figure{display:inline-block;vertical-align:top;margin-right:12px}
 )CSS";
 
 // Self-check for the browser test: counts marks per plot and records script errors into the DOM.
@@ -264,6 +266,40 @@ std::string step_timeline(const StepResult& s) {
 std::string card(const std::string& value, const std::string& label) { return fmt::format("<div class=\"card\"><b>{}</b><span>{}</span></div>", e(value), e(label)); }
 
 }  // namespace
+
+std::string render_comparison_html(const Comparison& c) {
+  std::string o = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>aifabric compare</title><style>" + std::string(kStyle) +
+                  "</style><script>" + kSelfCheck + "</script></head><body>\n";
+  o += "<header><h1>Designs side by side</h1><p>" + e(c.workload) + "</p></header><main>\n<section class=\"grid\">";
+  auto chart = [&](const std::string& name, const std::string& title, const std::string& unit, auto value) {
+    BarChart b;
+    b.title = title;
+    b.y_label = unit;
+    b.part_names = {unit};
+    b.part_colors = {palette(0)};
+    for (const auto& d : c.designs) b.bars.push_back({d.name, {value(d)}});
+    b.width = 560;
+    b.height = 320;
+    o += figure(name, render_bar_chart(b), "");
+  };
+  chart("cost", "Network cost (indicative)", "USD", [](const DesignResult& d) { return d.network_cost_usd; });
+  chart("power", "Network power (IT)", "kW", [](const DesignResult& d) { return d.network_kw; });
+  chart("busbw", "Bus bandwidth of the workload", "GB/s", [](const DesignResult& d) { return d.busbw_gbs; });
+  if (!c.designs.empty() && c.designs.front().utilisation) {
+    chart("utilisation", "XPU utilisation of the training step", "%", [](const DesignResult& d) { return d.utilisation ? 100 * *d.utilisation : 0.0; });
+  }
+  o += "</section><section><table><tr><th>design</th><th>what</th><th class=\"num\">XPUs</th><th class=\"num\">switches</th><th class=\"num\">modules</th>"
+       "<th class=\"num\">network kW</th><th class=\"num\">cost</th><th class=\"num\">bisection Tb/s</th><th class=\"num\">busbw GB/s</th>"
+       "<th class=\"num\">time ms</th><th class=\"num\">utilisation</th></tr>";
+  for (const auto& d : c.designs) {
+    o += fmt::format("<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{:.1f}</td>"
+                     "<td class=\"num\">{}</td><td class=\"num\">{:.1f}</td><td class=\"num\">{:.2f}</td><td class=\"num\">{:.3f}</td><td class=\"num\">{}</td></tr>",
+                     e(d.name), e(d.description), th(d.xpus), th(d.switches), th(d.optical_modules), d.network_kw, usd(d.network_cost_usd), d.bisection_tbps,
+                     d.busbw_gbs, d.collective_time.seconds() * 1e3, d.utilisation ? fmt::format("{:.1f}%", 100 * *d.utilisation) : "-");
+  }
+  o += "</table></section>\n<p id=\"selfcheck\" class=\"note\"></p></main></body></html>\n";
+  return o;
+}
 
 std::string render_html_report(const Plan& plan, const RunResults& r) {
   const Fabric& f = plan.fabric;
