@@ -79,7 +79,7 @@ TEST(Report, RendersInHeadlessChromium) {
   EXPECT_EQ(text.find("https://"), std::string::npos);
   EXPECT_EQ(text.find("<link "), std::string::npos);
   EXPECT_EQ(text.find(" src=\""), std::string::npos);
-  check_in_browser(html, out, 6);
+  check_in_browser(html, out, 9);  // topology, power, racks, lengths, busbw, utilisation, two over time, step
   const fs::path profile = out / "profile";
   // Screenshot kept as an artifact beside the test binary.
   const fs::path shot = fs::current_path() / "artifacts" / "report.png";
@@ -127,6 +127,9 @@ TEST(Report, JsonCarriesEveryNumberWithUnits) {
   EXPECT_EQ(res["allreduce_sweeps"][2]["backend"], "packet");
   EXPECT_TRUE(res["allreduce_sweeps"][1]["rows"][0].contains("busbw_gbytes_per_s"));
   EXPECT_TRUE(res["training_step"].contains("step_ps"));
+  ASSERT_TRUE(res.contains("packet_timeline"));
+  EXPECT_GT(res["packet_timeline"]["samples"].size(), 10u);
+  EXPECT_EQ(res["packet_timeline"]["samples"][0]["utilisation_by_tier"].size(), 2u);
   for (const char* csv : {"bom.csv", "racks.csv", "links.csv", "perf.csv", "step.csv"}) EXPECT_TRUE(fs::exists(out / csv)) << csv;
 }
 

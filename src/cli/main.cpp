@@ -155,6 +155,18 @@ int cmd_run(const Common& c, const RunArgs& a) {
       res.step = simulate_step(job, plan, *backend);
       progress.update(++done, "training step");
     }
+    // A packet-level permutation of 1 MiB flows, sampled every half microsecond: the fabric over time.
+    if (!g_stop_signal && plan.fabric.nic_count() <= 2048) {
+      PacketSimConfig pc;
+      pc.lb = spec.fabric.load_balancing;
+      pc.seed = c.seed;
+      pc.sample_interval_ps = 500'000;
+      PacketSim sim(plan, pc);
+      for (const auto& fl : make_traffic("permutation", plan.fabric.nic_count(), 1 << 20, c.seed)) sim.add_flow(fl);
+      res.timeline = sim.run(&g_stop_signal_int).samples;
+      res.timeline_title = fmt::format("A random permutation of 1 MiB flows between all {} NICs, {}, spray transport, sampled every 0.5 us.",
+                                       plan.fabric.nic_count(), to_string(pc.lb));
+    }
     progress.finish();
     res.partial = g_stop_signal != 0;
   }

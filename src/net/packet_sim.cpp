@@ -124,6 +124,10 @@ struct PacketSim::Impl {
   int64_t pfc_xoff = 0, pfc_xon = 0;
   int64_t pauses = 0, cnps = 0, nacks = 0;
   int64_t line_bps = 0;
+  // Sampling: bytes sent per tier since the start (running), next sampling time.
+  std::vector<int64_t> tier_tx, tier_tx_at_last;
+  int64_t next_sample = 0, last_sample = 0;
+  std::vector<TierSample> samples;
 
   Impl(const Plan& p, const PacketSimConfig& c) : plan(p), f(p.fabric), cfg(c), rng(c.seed) { build(); }
 
@@ -293,6 +297,7 @@ struct PacketSim::Impl {
     }
     const int64_t s = p.size == cfg.mtu_bytes + cfg.header_bytes ? pt.ser_data : p.size == cfg.ack_bytes ? pt.ser_ack : ser(p.size, pt.bps);
     pt.tx_bytes += p.size;
+    if (!tier_tx.empty()) tier_tx[pt.tier] += p.size;
     p.node = pt.to;
     p.in_port = pid_port;
     pt.free_at = now + s;
@@ -774,13 +779,44 @@ struct PacketSim::Impl {
     enqueue(route(p.node, p, dst), id);
   }
 
+  void take_sample(int64_t now) {
+    TierSample ts;
+    ts.t_ps = now;
+    const double dt = static_cast<double>(std::max<int64_t>(1, now - last_sample)) * 1e-12;
+    std::vector<double> cap(static_cast<size_t>(f.tiers + 1), 0.0);
+    std::vector<int64_t> qsum(static_cast<size_t>(f.tiers + 1), 0), qmax(static_cast<size_t>(f.tiers + 1), 0), n(static_cast<size_t>(f.tiers + 1), 0);
+    for (const Port& pt : ports) {
+      cap[pt.tier] += static_cast<double>(pt.bps) * dt;
+      qsum[pt.tier] += pt.queued;
+      qmax[pt.tier] = std::max(qmax[pt.tier], pt.queued);
+      ++n[pt.tier];
+    }
+    for (int t = 1; t <= f.tiers; ++t) {
+      ts.utilisation.push_back(cap[t] > 0 ? static_cast<double>(tier_tx[t] - tier_tx_at_last[t]) * 8 / cap[t] : 0);
+      ts.queue_mean_bytes.push_back(n[t] > 0 ? qsum[t] / n[t] : 0);
+      ts.queue_max_bytes.push_back(qmax[t]);
+    }
+    tier_tx_at_last = tier_tx;
+    last_sample = now;
+    samples.push_back(std::move(ts));
+  }
+
   PacketSimResult run(const volatile int* stop) {
     for (uint32_t i = 0; i < flows.size(); ++i) sim.schedule(Picoseconds(flows[i].start), kFlowStart, i);
+    if (cfg.sample_interval_ps > 0) {
+      tier_tx.assign(static_cast<size_t>(f.tiers + 1), 0);
+      tier_tx_at_last = tier_tx;
+      next_sample = cfg.sample_interval_ps;
+    }
     Due e;
     PacketSimResult r;
     while (sim.next(e)) {
       Due n;  // the next arriving packet is cold: fetch it while this event runs
       if (sim.peek(n) && n.kind == kArrive) __builtin_prefetch(&pool[n.target]);
+      while (next_sample > 0 && sim.now().count() >= next_sample && samples.size() < 20000) {
+        take_sample(next_sample);
+        next_sample += cfg.sample_interval_ps;
+      }
       switch (e.kind) {
         case kTxDone: {
           Port& pt = ports[e.target];
@@ -818,6 +854,7 @@ struct PacketSim::Impl {
     r.duplicate_bytes = duplicate_bytes;
     r.peak_packets_in_flight = peak_packets;
     r.pauses = pauses;
+    r.samples = std::move(samples);
     r.cnps = cnps;
     r.nacks = nacks;
     r.all_done = true;

@@ -56,6 +56,7 @@ struct PacketSimConfig {
   // PFC on the data priority: a switch pauses the upstream port of an ingress holding more than XOFF bytes,
   // resumes it below XON. With PFC nothing is dropped (the buffer keeps the headroom above XOFF).
   bool pfc = false;
+  int64_t sample_interval_ps = 0;    // record utilisation and queue depth per tier at this interval (0 = off)
   int64_t pfc_xoff_bytes = 0;        // 0 = half the port buffer
   int64_t pfc_xon_bytes = 0;         // 0 = XOFF less two packets
 };
@@ -84,6 +85,14 @@ struct TierStats {
   double paused_fraction = 0;         // time paused / (ports x duration)
 };
 
+// Per-tier state at one sampling instant: utilisation since the previous sample, queue depth now.
+struct TierSample {
+  int64_t t_ps = 0;
+  std::vector<double> utilisation;        // index tier-1
+  std::vector<int64_t> queue_mean_bytes;  // mean over the tier's ports
+  std::vector<int64_t> queue_max_bytes;
+};
+
 struct PacketSimResult {
   std::vector<FlowStats> flows;
   std::vector<TierStats> tiers;
@@ -96,6 +105,7 @@ struct PacketSimResult {
   int64_t pauses = 0;                               // PFC pause frames
   Picoseconds paused_time;                          // summed over ports
   int64_t cnps = 0, nacks = 0;
+  std::vector<TierSample> samples;
   bool all_done = false;
   bool stopped_early = false;                       // hit max_events or an external stop
 };

@@ -240,6 +240,34 @@ std::string utilisation_chart(const RunResults& r) {
   return render_bar_chart(c);
 }
 
+std::string over_time(const RunResults& r, bool queues) {
+  LineChart c;
+  c.title = queues ? "Queue depth by tier over time (packet level, KiB)" : "Link utilisation by tier over time (packet level, %)";
+  c.x_label = "simulated time (us)";
+  c.y_label = queues ? "KiB" : "%";
+  const size_t tiers = r.timeline.empty() ? 0 : r.timeline.front().utilisation.size();
+  for (size_t t = 0; t < tiers; ++t) {
+    Series mean, peak;
+    mean.name = fmt::format("tier {}{}", t + 1, queues ? " mean" : "");
+    mean.color = palette(t);
+    peak.name = fmt::format("tier {} max", t + 1);
+    peak.color = palette(t);
+    peak.dashed = true;
+    for (const auto& smp : r.timeline) {
+      const double x = static_cast<double>(smp.t_ps) * 1e-6;
+      if (queues) {
+        mean.points.emplace_back(x, static_cast<double>(smp.queue_mean_bytes[t]) / 1024);
+        peak.points.emplace_back(x, static_cast<double>(smp.queue_max_bytes[t]) / 1024);
+      } else {
+        mean.points.emplace_back(x, 100 * smp.utilisation[t]);
+      }
+    }
+    c.series.push_back(mean);
+    if (queues) c.series.push_back(peak);
+  }
+  return render_line_chart(c);
+}
+
 std::string step_timeline(const StepResult& s) {
   BarChart c;
   c.title = "One training step: compute and exposed communication (ms)";
@@ -366,6 +394,12 @@ std::string render_html_report(const Plan& plan, const RunResults& r) {
       o += "</tr>";
     }
     o += "</table></section>\n";
+  }
+  if (!r.timeline.empty()) {
+    o += "<section><h2>Over time, packet by packet</h2>";
+    o += figure("utilisation-over-time", over_time(r, false), e(r.timeline_title));
+    o += figure("queues-over-time", over_time(r, true), "Mean and largest output queue of each tier at every sampling instant.");
+    o += "</section>\n";
   }
   if (r.step) {
     const StepResult& s = *r.step;

@@ -25,6 +25,14 @@ std::string render_results_json(const RunResults& r) {
   auto util = nlohmann::ordered_json::array();
   for (const auto& u : r.utilisation) util.push_back({{"tier", u.tier}, {"mean_utilisation", u.mean}, {"max_utilisation", u.max}});
   j["link_utilisation_by_tier"] = util;
+  if (!r.timeline.empty()) {
+    auto tl = nlohmann::ordered_json::array();
+    for (const auto& t : r.timeline) {
+      tl.push_back({{"t_ps", t.t_ps}, {"utilisation_by_tier", t.utilisation}, {"queue_mean_bytes_by_tier", t.queue_mean_bytes},
+                    {"queue_max_bytes_by_tier", t.queue_max_bytes}});
+    }
+    j["packet_timeline"] = {{"title", r.timeline_title}, {"samples", tl}};
+  }
   if (r.step) {
     j["training_step"] = nlohmann::ordered_json::parse(render_step_json({*r.step}))["steps"][0];
     j["training_step"]["job_source"] = r.job_source;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "backend/collective_backend.h"
+#include "net/packet_sim.h"
 #include "report/perf_table.h"
 #include "workload/training_step.h"
 
@@ -18,6 +19,8 @@ struct RunResults {
   std::vector<TierUtilisation> utilisation;               // flow backend, largest size
   std::optional<StepResult> step;
   std::string job_source;                // the job file, or how the default job was derived
+  std::string timeline_title;            // the packet-level run behind the timeline
+  std::vector<TierSample> timeline;      // utilisation and queue depth per tier over time
 };
 
 std::string render_results_json(const RunResults& r);
