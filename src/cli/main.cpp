@@ -197,6 +197,20 @@ int cmd_check(const Common& c, const std::string& path, bool json, const std::st
   return rep.ok() ? 0 : kExitDoesNotAddUp;
 }
 
+CollectiveKind collective_or_fail(const std::string& name, const char* option) {
+  const auto kind = parse_collective(name);
+  if (!kind) {
+    throw InputError({}, option, fmt::format("'{}' is not a collective; expected all_reduce, reduce_scatter, all_gather, broadcast, reduce, alltoall or sendrecv", name));
+  }
+  return *kind;
+}
+
+Algorithm algorithm_or_fail(const std::string& name) {
+  const auto algo = parse_algorithm(name);
+  if (!algo) throw InputError({}, "--algo", fmt::format("'{}' is not an algorithm; expected auto, ring, tree, halving-doubling, direct, hierarchical or parameter-server", name));
+  return *algo;
+}
+
 struct PerfArgs {
   std::string collective, spec, min_size = "8", max_size = "128M", backend = "flow", algo = "auto", group = "all", lb;
   double factor = 2;
@@ -208,12 +222,8 @@ struct PerfArgs {
 };
 
 int cmd_perf(const Common& c, const PerfArgs& a) {
-  const auto kind = parse_collective(a.collective);
-  if (!kind) {
-    throw InputError({}, "collective", fmt::format("'{}' is not a collective; expected all_reduce, reduce_scatter, all_gather, broadcast, reduce, alltoall or sendrecv", a.collective));
-  }
-  const auto algo = parse_algorithm(a.algo);
-  if (!algo) throw InputError({}, "--algo", fmt::format("'{}' is not an algorithm; expected auto, ring, tree, halving-doubling, direct, hierarchical or parameter-server", a.algo));
+  const std::optional<CollectiveKind> kind = collective_or_fail(a.collective, "collective");
+  const std::optional<Algorithm> algo = algorithm_or_fail(a.algo);
   const int64_t lo = parse_size(a.min_size), hi = parse_size(a.max_size);
   if (lo <= 0) throw InputError({}, "-b", fmt::format("'{}' is not a size; expected e.g. 8, 64K, 1M, 8G", a.min_size));
   if (hi < lo) throw InputError({}, "-e", fmt::format("'{}' is not a size at least -b", a.max_size));
@@ -285,7 +295,7 @@ int cmd_job(const Common& c, const JobArgs& a) {
 struct PacketArgs {
   std::string spec, traffic = "permutation", bytes = "4M", lb, out, transport = "spray";
   uint64_t seed = 1;
-  bool json = false, lossless = false, no_ecn = false, pfc = false;
+  bool json = false, lossless = false, no_ecn = false, pfc = false, quiet = false;
   int64_t link_delay_ns = -1, switch_latency_ns = -1, buffer = 0;
 };
 
@@ -329,9 +339,15 @@ int cmd_packet(const Common& c, const PacketArgs& a) {
   cfg.max_events = c.max_events;
   PacketSim sim(plan, cfg);
   for (const auto& fl : traffic) sim.add_flow(fl);
-  const PacketSimResult r = sim.run(&g_stop_signal_int);
-  const std::string title = fmt::format("{} of {} B flows on {} ({} NICs, {}, {} transport, {})", a.traffic, bytes, spec.name, plan.fabric.nic_count(),
-                                        to_string(cfg.lb), to_string(cfg.transport), cfg.pfc ? "PFC" : cfg.lossless ? "lossless" : "lossy");
+  Progress progress(1000, !a.quiet && Progress::stderr_is_terminal());
+  const PacketSimResult r = sim.run(&g_stop_signal_int, [&](const PacketProgress& pp) {
+    progress.update(static_cast<int64_t>(pp.delivered_fraction * 1000),
+                    fmt::format("simulated {:.1f} us, {} events", pp.now.seconds() * 1e6, with_thousands(pp.events)));
+  });
+  progress.finish();
+  const std::string title = fmt::format("{} of {} B flows on {} ({} NICs, {}, {} transport, {}){}", a.traffic, bytes, spec.name, plan.fabric.nic_count(),
+                                        to_string(cfg.lb), to_string(cfg.transport), cfg.pfc ? "PFC" : cfg.lossless ? "lossless" : "lossy",
+                                        r.stopped_early ? "; interrupted: partial results" : "");
   emit(a.out, a.json ? render_packet_json(r, title) : render_packet_text(r, title, static_cast<double>(plan.fabric.host_link_gbps) * cfg.mtu_bytes / (cfg.mtu_bytes + cfg.header_bytes)));
   if (g_stop_signal) return 128 + static_cast<int>(g_stop_signal);
   return 0;
@@ -345,10 +361,8 @@ struct CompareArgs {
 
 // The same collective (and optionally the same job) on every design, one row each.
 int cmd_compare(const Common& c, const CompareArgs& a) {
-  const auto kind = parse_collective(a.collective);
-  if (!kind) throw InputError({}, "--collective", fmt::format("'{}' is not a collective", a.collective));
-  const auto algo = parse_algorithm(a.algo);
-  if (!algo) throw InputError({}, "--algo", fmt::format("'{}' is not an algorithm", a.algo));
+  const std::optional<CollectiveKind> kind = collective_or_fail(a.collective, "--collective");
+  const std::optional<Algorithm> algo = algorithm_or_fail(a.algo);
   const int64_t bytes = parse_size(a.size);
   if (bytes <= 0) throw InputError({}, "--size", fmt::format("'{}' is not a size", a.size));
   std::optional<JobSpec> job;
@@ -477,6 +491,7 @@ int main(int argc, char** argv) {
   packet->add_option("--switch-latency-ns", pk.switch_latency_ns, "per switch (default: the catalog's)");
   packet->add_option("--buffer", pk.buffer, "bytes per output port (default: one bandwidth-delay product)");
   packet->add_flag("--json", pk.json, "JSON output (schema aifabric.packet/1)");
+  packet->add_flag("-q,--quiet", pk.quiet, "no progress bar");
   packet->add_option("-o,--output", pk.out, "write to this file (atomically)");
 
   CompareArgs ca;

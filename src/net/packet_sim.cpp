@@ -608,6 +608,7 @@ struct PacketSim::Impl {
     if (seq == fl.rcv_next) {
       set_bit(fl.received, seq);
       fl.delivered += payload(fl, seq);
+      delivered_total += payload(fl, seq);
       ++fl.rcv_next;
       if (fl.delivered == fl.bytes) {
         fl.done = true;
@@ -659,13 +660,7 @@ struct PacketSim::Impl {
       fl.last_progress = sim.now().count();
     }
     fl.inflight = bytes_between(fl, fl.acked_count, fl.next_seq);
-    if (fl.acked_count == fl.npkts) {
-      fl.sender_done = true;
-      sim.cancel(fl.rto);
-      fl.rto = {};
-      return;
-    }
-    try_send(p.flow);
+    ack_progress(p.flow);
   }
 
   void on_data(uint32_t id) {
@@ -679,6 +674,7 @@ struct PacketSim::Impl {
     if (!test_bit(fl.received, seq)) {
       set_bit(fl.received, seq);
       fl.delivered += payload(fl, seq);
+      delivered_total += payload(fl, seq);
       if (fl.delivered == fl.bytes) {
         fl.done = true;
         fl.finish = sim.now().count();
@@ -722,13 +718,19 @@ struct PacketSim::Impl {
       if (fl.win_marked > 0) fl.cwnd = std::max<int64_t>(cfg.mtu_bytes, static_cast<int64_t>(static_cast<double>(fl.cwnd) * (1 - fl.alpha / 2)));
       fl.win_acked = fl.win_marked = 0;
     }
+    ack_progress(p.flow);
+  }
+
+  // After an acknowledgement: the sender is done when every packet is acknowledged, else it may send more.
+  void ack_progress(uint32_t flow_id) {
+    Flow& fl = flows[flow_id];
     if (fl.acked_count == fl.npkts) {
       fl.sender_done = true;
       sim.cancel(fl.rto);
       fl.rto = {};
       return;
     }
-    try_send(p.flow);
+    try_send(flow_id);
   }
 
   void on_rto(uint32_t flow_id) {
@@ -801,7 +803,10 @@ struct PacketSim::Impl {
     samples.push_back(std::move(ts));
   }
 
-  PacketSimResult run(const volatile int* stop) {
+  int64_t delivered_total = 0, offered_total = 0;
+
+  PacketSimResult run(const volatile int* stop, const std::function<void(const PacketProgress&)>& progress) {
+    for (const Flow& fl : flows) offered_total += fl.bytes;
     for (uint32_t i = 0; i < flows.size(); ++i) sim.schedule(Picoseconds(flows[i].start), kFlowStart, i);
     if (cfg.sample_interval_ps > 0) {
       tier_tx.assign(static_cast<size_t>(f.tiers + 1), 0);
@@ -839,9 +844,12 @@ struct PacketSim::Impl {
         case kRto: on_rto(e.target); break;
         default: break;
       }
-      if ((sim.events_processed() & 0xffff) == 0 && ((stop && *stop) || sim.events_processed() >= cfg.max_events)) {
-        r.stopped_early = true;
-        break;
+      if ((sim.events_processed() & 0xffff) == 0) {
+        if (progress) progress({sim.now(), sim.events_processed(), static_cast<double>(delivered_total) / static_cast<double>(std::max<int64_t>(1, offered_total))});
+        if ((stop && *stop) || sim.events_processed() >= cfg.max_events) {
+          r.stopped_early = true;
+          break;
+        }
       }
     }
     r.end = sim.now();
@@ -937,7 +945,7 @@ void PacketSim::add_flow(const FlowSpec& fs) {
 
 std::string_view to_string(TransportKind t) { return t == TransportKind::Spray ? "spray" : "roce-dcqcn"; }
 
-PacketSimResult PacketSim::run(const volatile int* stop) { return impl_->run(stop); }
+PacketSimResult PacketSim::run(const volatile int* stop, const std::function<void(const PacketProgress&)>& progress) { return impl_->run(stop, progress); }
 
 Picoseconds PacketSim::base_rtt() const { return Picoseconds(impl_->base_rtt_ps); }
 

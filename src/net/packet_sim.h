@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -110,12 +111,19 @@ struct PacketSimResult {
   bool stopped_early = false;                       // hit max_events or an external stop
 };
 
+// Where a run stands, for progress bars: reported every 65,536 events.
+struct PacketProgress {
+  Picoseconds now;
+  int64_t events = 0;
+  double delivered_fraction = 0;  // bytes delivered / bytes offered
+};
+
 class PacketSim {
  public:
   PacketSim(const Plan& plan, const PacketSimConfig& config);
   ~PacketSim();
   void add_flow(const FlowSpec& f);
-  PacketSimResult run(const volatile int* stop = nullptr);
+  PacketSimResult run(const volatile int* stop = nullptr, const std::function<void(const PacketProgress&)>& progress = {});
   // Zero-load path time of one data packet between two NICs (for tests): serialisation per hop + links + switches.
   Picoseconds base_rtt() const;
 

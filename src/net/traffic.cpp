@@ -26,8 +26,9 @@ int64_t count_arg(const std::string& pattern, size_t colon, int64_t fallback, in
   return v;
 }
 
-std::vector<FlowSpec> read_flow_file(const std::string& path, int64_t nics) {
-  const std::string text = read_text_file(path, "flow file");
+}  // namespace
+
+std::vector<FlowSpec> parse_flow_csv(const std::string& text, const std::string& path, int64_t nics) {
   std::vector<FlowSpec> out;
   std::istringstream in(text);
   std::string line;
@@ -60,8 +61,6 @@ std::vector<FlowSpec> read_flow_file(const std::string& path, int64_t nics) {
   return out;
 }
 
-}  // namespace
-
 std::vector<FlowSpec> make_traffic(const std::string& pattern, int64_t nics, int64_t bytes, uint64_t seed) {
   if (nics < 2) throw InputError({}, "--traffic", "traffic needs at least 2 NICs");
   Rng rng(seed);
@@ -93,7 +92,8 @@ std::vector<FlowSpec> make_traffic(const std::string& pattern, int64_t nics, int
     }
   } else if (kind == "file") {
     if (colon == std::string::npos) throw InputError({}, "--traffic", "file:PATH needs a path");
-    return read_flow_file(pattern.substr(colon + 1), nics);
+    const std::string path = pattern.substr(colon + 1);
+    return parse_flow_csv(read_text_file(path, "flow file"), path, nics);
   } else {
     throw InputError({}, "--traffic", fmt::format("'{}' is not a pattern; expected permutation, incast:N, alltoall[:N], uniform or file:PATH", pattern));
   }

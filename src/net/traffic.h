@@ -13,4 +13,7 @@ namespace aifabric {
 // Throws InputError naming the pattern, or the file's line and column.
 std::vector<FlowSpec> make_traffic(const std::string& pattern, int64_t nics, int64_t bytes, uint64_t seed);
 
+// A flow file's text (CSV: src,dst,bytes,start_ns per line; '#' comments; an optional header line).
+std::vector<FlowSpec> parse_flow_csv(const std::string& text, const std::string& file, int64_t nics);
+
 }  // namespace aifabric

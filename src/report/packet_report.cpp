@@ -66,6 +66,7 @@ std::string render_packet_json(const PacketSimResult& r, const std::string& titl
   nlohmann::ordered_json j;
   j["schema"] = "aifabric.packet/1";
   j["title"] = title;
+  j["partial"] = r.stopped_early;
   j["simulated_ps"] = r.end.count();
   j["events"] = r.events;
   j["data_packets"] = r.data_packets;
