@@ -23,9 +23,12 @@ done
 build="${FUZZ_BUILD_DIR:-$root/build-fuzz}"
 jobs="${FUZZ_JOBS:-2}"
 
-# Build (configure once; the shipped catalog is re-embedded when a catalog/*.yaml changed).
+# Build (configure every time: cheap, and it picks up new targets; the shipped catalog is re-embedded when a
+# catalog/*.yaml changed).
 if [ ! -f "$build/CMakeCache.txt" ]; then
   CC=clang CXX=clang++ cmake -S fuzz -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null || exit 2
+else
+  cmake -S fuzz -B "$build" >/dev/null || exit 2
 fi
 gen="$build/generated/builtin_catalog.cpp"
 if [ -f "$gen" ] && [ -n "$(find catalog -name '*.yaml' -newer "$gen")" ]; then rm -f "$gen"; fi
