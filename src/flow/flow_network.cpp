@@ -145,18 +145,20 @@ bool FlowNetwork::route_network(uint32_t nic_a, uint32_t nic_b, int plane, float
   const bool same_pod = f.tiers < 3 || pod_of_leaf(la) == pod_of_leaf(lb);
   if (mode == PathMode::Spray || f.architecture == Architecture::SwitchScheduled) {
     // Bundles hold live capacity only: spraying skips dead links. A bundle with nothing left is no path.
-    std::vector<uint32_t> res = {up_bundle_[la]};
+    uint32_t res[4];
+    uint32_t n = 0;
+    res[n++] = up_bundle_[la];
     if (!same_pod) {
-      res.push_back(pod_up_[f.links[up_links_[up_begin_[la]]].upper.value()]);
-      res.push_back(pod_down_[f.links[up_links_[up_begin_[lb]]].upper.value()]);
+      res[n++] = pod_up_[f.links[up_links_[up_begin_[la]]].upper.value()];
+      res[n++] = pod_down_[f.links[up_links_[up_begin_[lb]]].upper.value()];
     }
-    res.push_back(down_bundle_[lb]);
-    for (uint32_t r : res) {
-      if (capacity_gbps_[r] <= 0) {
+    res[n++] = down_bundle_[lb];
+    for (uint32_t k = 0; k < n; ++k) {
+      if (capacity_gbps_[res[k]] <= 0) {
         out.resize(mark);
         return false;
       }
-      out.push_back({r, coef});
+      out.push_back({res[k], coef});
     }
     level = std::max(level, same_pod ? 2 : 3);
     return true;
