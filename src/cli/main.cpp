@@ -294,7 +294,6 @@ int cmd_job(const Common& c, const JobArgs& a) {
 
 struct PacketArgs {
   std::string spec, traffic = "permutation", bytes = "4M", lb, out, transport = "spray";
-  uint64_t seed = 1;
   bool json = false, lossless = false, no_ecn = false, pfc = false, quiet = false;
   int64_t link_delay_ns = -1, switch_latency_ns = -1, buffer = 0;
 };
@@ -314,7 +313,7 @@ int cmd_packet(const Common& c, const PacketArgs& a) {
   }
   const int64_t bytes = parse_size(a.bytes);
   if (bytes <= 0) throw InputError({}, "--bytes", fmt::format("'{}' is not a size; expected e.g. 64K, 4M", a.bytes));
-  cfg.seed = a.seed;
+  cfg.seed = c.seed;
   cfg.lossless = a.lossless;
   cfg.ecn = !a.no_ecn;
   cfg.link_delay_ps = a.link_delay_ns >= 0 ? a.link_delay_ns * 1000 : -1;
@@ -325,7 +324,7 @@ int cmd_packet(const Common& c, const PacketArgs& a) {
   else if (a.transport != "spray") throw InputError({}, "--transport", fmt::format("'{}' is not valid; expected spray or roce", a.transport));
   const Catalog cat = catalog_for(c, &spec);
   const Plan plan = make_plan(spec, cat, options_for(c));
-  const auto traffic = make_traffic(a.traffic, plan.fabric.nic_count(), bytes, a.seed);
+  const auto traffic = make_traffic(a.traffic, plan.fabric.nic_count(), bytes, c.seed);
   // Refuse a run that would not finish in a sane time, before building it: about 4 events per packet per
   // hop (arrival and transmission, data and ack), 2 x tiers hops each way.
   int64_t packets = 0;
@@ -428,7 +427,8 @@ int main(int argc, char** argv) {
   app.add_option("--catalog", common.catalogs, "extra catalog YAML file(s); same names override the shipped entries");
   app.add_option("--max-memory", common.max_memory_gib, "refuse specs whose fabric would need more than this many GiB")->check(CLI::PositiveNumber);
   app.add_option("--max-events", common.max_events, "refuse packet simulations estimated to need more events")->check(CLI::PositiveNumber);
-  app.add_option("--seed", common.seed, "seed for ECMP hashing and spraying in run, perf and job")->capture_default_str();
+  app.add_option("--seed", common.seed, "seed for traffic, ECMP hashing, spraying, ECN and failures (every command)")->capture_default_str();
+  app.fallthrough();  // global options may also follow the subcommand: aifabric packet ... --seed 2
 
   std::string spec_path, out, proposal_path;
   bool json = false, dot = false;
@@ -452,7 +452,7 @@ int main(int argc, char** argv) {
   check->add_option("-o,--output", out, "write to this file (atomically)");
 
   PerfArgs pa;
-  auto* perf = app.add_subcommand("perf", "NCCL-tests-style sweep of a collective on a planned fabric (analytic or flow backend)");
+  auto* perf = app.add_subcommand("perf", "NCCL-tests-style sweep of a collective on a planned fabric (analytic, flow or packet backend)");
   perf->add_option("collective", pa.collective, "all_reduce, reduce_scatter, all_gather, broadcast, reduce, alltoall, sendrecv")->required();
   perf->add_option("--spec", pa.spec, "cluster spec (YAML) whose fabric runs the collective")->required();
   perf->add_option("-b,--minbytes", pa.min_size, "smallest size (8, 64K, 1M, 8G)")->capture_default_str();
@@ -482,7 +482,6 @@ int main(int argc, char** argv) {
   packet->add_option("--traffic", pk.traffic, "permutation, incast:N, alltoall[:N], uniform, file:PATH (CSV src,dst,bytes,start_ns)")->capture_default_str();
   packet->add_option("--bytes", pk.bytes, "bytes per flow (64K, 4M, ...)")->capture_default_str();
   packet->add_option("--lb", pk.lb, "ecmp, spraying, flowlet or adaptive (default: the spec's)");
-  packet->add_option("--seed", pk.seed, "random seed (traffic, spraying, ECN)")->capture_default_str();
   packet->add_flag("--lossless", pk.lossless, "never drop (queues grow without bound)");
   packet->add_flag("--pfc", pk.pfc, "priority flow control on the data priority (lossless by pausing upstream ports)");
   packet->add_option("--transport", pk.transport, "spray (UET-style: out of order, selective retransmit, ECN window) or roce (go-back-N, DCQCN)")->capture_default_str();
