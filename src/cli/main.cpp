@@ -60,20 +60,34 @@ PlanOptions options_for(const Common& c) {
   return o;
 }
 
+// --fail SPEC[@TIME] options as the packet engine takes them: one failure per option, each at its time.
+std::vector<LinkFailure> packet_failures(const Fabric& f, const std::vector<std::string>& specs, uint64_t seed) {
+  std::vector<LinkFailure> out;
+  for (const std::string& s : specs) {
+    const TimedFailureSpec t = split_failure_time(s);
+    FailureSet set = resolve_failures(f, {t.spec}, seed);
+    out.push_back({t.at_ps, std::move(set.links), set.what.front() + (t.at_ps > 0 ? fmt::format(" at {:.3f} us", static_cast<double>(t.at_ps) * 1e-6) : " from the start")});
+  }
+  return out;
+}
+
 // analytic, flow or packet: the packet engine plugs in behind the same interface.
 std::unique_ptr<CollectiveBackend> backend_for(const std::string& name, const Plan& plan, const ClusterSpec& spec, uint64_t seed = 1,
                                                const std::vector<std::string>& failures = {}) {
   BackendOptions bo;
   bo.mode = path_mode_for(spec.fabric.load_balancing);
   bo.network.seed = seed;
-  if (!failures.empty()) {
-    if (name == "packet") throw InputError({}, "--fail", "failures run on the analytic and flow backends; the packet engine takes them next");
-    bo.network.failed_links = resolve_failures(plan.fabric, failures, seed).links;
+  for (const std::string& f : failures) {
+    if (split_failure_time(f).at_ps > 0) {
+      throw InputError({}, "--fail", fmt::format("'{}': a failure at a time is for `aifabric packet`; collectives and jobs take failures from the start", f));
+    }
   }
+  if (!failures.empty()) bo.network.failed_links = resolve_failures(plan.fabric, failures, seed).links;
   if (name == "packet") {
     PacketSimConfig pc;
     pc.lb = spec.fabric.load_balancing;
     pc.seed = seed;
+    pc.failures = packet_failures(plan.fabric, failures, seed);
     return make_packet_backend(plan, pc, bo);
   }
   return make_backend(name, plan, bo);
@@ -294,6 +308,7 @@ int cmd_job(const Common& c, const JobArgs& a) {
 
 struct PacketArgs {
   std::string spec, traffic = "permutation", bytes = "4M", lb, out, transport = "spray";
+  std::vector<std::string> fail;
   bool json = false, lossless = false, no_ecn = false, pfc = false, quiet = false;
   int64_t link_delay_ns = -1, switch_latency_ns = -1, buffer = 0;
 };
@@ -336,6 +351,7 @@ int cmd_packet(const Common& c, const PacketArgs& a) {
                                                   traffic.size(), packets, with_thousands(estimate), with_thousands(c.max_events)));
   }
   cfg.max_events = c.max_events;
+  cfg.failures = packet_failures(plan.fabric, a.fail, c.seed);
   PacketSim sim(plan, cfg);
   for (const auto& fl : traffic) sim.add_flow(fl);
   Progress progress(1000, !a.quiet && Progress::stderr_is_terminal());
@@ -344,10 +360,23 @@ int cmd_packet(const Common& c, const PacketArgs& a) {
                     fmt::format("simulated {:.1f} us, {} events", pp.now.seconds() * 1e6, with_thousands(pp.events)));
   });
   progress.finish();
+  // With failures, the same run without them says what the failures cost.
+  std::optional<PacketSimResult> baseline;
+  if (!cfg.failures.empty() && !g_stop_signal) {
+    PacketSimConfig healthy = cfg;
+    healthy.failures.clear();
+    PacketSim again(plan, healthy);
+    for (const auto& fl : traffic) again.add_flow(fl);
+    baseline = again.run(&g_stop_signal_int);
+  }
+  const bool cells = plan.fabric.architecture == Architecture::SwitchScheduled;
   const std::string title = fmt::format("{} of {} B flows on {} ({} NICs, {}, {} transport, {}){}", a.traffic, bytes, spec.name, plan.fabric.nic_count(),
-                                        to_string(cfg.lb), to_string(cfg.transport), cfg.pfc ? "PFC" : cfg.lossless ? "lossless" : "lossy",
+                                        cells ? "switch-scheduled cells" : to_string(cfg.lb), to_string(cfg.transport),
+                                        cells ? "lossless by credits" : cfg.pfc ? "PFC" : cfg.lossless ? "lossless" : "lossy",
                                         r.stopped_early ? "; interrupted: partial results" : "");
-  emit(a.out, a.json ? render_packet_json(r, title) : render_packet_text(r, title, static_cast<double>(plan.fabric.host_link_gbps) * cfg.mtu_bytes / (cfg.mtu_bytes + cfg.header_bytes)));
+  const PacketSimResult* base = baseline ? &*baseline : nullptr;
+  emit(a.out, a.json ? render_packet_json(r, title, base)
+                     : render_packet_text(r, title, static_cast<double>(plan.fabric.host_link_gbps) * cfg.mtu_bytes / (cfg.mtu_bytes + cfg.header_bytes), base));
   if (g_stop_signal) return 128 + static_cast<int>(g_stop_signal);
   return 0;
 }
@@ -464,7 +493,7 @@ int main(int argc, char** argv) {
   perf->add_option("--algo", pa.algo, "auto, ring, tree, halving-doubling, direct, hierarchical, parameter-server")->capture_default_str();
   perf->add_option("--channels", pa.channels, "ring channels (default: one per NIC of a server)");
   perf->add_option("--lb", pa.lb, "override the spec's load balancing: ecmp or spraying");
-  perf->add_option("--fail", pa.fail, "take out of service: plane:P, switch:NAME, tier:T:FRACTION|COUNT (repeatable; seeded by --seed)");
+  perf->add_option("--fail", pa.fail, "take out of service: plane:P, switch:NAME, tier:T:FRACTION|COUNT, link:NAME,NAME, links:T:FRACTION|COUNT (repeatable; seeded by --seed)");
   perf->add_flag("--json", pa.json, "JSON output (schema aifabric.perf/1)");
   perf->add_option("-o,--output", pa.out, "write to this file (atomically)");
 
@@ -479,7 +508,7 @@ int main(int argc, char** argv) {
   PacketArgs pk;
   auto* packet = app.add_subcommand("packet", "packet-level simulation of a traffic pattern on a planned fabric");
   packet->add_option("--spec", pk.spec, "cluster spec (YAML)")->required();
-  packet->add_option("--traffic", pk.traffic, "permutation, incast:N, alltoall[:N], uniform, file:PATH (CSV src,dst,bytes,start_ns)")->capture_default_str();
+  packet->add_option("--traffic", pk.traffic, "permutation, incast:N (N senders into NIC 0), alltoall[:N], hotspot[:N] (all-to-all plus 4x to one NIC), uniform, file:PATH (CSV src,dst,bytes,start_ns)")->capture_default_str();
   packet->add_option("--bytes", pk.bytes, "bytes per flow (64K, 4M, ...)")->capture_default_str();
   packet->add_option("--lb", pk.lb, "ecmp, spraying, flowlet or adaptive (default: the spec's)");
   packet->add_flag("--lossless", pk.lossless, "never drop (queues grow without bound)");
@@ -489,6 +518,8 @@ int main(int argc, char** argv) {
   packet->add_option("--link-delay-ns", pk.link_delay_ns, "propagation per link (default: from the planned cable)");
   packet->add_option("--switch-latency-ns", pk.switch_latency_ns, "per switch (default: the catalog's)");
   packet->add_option("--buffer", pk.buffer, "bytes per output port (default: one bandwidth-delay product)");
+  packet->add_option("--fail", pk.fail, "take out of service, from the start or @TIME (50us, 1.5ms): plane:P, switch:NAME, tier:T:FRACTION|COUNT, "
+                                         "link:NAME,NAME, links:T:FRACTION|COUNT (repeatable; seeded by --seed); the run is repeated without failures to cost them");
   packet->add_flag("--json", pk.json, "JSON output (schema aifabric.packet/1)");
   packet->add_flag("-q,--quiet", pk.quiet, "no progress bar");
   packet->add_option("-o,--output", pk.out, "write to this file (atomically)");
@@ -502,7 +533,7 @@ int main(int argc, char** argv) {
   compare->add_option("--algo", ca.algo, "auto, ring, tree, halving-doubling, direct, hierarchical, parameter-server")->capture_default_str();
   compare->add_option("--backend", ca.backend, "analytic, flow or packet")->capture_default_str();
   compare->add_option("--job", ca.job, "also time one step of this job on every design");
-  compare->add_option("--fail", ca.fail, "take out of service on every design: plane:P, switch:NAME, tier:T:FRACTION|COUNT");
+  compare->add_option("--fail", ca.fail, "take out of service on every design: plane:P, switch:NAME, tier:T:FRACTION|COUNT, link:NAME,NAME, links:T:FRACTION|COUNT");
   compare->add_flag("--json", ca.json, "JSON output (schema aifabric.compare/1)");
   compare->add_option("-o,--output", ca.out, "write to this file (atomically)");
   compare->add_option("--html", ca.html, "also write the comparison as a self-contained HTML page");

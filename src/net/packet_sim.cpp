@@ -6,17 +6,22 @@
 #include <algorithm>
 #include <cmath>
 
+#include <memory>
+#include <unordered_map>
+
+#include "net/cell_fabric.h"
 #include "sim/simulator.h"
 
 namespace aifabric {
 
 namespace {
 
-enum EventKind : uint32_t { kPfc = 0, kTxDone = 1, kArrive = 2, kFlowStart = 3, kRto = 4, kPace = 5, kDcqcn = 6 };
-enum PacketType : uint8_t { kData = 0, kAck = 1, kNack = 2, kCnp = 3 };
+enum EventKind : uint32_t { kPfc = 0, kTxDone = 1, kArrive = 2, kFlowStart = 3, kRto = 4, kPace = 5, kDcqcn = 6, kFail = 12 };  // 7-11: the cell fabric's
+enum PacketType : uint8_t { kData = 0, kAck = 1, kNack = 2, kCnp = 3, kTrimmed = 4 };  // trimmed: a data header whose payload was cut
 constexpr uint32_t kPauseBit = 0x80000000u;
 constexpr uint8_t kCe = 1, kEce = 2;
 constexpr uint32_t kNone = 0xffffffffu;
+constexpr int kMaxBackoff = 6;  // timeouts back off to 64 x RTO; one more and the flow is abandoned
 
 uint32_t mix32(uint64_t x) {
   x += 0x9e3779b97f4a7c15ULL;
@@ -58,6 +63,8 @@ struct Port {
   bool from_switch = false;
   bool paused = false, pause_requested = false;
   int64_t held = 0, paused_since = 0, paused_total = 0, pauses = 0;
+  bool dead = false;            // failed: nothing is queued on it or routed to it
+  uint32_t dead_by = 0;         // which failure
 };
 
 struct Flow {
@@ -67,16 +74,14 @@ struct Flow {
   uint32_t npkts = 0, last_payload = 0;
   uint32_t next_seq = 0, acked_count = 0;
   int64_t inflight = 0, cwnd = 0, delivered = 0;
-  std::vector<uint64_t> acked, received;
+  std::vector<uint64_t> acked, received, resent;
   std::vector<uint32_t> rtx;
   size_t rtx_head = 0;
   TimerHandle rto;
   int64_t last_progress = 0;
-  double alpha = 1.0;
-  int64_t win_acked = 0, win_marked = 0;
   uint32_t entropy = 0, flowlet = 0;
   int64_t last_tx = -1;
-  uint32_t plane_rr = 0;
+  uint32_t plane_rr = 0, spray_seq = 0;
   int64_t packets = 0, retransmits = 0, echoes = 0, cnps = 0;
   bool done = false, sender_done = false;
   // RoCE / DCQCN.
@@ -88,6 +93,12 @@ struct Flow {
   uint32_t rcv_next = 0, nacked_at = 0xffffffffu;
   int64_t last_delay_cut = -1;
   int64_t srtt = 0, rttvar = 0;  // RFC 6298 estimators; 0 = no sample yet
+  int rto_backoff = 0;           // consecutive timeouts double the next one (RFC 6298 5.5)
+  int64_t at_nic = 0;            // data packets queued in the sender's NIC, not yet on the wire
+  uint32_t una = 0, rack_scan = 0;  // lowest unacknowledged packet; where loss detection has looked up to
+  int64_t losses_detected = 0;
+  int64_t unacked = 0;           // spray transport: payload sent once or more and not yet acknowledged
+  int64_t rto_at = -1, cwnd_before_rto = 0;  // the last timeout, to undo it if it proves spurious
 };
 
 bool test_bit(const std::vector<uint64_t>& v, uint32_t i) { return (v[i >> 6] >> (i & 63)) & 1; }
@@ -95,7 +106,7 @@ void set_bit(std::vector<uint64_t>& v, uint32_t i) { v[i >> 6] |= uint64_t{1} <<
 
 }  // namespace
 
-struct PacketSim::Impl {
+struct PacketSim::Impl final : CellFabricSink {
   const Plan& plan;
   const Fabric& f;
   PacketSimConfig cfg;
@@ -118,11 +129,28 @@ struct PacketSim::Impl {
   std::vector<uint32_t> coredown_begin;                // per core: (pod, link) sorted
   std::vector<std::pair<uint32_t, uint32_t>> coredown;
   std::vector<std::array<int64_t, 64>> qhist;          // per tier: log2 histogram of queue depth at enqueue
+  std::array<int64_t, 64> qhist_fabric{};              // the cell fabric's links (merged into tier 2)
   int64_t base_rtt_ps = 0;
+  std::unique_ptr<CellFabric> cells;  // switch-scheduled designs: the cell fabric between leaf elements
+  int64_t reordered = 0;              // data packets reaching a receiver ahead of a missing predecessor
+  // Failures: whether any link is down, what each failure cost, and the lost data packets not yet delivered
+  // again ((flow << 32 | seq) -> failure), to time the recovery.
+  bool any_dead = false;
+  std::vector<FailureImpact> impacts;
+  std::vector<uint32_t> flow_hit;     // per flow: 1 + the last failure that cost it a packet (0 = none)
+  std::unordered_map<uint64_t, uint32_t> lost_pending;
+  std::vector<int64_t> lost_outstanding;
+  std::vector<uint32_t> live_scratch;
+  int64_t unroutable = 0, abandoned = 0;
+  uint32_t last_failure = 0;
+  int64_t target_rtt_ps = 0, max_window = 0;  // spray transport: delay target and window cap
   int64_t data_packets = 0, ack_packets = 0, drops = 0, marks = 0, retransmits = 0, duplicate_bytes = 0;
   int64_t ecn_kmin = 0, ecn_kmax = 0;
   int64_t pfc_xoff = 0, pfc_xon = 0;
-  int64_t pauses = 0, cnps = 0, nacks = 0;
+  int64_t pauses = 0, cnps = 0, nacks = 0, trims = 0, spurious_timeouts = 0;
+  bool trimming = false;
+  int64_t adaptive_threshold = 0;  // bytes of extra queue before adaptive routing leaves the sprayed choice
+  bool cycling = false;  // spraying / adaptive: data entropy counts up per flow
   int64_t line_bps = 0;
   // Sampling: bytes sent per tier since the start (running), next sampling time.
   std::vector<int64_t> tier_tx, tier_tx_at_last;
@@ -130,6 +158,23 @@ struct PacketSim::Impl {
   std::vector<TierSample> samples;
 
   Impl(const Plan& p, const PacketSimConfig& c) : plan(p), f(p.fabric), cfg(c), rng(c.seed) { build(); }
+
+  // CellFabricSink: packets leaving the cell fabric go onto their egress host port.
+  void deliver(uint32_t packet, uint32_t egress_port) override {
+    Packet& p = pool[packet];
+    p.node = f.links[egress_port / 2].upper.value();
+    p.in_port = kNone;
+    enqueue(egress_port, packet);
+  }
+  int64_t egress_backlog(uint32_t egress_port) const override { return ports[egress_port].queued; }
+  void discard(uint32_t packet) override {
+    if (any_dead) {  // a cell lost on a failed link took its packet with it
+      lose_packet(packet, last_failure);
+      return;
+    }
+    ++drops;
+    free_packet(packet);
+  }
 
   int64_t ser(int64_t bytes, int64_t bps) const { return serialisation_time(bytes, BitRate(bps)).count(); }
 
@@ -160,6 +205,19 @@ struct PacketSim::Impl {
         pt.ring.resize(64);
         pt.ctrl.resize(16);
       }
+    }
+    if (f.architecture == Architecture::SwitchScheduled) {
+      // Cells pay propagation and the fabric element's latency on the way up, propagation alone on the way
+      // down (the leaf element's latency was charged as the packet entered it).
+      std::vector<int64_t> cell_delay(2 * L, 0);
+      for (size_t i = 0; i < L; ++i) {
+        const Link& l = f.links[i];
+        if (l.tier != 2) continue;
+        const int64_t le_lat = cfg.switch_latency_ps >= 0 ? cfg.switch_latency_ps : f.tier[1].model->latency_ns * 1000;
+        cell_delay[2 * i] = ports[2 * i].delay_ps;  // propagation + the fabric element's latency
+        cell_delay[2 * i + 1] = ports[2 * i + 1].delay_ps - le_lat;
+      }
+      cells = std::make_unique<CellFabric>(f, cell_delay, sim, cfg.cells, *this, qhist_fabric);
     }
     nic_link.assign(static_cast<size_t>(E * f.planes), kNone);
     std::vector<uint32_t> cnt(N + 1, 0);
@@ -222,6 +280,7 @@ struct PacketSim::Impl {
       }
     }
     base_rtt_ps = one_way_data + one_way_ack;
+    if (cells) base_rtt_ps += 4 * cells->control_latency_ps();  // a request and a grant before data, and again for the ack
     const int64_t host_bps = f.host_link_gbps * 1'000'000'000;
     const int64_t bdp = static_cast<int64_t>(static_cast<double>(host_bps) / 8.0 * static_cast<double>(base_rtt_ps) * 1e-12);
     const int64_t limit = cfg.port_buffer_bytes > 0 ? cfg.port_buffer_bytes : std::max<int64_t>(bdp, 4 * data_wire);
@@ -229,9 +288,14 @@ struct PacketSim::Impl {
     ecn_kmin = static_cast<int64_t>(cfg.ecn_kmin_fraction * static_cast<double>(limit));
     ecn_kmax = static_cast<int64_t>(cfg.ecn_kmax_fraction * static_cast<double>(limit));
     if (cfg.initial_window_bytes <= 0) cfg.initial_window_bytes = std::max<int64_t>(bdp, cfg.mtu_bytes);
+    target_rtt_ps = static_cast<int64_t>(cfg.delay_target_factor * static_cast<double>(base_rtt_ps));
+    max_window = std::max(cfg.initial_window_bytes, static_cast<int64_t>(cfg.max_window_factor * static_cast<double>(bdp)));
     pfc_xoff = cfg.pfc_xoff_bytes > 0 ? cfg.pfc_xoff_bytes : limit / 2;
     pfc_xon = cfg.pfc_xon_bytes > 0 ? cfg.pfc_xon_bytes : std::max<int64_t>(0, pfc_xoff - 2 * data_wire);
     line_bps = host_bps;
+    cycling = cfg.lb == LoadBalancing::Spraying || cfg.lb == LoadBalancing::Adaptive;
+    adaptive_threshold = static_cast<int64_t>(cfg.adaptive_threshold_packets) * data_wire;
+    trimming = cfg.trim && cfg.transport == TransportKind::Spray && !cfg.lossless && !cfg.pfc;
     if (cfg.rto_ps <= 0) cfg.rto_ps = std::max<int64_t>(8 * base_rtt_ps, 10'000'000);
   }
 
@@ -298,6 +362,14 @@ struct PacketSim::Impl {
     const int64_t s = p.size == cfg.mtu_bytes + cfg.header_bytes ? pt.ser_data : p.size == cfg.ack_bytes ? pt.ser_ack : ser(p.size, pt.bps);
     pt.tx_bytes += p.size;
     if (!tier_tx.empty()) tier_tx[pt.tier] += p.size;
+    if (p.type == kData && !pt.from_switch) {
+      // The NIC stamps a packet as it goes on the wire, and the retransmission timer runs from there: time
+      // in the NIC's own queue is neither RTT nor a sign of loss.
+      p.sent_at = now;
+      Flow& fl = flows[p.flow];
+      fl.last_progress = std::max(fl.last_progress, now);
+      --fl.at_nic;
+    }
     p.node = pt.to;
     p.in_port = pid_port;
     pt.free_at = now + s;
@@ -330,8 +402,25 @@ struct PacketSim::Impl {
     }
   }
 
+  // ECN as switches configure it: no mark below kmin, certain above kmax, linear up to pmax between.
+  void maybe_mark(Packet& p, int64_t queued, Port& counted_at) {
+    if (!cfg.ecn || p.type != kData || queued <= ecn_kmin) return;
+    const bool mark = queued >= ecn_kmax ||
+                      rng.uniform() < cfg.ecn_pmax * static_cast<double>(queued - ecn_kmin) / static_cast<double>(std::max<int64_t>(1, ecn_kmax - ecn_kmin));
+    if (mark && !(p.flags & kCe)) {
+      p.flags |= kCe;
+      ++counted_at.marks;
+      ++marks;
+    }
+  }
+
   void enqueue(uint32_t port_id, uint32_t id) {
     Port& pt = ports[port_id];
+    if (pt.dead) {  // a NIC's link in a dead plane, or a cell fabric's egress port
+      ++unroutable;
+      lose_packet(id, pt.dead_by);
+      return;
+    }
     Packet& p = pool[id];
     const bool at_switch = !node_is_nic[p.node];
     if (at_switch && p.type == kData) {
@@ -346,18 +435,17 @@ struct PacketSim::Impl {
       if (!cfg.lossless && !cfg.pfc && pt.queued + p.size > pt.limit) {
         ++pt.drops;
         ++drops;
-        free_packet(id);
-        return;
-      }
-      if (cfg.ecn && p.type == kData && pt.queued > ecn_kmin) {
-        const bool mark = pt.queued >= ecn_kmax ||
-                          rng.uniform() < cfg.ecn_pmax * static_cast<double>(pt.queued - ecn_kmin) / static_cast<double>(std::max<int64_t>(1, ecn_kmax - ecn_kmin));
-        if (mark && !(p.flags & kCe)) {
-          p.flags |= kCe;
-          ++pt.marks;
-          ++marks;
+        if (!trimming) {
+          free_packet(id);
+          return;
         }
+        // Trimming: the payload is cut and the header goes on at control priority, so the receiver can ask
+        // for the packet at once instead of the sender waiting for a timeout.
+        p.type = kTrimmed;
+        p.size = static_cast<uint16_t>(cfg.header_bytes);
+        ++trims;
       }
+      maybe_mark(p, pt.queued, pt);
       const int64_t q = pt.queued;
       pt.max_queue = std::max(pt.max_queue, q);
       ++qhist[pt.tier][q <= 0 ? 0 : 64 - __builtin_clzll(static_cast<unsigned long long>(q))];
@@ -377,42 +465,82 @@ struct PacketSim::Impl {
     }
   }
 
-  // Picks one of `n` candidate links (by ordinal) for packet p at node.
-  uint32_t choose(uint32_t node, const Packet& p, uint32_t n, const auto& port_of) {
+  // Picks one of `n` candidate links (by ordinal) for packet p at node; kNone when failures left none usable.
+  uint32_t choose(uint32_t node, const Packet& p, uint32_t n, const auto& port_of, const auto& usable) {
+    if (!any_dead) return pick(node, p, n, port_of);
+    live_scratch.clear();
+    for (uint32_t c = 0; c < n; ++c) {
+      if (!ports[port_of(c)].dead && usable(c)) live_scratch.push_back(c);
+    }
+    if (live_scratch.empty()) return kNone;
+    // ECMP rehashes over the live members; spraying and adaptive routing pick among them as usual.
+    return live_scratch[pick(node, p, static_cast<uint32_t>(live_scratch.size()), [&](uint32_t j) { return port_of(live_scratch[j]); })];
+  }
+
+  uint32_t pick(uint32_t node, const Packet& p, uint32_t n, const auto& port_of) {
     if (n == 1) return 0;
+    const uint32_t preferred = spread_choice(node, p, n);
     if (cfg.lb == LoadBalancing::Adaptive) {
-      uint32_t best = 0;
-      int64_t best_q = INT64_MAX;
-      const uint32_t off = mix32((static_cast<uint64_t>(p.entropy) << 32) | node) % n;  // tie-break start
-      for (uint32_t k = 0; k < n; ++k) {
-        const uint32_t c = (k + off) % n;
+      // Adaptive: keep the sprayed choice unless its queue is deeper than the shallowest by more than the
+      // threshold (reacting to every one-packet difference would herd flows onto the same spines).
+      const int64_t now = sim.now().count();
+      auto depth = [&](uint32_t c) {
         const Port& pt = ports[port_of(c)];
-        const int64_t q = pt.queued + (pt.free_at > sim.now().count() ? 1 : 0);
+        return pt.queued + (pt.free_at > now ? cfg.mtu_bytes : 0);
+      };
+      const int64_t preferred_q = depth(preferred);
+      uint32_t best = preferred;
+      int64_t best_q = preferred_q;
+      for (uint32_t k = 1; k < n; ++k) {
+        const uint32_t c = (k + preferred) % n;
+        const int64_t q = depth(c);
         if (q < best_q) { best_q = q; best = c; }
       }
-      return best;
+      return preferred_q - best_q > adaptive_threshold ? best : preferred;
     }
+    return preferred;
+  }
+
+  // Spraying cycles each flow's data packets over a leaf's uplinks (from a per-flow offset), so every uplink
+  // carries an even share of every flow; other choices (and ECMP's) hash the entropy.
+  uint32_t spread_choice(uint32_t node, const Packet& p, uint32_t n) const {
+    if (cycling && p.type == kData && f.nodes[node].tier == 1) return (p.entropy + mix32(node)) % n;
     return mix32((static_cast<uint64_t>(p.entropy) << 32) | node) % n;
   }
 
+  // Whether a spine still has a live link down to a leaf (leaves stop using spines that lost the way down,
+  // as withdrawn routes would make them).
+  bool reaches(uint32_t spine, uint32_t leaf) const {
+    const auto b = upsort.begin() + up_begin[leaf], e = upsort.begin() + up_begin[leaf + 1];
+    for (auto it = std::lower_bound(b, e, std::make_pair(spine, 0u)); it != e && it->first == spine; ++it) {
+      if (!ports[2 * it->second + 1].dead) return true;
+    }
+    return false;
+  }
+
+  // The output port at `node` toward NIC `dst`; kNone when failures left no way.
   uint32_t route(uint32_t node, Packet& p, uint32_t dst) {
     const Node& nd = f.nodes[node];
     const size_t k = static_cast<size_t>(p.plane) * E + dst;
     const uint32_t dleaf = nic_leaf[k];
-    if (node == dleaf) return 2 * nic_link[k] + 1;
+    const auto any = [](uint32_t) { return true; };
+    if (node == dleaf) return ports[2 * nic_link[k] + 1].dead ? kNone : 2 * nic_link[k] + 1;
     auto going_down = [&](uint32_t from) {
       // Links from `dleaf` up to `from`: the leaf's sorted uplinks with upper == from.
       const auto b = upsort.begin() + up_begin[dleaf], e = upsort.begin() + up_begin[dleaf + 1];
       const auto lo = std::lower_bound(b, e, std::make_pair(from, 0u));
       const auto hi = std::upper_bound(lo, e, std::make_pair(from, kNone));
       const uint32_t n = static_cast<uint32_t>(hi - lo);
-      const uint32_t c = choose(node, p, n, [&](uint32_t k) { return 2 * (lo + k)->second + 1; });
-      return 2 * (lo + c)->second + 1;
+      if (n == 0) return kNone;
+      const uint32_t c = choose(node, p, n, [&](uint32_t k) { return 2 * (lo + k)->second + 1; }, any);
+      return c == kNone ? kNone : 2 * (lo + c)->second + 1;
     };
     auto going_up = [&]() {
       const uint32_t b = up_begin[node], n = up_begin[node + 1] - b;
-      const uint32_t c = choose(node, p, n, [&](uint32_t k) { return 2 * up_links[b + k]; });
-      return 2 * up_links[b + c];
+      const bool leaf_of_two = nd.tier == 1 && f.tiers == 2;
+      const uint32_t c = choose(node, p, n, [&](uint32_t k) { return 2 * up_links[b + k]; },
+                                [&](uint32_t k) { return !leaf_of_two || reaches(f.links[up_links[b + k]].upper.value(), dleaf); });
+      return c == kNone ? kNone : 2 * up_links[b + c];
     };
     if (nd.tier == 1) return going_up();
     if (nd.tier == 2) {
@@ -424,8 +552,9 @@ struct PacketSim::Impl {
     const auto lo = std::lower_bound(b, e, std::make_pair(pod[dleaf], 0u));
     const auto hi = std::upper_bound(lo, e, std::make_pair(pod[dleaf], kNone));
     const uint32_t n = static_cast<uint32_t>(hi - lo);
-    const uint32_t c = choose(node, p, n, [&](uint32_t k) { return 2 * (lo + k)->second + 1; });
-    return 2 * (lo + c)->second + 1;
+    if (n == 0) return kNone;
+    const uint32_t c = choose(node, p, n, [&](uint32_t k) { return 2 * (lo + k)->second + 1; }, any);
+    return c == kNone ? kNone : 2 * (lo + c)->second + 1;
   }
 
   uint32_t payload(const Flow& fl, uint32_t seq) const { return seq + 1 == fl.npkts ? fl.last_payload : static_cast<uint32_t>(cfg.mtu_bytes); }
@@ -444,12 +573,88 @@ struct PacketSim::Impl {
         }
         p.entropy = mix32((static_cast<uint64_t>(fl.entropy) << 32) | fl.flowlet) ^ (data ? 0u : 0x5bd1e995u);
         break;
+      case LoadBalancing::Spraying:
+      case LoadBalancing::Adaptive:
+        p.entropy = data ? fl.entropy + fl.spray_seq++ : static_cast<uint32_t>(rng.next());
+        break;
       default:
         p.entropy = static_cast<uint32_t>(rng.next());
     }
     p.plane = static_cast<uint16_t>(f.planes == 1 ? 0
                                     : (cfg.lb == LoadBalancing::Ecmp || cfg.lb == LoadBalancing::Flowlet) ? p.entropy % static_cast<uint32_t>(f.planes)
                                                                                                           : fl.plane_rr++ % static_cast<uint32_t>(f.planes));
+    if (any_dead && f.planes > 1) {  // stripe over the planes where both ends are still attached
+      const uint32_t from = data ? fl.src : fl.dst, to = data ? fl.dst : fl.src;
+      for (int k = 0; k < f.planes; ++k) {
+        const uint32_t plane = (p.plane + static_cast<uint32_t>(k)) % static_cast<uint32_t>(f.planes);
+        const size_t base = static_cast<size_t>(plane) * E;
+        if (!ports[2 * nic_link[base + from]].dead && !ports[2 * nic_link[base + to] + 1].dead) {
+          p.plane = static_cast<uint16_t>(plane);
+          break;
+        }
+      }
+    }
+  }
+
+  // A packet lost to a failure: counted against it, and (for data) remembered until delivered again.
+  void lose_packet(uint32_t id, uint32_t failure) {
+    Packet& p = pool[id];
+    FailureImpact& im = impacts[failure];
+    ++im.packets_lost;
+    if (p.type == kData) {
+      Flow& fl = flows[p.flow];
+      if (p.in_port == kNone && node_is_nic[p.node]) --fl.at_nic;
+      im.data_bytes_lost += payload(fl, p.seq);
+      if (flow_hit[p.flow] != failure + 1) {
+        flow_hit[p.flow] = failure + 1;
+        ++im.flows_hit;
+      }
+      if (lost_pending.try_emplace((static_cast<uint64_t>(p.flow) << 32) | p.seq, failure).second) ++lost_outstanding[failure];
+    }
+    free_packet(id);
+  }
+
+  // A lost data packet arrived after all: the failure that lost it has recovered when none is left.
+  void delivered_again(uint32_t flow_id, uint32_t seq) {
+    const auto it = lost_pending.find((static_cast<uint64_t>(flow_id) << 32) | seq);
+    if (it == lost_pending.end()) return;
+    const uint32_t failure = it->second;
+    lost_pending.erase(it);
+    if (--lost_outstanding[failure] == 0) impacts[failure].recovered_ps = sim.now().count();
+  }
+
+  void apply_failure(uint32_t idx) {
+    any_dead = true;
+    last_failure = idx;
+    for (uint32_t link : cfg.failures[idx].links) {
+      if (cells && f.links[link].tier == 2) cells->fail_link(link);
+      for (int dir = 0; dir < 2; ++dir) {
+        Port& pt = ports[2 * link + dir];
+        if (pt.dead) continue;
+        pt.dead = true;
+        pt.dead_by = idx;
+        // Whatever waits on the port is lost; data held against an upstream port for PFC is released.
+        auto flush = [&](std::vector<uint32_t>& ring, uint32_t& head, uint32_t& count) {
+          for (; count > 0; --count) {
+            const uint32_t id = ring[head];
+            head = (head + 1) & static_cast<uint32_t>(ring.size() - 1);
+            const Packet& p = pool[id];
+            if (cfg.pfc && p.type == kData && !node_is_nic[p.node] && p.in_port != kNone) {
+              Port& up = ports[p.in_port];
+              up.held -= p.size;
+              if (up.pause_requested && up.held <= pfc_xon) {
+                up.pause_requested = false;
+                sim.schedule(Picoseconds(sim.now().count() + up.delay_ps), kPfc, p.in_port);
+              }
+            }
+            lose_packet(id, idx);
+          }
+        };
+        flush(pt.ctrl, pt.chead, pt.ccount);
+        flush(pt.ring, pt.head, pt.count);
+        pt.queued = 0;
+      }
+    }
   }
 
   void send_packet(uint32_t flow_id, uint32_t seq, uint8_t type, uint8_t flags, int64_t echo_ts = -1) {
@@ -466,6 +671,7 @@ struct PacketSim::Impl {
     pick_path(fl, p, type == kData);
     const uint32_t from = type == kData ? fl.src : fl.dst;
     p.node = from;
+    if (type == kData) ++fl.at_nic;
     (type == kData ? data_packets : ack_packets) += 1;
     enqueue(2 * nic_link[static_cast<size_t>(p.plane) * E + from], id);
   }
@@ -482,7 +688,7 @@ struct PacketSim::Impl {
       fl.srtt = (7 * fl.srtt + rtt) / 8;
     }
   }
-  int64_t rto_of(const Flow& fl) const { return fl.srtt == 0 ? cfg.rto_ps : std::max(cfg.rto_ps, fl.srtt + 4 * fl.rttvar); }
+  int64_t rto_of(const Flow& fl) const { return (fl.srtt == 0 ? cfg.rto_ps : std::max(cfg.rto_ps, fl.srtt + 4 * fl.rttvar)) << fl.rto_backoff; }
 
   void arm_rto(uint32_t flow_id) {
     Flow& fl = flows[flow_id];
@@ -509,8 +715,15 @@ struct PacketSim::Impl {
       }
       const int64_t pl = payload(fl, seq);
       if (fl.inflight > 0 && fl.inflight + pl > fl.cwnd) break;
-      if (again) { ++fl.rtx_head; ++fl.retransmits; ++retransmits; }
-      else ++fl.next_seq;
+      if (again) {
+        set_bit(fl.resent, seq);
+        ++fl.rtx_head;
+        ++fl.retransmits;
+        ++retransmits;
+      } else {
+        ++fl.next_seq;
+        fl.unacked += pl;
+      }
       fl.inflight += pl;
       ++fl.packets;
       send_packet(flow_id, seq, kData, 0);
@@ -607,6 +820,7 @@ struct PacketSim::Impl {
     }
     if (seq == fl.rcv_next) {
       set_bit(fl.received, seq);
+      if (!lost_pending.empty()) delivered_again(flow_id, seq);
       fl.delivered += payload(fl, seq);
       delivered_total += payload(fl, seq);
       ++fl.rcv_next;
@@ -616,6 +830,7 @@ struct PacketSim::Impl {
       }
       send_packet(flow_id, fl.rcv_next - 1, kAck, 0);
     } else if (seq > fl.rcv_next) {
+      ++reordered;
       // Out of order: go-back-N drops it and asks once for the expected packet.
       duplicate_bytes += payload(fl, seq);
       if (fl.nacked_at != fl.rcv_next) {
@@ -648,6 +863,7 @@ struct PacketSim::Impl {
     if (p.type == kAck) {
       if (p.seq + 1 <= fl.acked_count) return;
       fl.acked_count = p.seq + 1;
+      fl.rto_backoff = 0;
       fl.last_progress = sim.now().count();
     } else {  // NACK: everything before p.seq arrived; resend from there
       if (p.seq < fl.acked_count) return;
@@ -671,8 +887,11 @@ struct PacketSim::Impl {
     const uint32_t flow_id = p.flow;
     const int64_t sent_at = p.sent_at;
     free_packet(id);
+    if (seq > fl.rcv_next) ++reordered;
     if (!test_bit(fl.received, seq)) {
       set_bit(fl.received, seq);
+      while (fl.rcv_next < fl.npkts && test_bit(fl.received, fl.rcv_next)) ++fl.rcv_next;
+      if (!lost_pending.empty()) delivered_again(flow_id, seq);
       fl.delivered += payload(fl, seq);
       delivered_total += payload(fl, seq);
       if (fl.delivered == fl.bytes) {
@@ -685,6 +904,31 @@ struct PacketSim::Impl {
     send_packet(flow_id, seq, kAck, ece, sent_at);
   }
 
+  // The spray transport's window, by the two signals an ack carries (after the Ultra Ethernet NSCC quadrants):
+  //   low delay, no mark  -> grow in proportion to the headroom below the delay target (recovers in a few RTTs);
+  //   low delay, mark     -> hold: a spraying transient the queue is already draining;
+  //   high delay, no mark -> grow by about one packet per window (fairness);
+  //   high delay, mark    -> shrink in proportion to the excess delay, at most once per RTT.
+  void adjust_window(Flow& fl, int64_t rtt, bool marked, int64_t acked_bytes) {
+    const int64_t now = sim.now().count();
+    const int64_t mtu = cfg.mtu_bytes;
+    const bool high = rtt > target_rtt_ps;
+    if (marked && high) {
+      if (fl.last_delay_cut < 0 || now - fl.last_delay_cut > rtt) {
+        const double cut = std::min(cfg.max_decrease, static_cast<double>(rtt - target_rtt_ps) / static_cast<double>(rtt));
+        fl.cwnd = std::max<int64_t>(mtu, static_cast<int64_t>(static_cast<double>(fl.cwnd) * (1 - cut)));
+        fl.last_delay_cut = now;
+      }
+    } else if (!marked && !high) {
+      const int64_t headroom = target_rtt_ps - std::max(rtt, base_rtt_ps);
+      const int64_t span = std::max<int64_t>(1, target_rtt_ps - base_rtt_ps);
+      fl.cwnd += acked_bytes * headroom / span;
+    } else if (!marked) {
+      fl.cwnd += mtu * mtu / std::max<int64_t>(1, fl.cwnd);
+    }
+    fl.cwnd = std::min(fl.cwnd, max_window);
+  }
+
   void on_ack(uint32_t id) {
     const Packet p = pool[id];
     free_packet(id);
@@ -692,33 +936,82 @@ struct PacketSim::Impl {
     if (test_bit(fl.acked, p.seq)) return;
     set_bit(fl.acked, p.seq);
     ++fl.acked_count;
+    fl.rto_backoff = 0;
+    fl.unacked -= payload(fl, p.seq);
+    detect_losses(fl, p.seq);
+    if (fl.rto_at >= 0) {
+      if (p.sent_at < fl.rto_at) {
+        // Eifel-style undo (RFC 3522): a transmission from before the timeout was acknowledged, so nothing was
+        // lost, only late; drop the pending resends and restore the window and what is in flight.
+        fl.rtx.clear();
+        fl.rtx_head = 0;
+        fl.cwnd = std::max(fl.cwnd, fl.cwnd_before_rto);
+        fl.inflight = fl.unacked + payload(fl, p.seq);
+        ++spurious_timeouts;
+      }
+      fl.rto_at = -1;
+    }
     const int64_t pl = payload(fl, p.seq);
     fl.inflight = std::max<int64_t>(0, fl.inflight - pl);
     fl.last_progress = sim.now().count();
-    // ECN-driven window (DCTCP-style): alpha tracks the marked fraction per window of acked bytes.
-    fl.win_acked += pl;
-    if (p.flags & kEce) { fl.win_marked += pl; ++fl.echoes; }
-    // Delay (Swift-style): an RTT above the target shrinks the window in proportion, at most once per RTT.
+    if (p.flags & kEce) ++fl.echoes;
     const int64_t now = sim.now().count();
-    const int64_t rtt = now - p.sent_at;
+    const int64_t rtt = now - p.sent_at;  // from the data packet's departure on the wire
     update_rtt(fl, rtt);
-    const int64_t target = static_cast<int64_t>(cfg.delay_target_factor * static_cast<double>(base_rtt_ps));
-    if (cfg.delay_target_factor > 0 && rtt > target && (fl.last_delay_cut < 0 || now - fl.last_delay_cut > rtt)) {
-      const double cut = std::min(0.3, 0.5 * static_cast<double>(rtt - target) / static_cast<double>(rtt));
-      fl.cwnd = std::max<int64_t>(cfg.mtu_bytes, static_cast<int64_t>(static_cast<double>(fl.cwnd) * (1 - cut)));
+    adjust_window(fl, rtt, p.flags & kEce, pl);
+    ack_progress(p.flow);
+  }
+
+  // Loss detection without a timeout (after RACK, RFC 8985, by sequence): packets are first sent in order, so
+  // one still unacknowledged when a packet sent a window later (or 16 packets, if more) has been acknowledged
+  // was lost, not merely reordered by spraying; it is resent at once.
+  void detect_losses(Flow& fl, uint32_t acked_seq) {
+    while (fl.una < fl.npkts && test_bit(fl.acked, fl.una)) ++fl.una;
+    const uint32_t window = static_cast<uint32_t>(std::max<int64_t>(16, fl.cwnd / cfg.mtu_bytes));
+    if (acked_seq < window) return;
+    const uint32_t horizon = acked_seq - window;  // everything unacknowledged below this is lost
+    uint32_t s = std::max(fl.una, fl.rack_scan);
+    if (s >= horizon) return;
+    if (fl.rtx_head == fl.rtx.size()) {  // reuse the list once it is spent
+      fl.rtx.clear();
+      fl.rtx_head = 0;
+    }
+    for (; s < horizon; ++s) {
+      if (test_bit(fl.acked, s) || test_bit(fl.resent, s)) continue;  // a resent packet's fate is the timer's
+      fl.rtx.push_back(s);
+      fl.inflight = std::max<int64_t>(0, fl.inflight - payload(fl, s));
+      ++fl.losses_detected;
+    }
+    fl.rack_scan = horizon;
+  }
+
+  // The receiver got a trimmed header: it asks the sender for that packet again.
+  void on_trimmed(uint32_t id) {
+    const uint32_t flow_id = pool[id].flow, seq = pool[id].seq;
+    free_packet(id);
+    ++nacks;
+    send_packet(flow_id, seq, kNack, 0);
+  }
+
+  // The sender learns a packet's payload was cut: it is resent first, and the window shrinks as for a mark.
+  void on_nack(uint32_t id) {
+    const Packet p = pool[id];
+    free_packet(id);
+    Flow& fl = flows[p.flow];
+    if (fl.sender_done || test_bit(fl.acked, p.seq)) return;
+    fl.inflight = std::max<int64_t>(0, fl.inflight - payload(fl, p.seq));
+    if (fl.rtx_head == fl.rtx.size()) {  // reuse the list once it is spent
+      fl.rtx.clear();
+      fl.rtx_head = 0;
+    }
+    fl.rtx.push_back(p.seq);
+    const int64_t now = sim.now().count();
+    if (fl.last_delay_cut < 0 || now - fl.last_delay_cut > base_rtt_ps) {
+      fl.cwnd = std::max<int64_t>(cfg.mtu_bytes, static_cast<int64_t>(static_cast<double>(fl.cwnd) * (1 - cfg.max_decrease)));
       fl.last_delay_cut = now;
     }
-    // Additive increase on every unmarked ack (about one packet per window), then the per-window ECN cut.
-    if (!(p.flags & kEce)) {
-      fl.cwnd = std::min<int64_t>(4 * cfg.initial_window_bytes, fl.cwnd + static_cast<int64_t>(cfg.mtu_bytes) * cfg.mtu_bytes / std::max<int64_t>(1, fl.cwnd));
-    }
-    if (fl.win_acked >= fl.cwnd) {
-      const double frac = static_cast<double>(fl.win_marked) / static_cast<double>(fl.win_acked);
-      fl.alpha = (1 - 1.0 / 16) * fl.alpha + frac / 16;
-      if (fl.win_marked > 0) fl.cwnd = std::max<int64_t>(cfg.mtu_bytes, static_cast<int64_t>(static_cast<double>(fl.cwnd) * (1 - fl.alpha / 2)));
-      fl.win_acked = fl.win_marked = 0;
-    }
-    ack_progress(p.flow);
+    fl.last_progress = now;
+    try_send(p.flow);
   }
 
   // After an acknowledgement: the sender is done when every packet is acknowledged, else it may send more.
@@ -738,11 +1031,18 @@ struct PacketSim::Impl {
     fl.rto = {};
     if (fl.sender_done) return;
     const int64_t now = sim.now().count();
+    if (fl.at_nic > 0) fl.last_progress = now;  // a packet still in the sender's own queue cannot have been lost yet
     if (now - fl.last_progress < rto_of(fl)) {
       fl.rto = sim.schedule_timer(Picoseconds(fl.last_progress + rto_of(fl)), kRto, flow_id);
       return;
     }
+    if (fl.rto_backoff >= kMaxBackoff) {  // seven timeouts in a row, the last after 64 x RTO: no way left
+      fl.sender_done = true;
+      ++abandoned;
+      return;
+    }
     if (cfg.transport == TransportKind::RoceDcqcn) {  // go back to the first unacknowledged packet
+      fl.rto_backoff = std::min(fl.rto_backoff + 1, kMaxBackoff);
       fl.retransmits += fl.next_seq - fl.acked_count;
       retransmits += fl.next_seq - fl.acked_count;
       fl.next_seq = fl.acked_count;
@@ -756,8 +1056,13 @@ struct PacketSim::Impl {
     fl.rtx.clear();
     fl.rtx_head = 0;
     for (uint32_t s = 0; s < fl.next_seq; ++s) if (!test_bit(fl.acked, s)) fl.rtx.push_back(s);
+    // As TCP does: the window restarts from one packet and the timer backs off, so a timeout that was only
+    // a long queue costs a few duplicates, not a window's worth.
     fl.inflight = 0;
-    fl.cwnd = std::max<int64_t>(cfg.mtu_bytes, fl.cwnd / 2);
+    if (fl.rto_at < 0) fl.cwnd_before_rto = fl.cwnd;
+    fl.rto_at = now;
+    fl.cwnd = cfg.mtu_bytes;
+    fl.rto_backoff = std::min(fl.rto_backoff + 1, kMaxBackoff);
     fl.last_progress = now;
     try_send(flow_id);
     arm_rto(flow_id);
@@ -765,20 +1070,41 @@ struct PacketSim::Impl {
 
   void on_arrive(uint32_t id) {
     Packet& p = pool[id];
+    if (any_dead && p.in_port != kNone && ports[p.in_port].dead) {  // on the wire when the link failed
+      lose_packet(id, ports[p.in_port].dead_by);
+      return;
+    }
     if (node_is_nic[p.node]) {
       if (cfg.transport == TransportKind::RoceDcqcn) {
         if (p.type == kData) on_data_roce(id);
         else on_control_roce(id);
       } else if (p.type == kData) {
         on_data(id);
+      } else if (p.type == kTrimmed) {
+        on_trimmed(id);
+      } else if (p.type == kNack) {
+        on_nack(id);
       } else {
         on_ack(id);
       }
       return;
     }
     const Flow& fl = flows[p.flow];
-    const uint32_t dst = p.type == kData ? fl.dst : fl.src;
-    enqueue(route(p.node, p, dst), id);
+    const uint32_t dst = p.type == kData || p.type == kTrimmed ? fl.dst : fl.src;
+    if (cells) {  // switch-scheduled: into a VOQ of the ingress leaf element
+      // The leaf element marks ECN by the depth of the VOQ the packet joins (counted on the port it came in by).
+      const uint32_t egress = 2 * nic_link[static_cast<size_t>(p.plane) * E + dst] + 1;
+      maybe_mark(p, cells->voq_bytes(p.node, egress, p.type != kData), ports[p.in_port]);
+      cells->accept(id, p.size, p.node, egress, p.type != kData);
+      return;
+    }
+    const uint32_t out = route(p.node, p, dst);
+    if (out == kNone) {
+      ++unroutable;
+      lose_packet(id, last_failure);
+      return;
+    }
+    enqueue(out, id);
   }
 
   void take_sample(int64_t now) {
@@ -808,6 +1134,17 @@ struct PacketSim::Impl {
   PacketSimResult run(const volatile int* stop, const std::function<void(const PacketProgress&)>& progress) {
     for (const Flow& fl : flows) offered_total += fl.bytes;
     for (uint32_t i = 0; i < flows.size(); ++i) sim.schedule(Picoseconds(flows[i].start), kFlowStart, i);
+    impacts.resize(cfg.failures.size());
+    lost_outstanding.assign(cfg.failures.size(), 0);
+    flow_hit.assign(flows.size(), 0);
+    live_scratch.reserve(1024);
+    for (uint32_t i = 0; i < cfg.failures.size(); ++i) {
+      impacts[i].what = cfg.failures[i].what;
+      impacts[i].at_ps = std::max<int64_t>(0, cfg.failures[i].at_ps);
+      impacts[i].links = static_cast<int64_t>(cfg.failures[i].links.size());
+      if (cfg.failures[i].at_ps <= 0) apply_failure(i);
+      else sim.schedule(Picoseconds(cfg.failures[i].at_ps), kFail, i);
+    }
     if (cfg.sample_interval_ps > 0) {
       tier_tx.assign(static_cast<size_t>(f.tiers + 1), 0);
       tier_tx_at_last = tier_tx;
@@ -842,7 +1179,10 @@ struct PacketSim::Impl {
           try_send(e.target);
           break;
         case kRto: on_rto(e.target); break;
-        default: break;
+        case kFail: apply_failure(e.target); break;
+        default:
+          if (cells) cells->handle(e.kind, e.target);
+          break;
       }
       if ((sim.events_processed() & 0xffff) == 0) {
         if (progress) progress({sim.now(), sim.events_processed(), static_cast<double>(delivered_total) / static_cast<double>(std::max<int64_t>(1, offered_total))});
@@ -865,6 +1205,8 @@ struct PacketSim::Impl {
     r.samples = std::move(samples);
     r.cnps = cnps;
     r.nacks = nacks;
+    r.trims = trims;
+    r.spurious_timeouts = spurious_timeouts;
     r.all_done = true;
     for (const Flow& fl : flows) {
       FlowStats s;
@@ -883,6 +1225,19 @@ struct PacketSim::Impl {
       r.bytes_delivered += fl.delivered;
       r.flows.push_back(s);
     }
+    if (cells) {  // the fabric links' traffic and queues are the cell fabric's
+      for (uint32_t i = 0; i < ports.size(); ++i) {
+        if (ports[i].tier != 2) continue;
+        ports[i].tx_bytes += cells->port_tx_bytes(i);
+        ports[i].max_queue = std::max(ports[i].max_queue, cells->port_max_queue(i));
+      }
+      for (int k = 0; k < 64; ++k) qhist[2][k] += qhist_fabric[k];
+      r.cells = cells->stats();
+    }
+    r.reordered_arrivals = reordered;
+    r.failures = impacts;
+    r.unroutable = unroutable;
+    r.abandoned_flows = abandoned;
     const double dur = static_cast<double>(std::max<int64_t>(1, r.end.count())) * 1e-12;
     for (int t = 1; t <= f.tiers; ++t) {
       TierStats ts;
@@ -937,6 +1292,7 @@ void PacketSim::add_flow(const FlowSpec& fs) {
   fl.last_payload = static_cast<uint32_t>(fl.bytes - static_cast<int64_t>(fl.npkts - 1) * mtu);
   fl.acked.assign((fl.npkts + 63) / 64, 0);
   fl.received.assign((fl.npkts + 63) / 64, 0);
+  fl.resent.assign((fl.npkts + 63) / 64, 0);
   fl.cwnd = m.cfg.initial_window_bytes;
   fl.rate = fl.target = static_cast<double>(m.line_bps);
   fl.entropy = mix32((static_cast<uint64_t>(m.flows.size()) << 32) ^ m.cfg.seed);

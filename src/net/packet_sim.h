@@ -33,6 +33,26 @@ struct DcqcnParams {
   int64_t cnp_interval_ps = 50'000'000;  // at most one CNP per flow per interval (notification point)
 };
 
+// Switch-scheduled fabrics (VOQs, credits, cells): defaults after public descriptions of Jericho/Ramon-class
+// systems; the cell size comes from the leaf element's catalog entry when not set.
+struct CellFabricParams {
+  int cell_bytes = 0;                 // largest cell on a fabric link, header included (0 = catalog, else 256)
+  int cell_header_bytes = 16;         // per cell
+  int64_t credit_bytes = 4096;        // most an egress scheduler grants a VOQ at once
+  double credit_speedup = 1.0;        // credits flow at this multiple of the egress port's rate ...
+  int64_t egress_backlog_bytes = 0;   // ... while the egress port holds less than this (0 = what arrives in two control round trips)
+  int64_t ingress_buffer_bytes = 0;   // VOQ memory per leaf element (0 = the catalog's buffer)
+};
+
+// Links taken out of service at a time (0 = from the start): their queues and whatever is on the wire are lost,
+// and routing stops using them (ECMP rehashes over what is left, spraying and adaptive routing skip them,
+// leaves avoid spines that lost their way down, NICs stripe over the planes still reachable).
+struct LinkFailure {
+  int64_t at_ps = 0;
+  std::vector<uint32_t> links;
+  std::string what;  // for reports: "switch spine3", "plane 1 of 4", ...
+};
+
 struct PacketSimConfig {
   int mtu_bytes = 4096;               // payload per data packet
   int header_bytes = 64;              // on the wire per packet
@@ -48,8 +68,14 @@ struct PacketSimConfig {
   int64_t switch_latency_ps = -1;     // per switch; -1 = the catalog's port-to-port latency
   int64_t initial_window_bytes = 0;   // 0 = one bandwidth-delay product
   int64_t rto_ps = 0;                 // retransmission timeout; 0 = 8 x base RTT
+  int adaptive_threshold_packets = 2;  // adaptive routing leaves the sprayed link when it holds this many more packets
   int64_t flowlet_gap_ps = 5'000'000; // flowlet switching: new path after this idle gap
-  double delay_target_factor = 3.0;   // spray transport: shrink the window when an RTT exceeds this x base RTT (0 = off)
+  // Spray transport window: the RTT target as a multiple of the base RTT (above it, marks shrink the window;
+  // below it, the window grows toward it), the largest cut per RTT, and the window cap in bandwidth-delay products.
+  double delay_target_factor = 1.5;
+  double max_decrease = 0.5;
+  double max_window_factor = 1.5;
+  bool trim = true;                   // spray transport, lossy: a full queue cuts the payload and forwards the header
   int64_t max_events = 2'000'000'000;
   uint64_t seed = 1;
   TransportKind transport = TransportKind::Spray;
@@ -60,6 +86,8 @@ struct PacketSimConfig {
   int64_t sample_interval_ps = 0;    // record utilisation and queue depth per tier at this interval (0 = off)
   int64_t pfc_xoff_bytes = 0;        // 0 = half the port buffer
   int64_t pfc_xon_bytes = 0;         // 0 = XOFF less two packets
+  CellFabricParams cells;            // used when the plan's fabric is switch-scheduled
+  std::vector<LinkFailure> failures;
 };
 
 struct FlowSpec {
@@ -94,6 +122,26 @@ struct TierSample {
   std::vector<int64_t> queue_max_bytes;
 };
 
+// What the cell fabric of a switch-scheduled design did.
+struct CellFabricStats {
+  bool used = false;
+  int64_t cells = 0, credits = 0;
+  int64_t held_for_order = 0;          // packets complete before a predecessor of their VOQ, held to keep order
+  int64_t voq_peak_bytes = 0;          // deepest single VOQ
+  int64_t ingress_peak_bytes = 0;      // fullest leaf element's VOQ memory
+  int64_t drops = 0;                   // VOQ memory full
+  int64_t lost_cells = 0;              // on links that failed
+};
+
+// What one failure cost: packets lost with the links, and how long until the last of them was delivered again.
+struct FailureImpact {
+  std::string what;
+  int64_t at_ps = 0, links = 0;
+  int64_t packets_lost = 0, data_bytes_lost = 0;  // on the links when they failed, or routed into them later
+  int64_t flows_hit = 0;
+  int64_t recovered_ps = -1;                      // the last lost data packet delivered again (-1: nothing lost, or never)
+};
+
 struct PacketSimResult {
   std::vector<FlowStats> flows;
   std::vector<TierStats> tiers;
@@ -106,7 +154,14 @@ struct PacketSimResult {
   int64_t pauses = 0;                               // PFC pause frames
   Picoseconds paused_time;                          // summed over ports
   int64_t cnps = 0, nacks = 0;
+  int64_t trims = 0;                                // packets whose payload a full queue cut (counted in drops)
+  int64_t spurious_timeouts = 0;                    // timeouts undone because an earlier transmission was acknowledged
+  int64_t reordered_arrivals = 0;                   // data packets reaching their receiver ahead of a missing predecessor
   std::vector<TierSample> samples;
+  CellFabricStats cells;
+  std::vector<FailureImpact> failures;
+  int64_t unroutable = 0;                           // packets with no live way left (counted in their failure's losses)
+  int64_t abandoned_flows = 0;                      // senders that gave up after seven timeouts in a row
   bool all_done = false;
   bool stopped_early = false;                       // hit max_events or an external stop
 };

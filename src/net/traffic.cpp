@@ -77,8 +77,17 @@ std::vector<FlowSpec> make_traffic(const std::string& pattern, int64_t nics, int
     }
     for (size_t i = 0; i < p.size(); ++i) out.push_back({static_cast<uint32_t>(i), p[i], bytes, Picoseconds(0)});
   } else if (kind == "incast") {
+    // N senders spread evenly over the other NICs (so they cross the fabric), all into NIC 0.
     const int64_t n = count_arg(pattern, colon, std::min<int64_t>(nics - 1, 8), 1, nics - 1);
-    for (int64_t i = 1; i <= n; ++i) out.push_back({static_cast<uint32_t>(i), 0u, bytes, Picoseconds(0)});
+    for (int64_t i = 0; i < n; ++i) out.push_back({static_cast<uint32_t>(1 + i * (nics - 1) / n), 0u, bytes, Picoseconds(0)});
+  } else if (kind == "hotspot") {
+    // All-to-all among N NICs spread evenly over the fabric, and every one of them also sends four times as
+    // much to the first (the hot spot): flows to the others are the victims of whatever the hot spot causes.
+    const int64_t n = count_arg(pattern, colon, std::min<int64_t>(nics, 16), 3, std::min<int64_t>(nics, 4096));
+    auto nic = [&](int64_t k) { return static_cast<uint32_t>(k * nics / n); };
+    for (int64_t a = 0; a < n; ++a)
+      for (int64_t b = 0; b < n; ++b)
+        if (a != b) out.push_back({nic(a), nic(b), b == 0 ? 4 * bytes : bytes, Picoseconds(0)});
   } else if (kind == "alltoall") {
     const int64_t n = count_arg(pattern, colon, std::min<int64_t>(nics, 64), 2, std::min<int64_t>(nics, 4096));
     for (int64_t a = 0; a < n; ++a)
@@ -95,7 +104,7 @@ std::vector<FlowSpec> make_traffic(const std::string& pattern, int64_t nics, int
     const std::string path = pattern.substr(colon + 1);
     return parse_flow_csv(read_text_file(path, "flow file"), path, nics);
   } else {
-    throw InputError({}, "--traffic", fmt::format("'{}' is not a pattern; expected permutation, incast:N, alltoall[:N], uniform or file:PATH", pattern));
+    throw InputError({}, "--traffic", fmt::format("'{}' is not a pattern; expected permutation, incast:N, alltoall[:N], hotspot[:N], uniform or file:PATH", pattern));
   }
   return out;
 }

@@ -7,7 +7,8 @@
 
 namespace aifabric {
 
-std::string render_packet_text(const PacketSimResult& r, const std::string& title, double line_gbps);
-std::string render_packet_json(const PacketSimResult& r, const std::string& title);
+// `baseline`: the same run without the failures, to say what they cost (optional).
+std::string render_packet_text(const PacketSimResult& r, const std::string& title, double line_gbps, const PacketSimResult* baseline = nullptr);
+std::string render_packet_json(const PacketSimResult& r, const std::string& title, const PacketSimResult* baseline = nullptr);
 
 }  // namespace aifabric

@@ -1,5 +1,5 @@
 // Event queues ordered by (time, key): a d-ary heap of 16-byte events (no allocation per event once the heap
-// has grown). The key packs an insertion sequence (29 bits), a kind (3 bits) and a target (32 bits), so ties
+// has grown). The key packs an insertion sequence (28 bits), a kind (4 bits) and a target (32 bits), so ties
 // at equal times resolve the same way on every run. The arity is chosen by measurement
 // (bench/event_queue_benchmark.cc).
 #pragma once
@@ -11,11 +11,11 @@ namespace aifabric {
 
 struct Event {
   int64_t time = 0;  // picoseconds
-  uint64_t key = 0;  // seq << 35 | kind << 32 | target
-  uint32_t kind() const { return static_cast<uint32_t>(key >> 32) & 7u; }
+  uint64_t key = 0;  // seq << 36 | kind << 32 | target
+  uint32_t kind() const { return static_cast<uint32_t>(key >> 32) & 15u; }
   uint32_t target() const { return static_cast<uint32_t>(key); }
   static uint64_t make_key(uint64_t seq, uint32_t kind, uint32_t target) {
-    return ((seq & ((uint64_t{1} << 29) - 1)) << 35) | (static_cast<uint64_t>(kind & 7u) << 32) | target;
+    return ((seq & ((uint64_t{1} << 28) - 1)) << 36) | (static_cast<uint64_t>(kind & 15u) << 32) | target;
   }
 };
 

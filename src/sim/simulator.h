@@ -26,7 +26,7 @@ struct Due {
 
 class Simulator {
  public:
-  static constexpr uint32_t kMaxKind = 6;  // kinds 0..6 are the caller's; 7 marks timers
+  static constexpr uint32_t kMaxKind = 14;  // kinds 0..14 are the caller's; 15 marks timers
 
   Picoseconds now() const { return Picoseconds(now_); }
   int64_t events_processed() const { return processed_; }
@@ -86,7 +86,7 @@ class Simulator {
   }
 
  private:
-  static constexpr uint32_t kTimerKind = 7;
+  static constexpr uint32_t kTimerKind = 15;
   struct Timer {
     uint32_t kind = 0, target = 0, generation = 0;
     bool cancelled = true;

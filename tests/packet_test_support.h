@@ -1,0 +1,45 @@
+// Helpers shared by the packet-engine tests: fixed delays, running a traffic pattern, and what tests measure.
+#pragma once
+
+#include <algorithm>
+#include <string>
+
+#include "net/packet_sim.h"
+#include "net/traffic.h"
+#include "plan/plan.h"
+
+namespace aifabric::testing {
+
+// 1 us per link, no switch latency: the reference scenario's physics.
+inline PacketSimConfig fixed_delays() {
+  PacketSimConfig c;
+  c.link_delay_ps = 1'000'000;
+  c.switch_latency_ps = 0;
+  return c;
+}
+
+inline PacketSimResult run_traffic(const Plan& p, const PacketSimConfig& c, const std::string& pattern, int64_t bytes, uint64_t seed) {
+  PacketSim sim(p, c);
+  for (const auto& f : make_traffic(pattern, p.fabric.nic_count(), bytes, seed)) sim.add_flow(f);
+  return sim.run();
+}
+
+inline Picoseconds last_finish(const PacketSimResult& r) {
+  Picoseconds last;
+  for (const auto& f : r.flows) last = std::max(last, f.finish);
+  return last;
+}
+
+// Jain's fairness index of the flows' goodputs (only those into `only_dst` if given).
+inline double jain_index(const PacketSimResult& r, int64_t only_dst = -1) {
+  double s = 0, q = 0, n = 0;
+  for (const auto& f : r.flows) {
+    if (only_dst >= 0 && f.dst != only_dst) continue;
+    s += f.goodput_gbps();
+    q += f.goodput_gbps() * f.goodput_gbps();
+    ++n;
+  }
+  return q > 0 ? s * s / (n * q) : 0;
+}
+
+}  // namespace aifabric::testing
