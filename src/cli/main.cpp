@@ -376,7 +376,7 @@ int cmd_packet(const Common& c, const PacketArgs& a) {
                                         r.stopped_early ? "; interrupted: partial results" : "");
   const PacketSimResult* base = baseline ? &*baseline : nullptr;
   emit(a.out, a.json ? render_packet_json(r, title, base)
-                     : render_packet_text(r, title, static_cast<double>(plan.fabric.host_link_gbps) * cfg.mtu_bytes / (cfg.mtu_bytes + cfg.header_bytes), base));
+                     : render_packet_text(r, title, static_cast<double>(plan.fabric.host_link_gbps * plan.fabric.planes) * cfg.mtu_bytes / (cfg.mtu_bytes + cfg.header_bytes), base));
   if (g_stop_signal) return 128 + static_cast<int>(g_stop_signal);
   return 0;
 }

@@ -281,9 +281,13 @@ struct PacketSim::Impl final : CellFabricSink {
     }
     base_rtt_ps = one_way_data + one_way_ack;
     if (cells) base_rtt_ps += 4 * cells->control_latency_ps();  // a request and a grant before data, and again for the ack
+    // A port's buffer is one bandwidth-delay product of a host link; a flow's window, of the whole NIC (a NIC
+    // striping over P planes sends at P host links' rate).
     const int64_t host_bps = f.host_link_gbps * 1'000'000'000;
-    const int64_t bdp = static_cast<int64_t>(static_cast<double>(host_bps) / 8.0 * static_cast<double>(base_rtt_ps) * 1e-12);
-    const int64_t limit = cfg.port_buffer_bytes > 0 ? cfg.port_buffer_bytes : std::max<int64_t>(bdp, 4 * data_wire);
+    const int64_t nic_bps = host_bps * f.planes;
+    const int64_t port_bdp = static_cast<int64_t>(static_cast<double>(host_bps) / 8.0 * static_cast<double>(base_rtt_ps) * 1e-12);
+    const int64_t bdp = port_bdp * f.planes;
+    const int64_t limit = cfg.port_buffer_bytes > 0 ? cfg.port_buffer_bytes : std::max<int64_t>(port_bdp, 4 * data_wire);
     for (auto& pt : ports) pt.limit = limit;
     ecn_kmin = static_cast<int64_t>(cfg.ecn_kmin_fraction * static_cast<double>(limit));
     ecn_kmax = static_cast<int64_t>(cfg.ecn_kmax_fraction * static_cast<double>(limit));
@@ -292,7 +296,7 @@ struct PacketSim::Impl final : CellFabricSink {
     max_window = std::max(cfg.initial_window_bytes, static_cast<int64_t>(cfg.max_window_factor * static_cast<double>(bdp)));
     pfc_xoff = cfg.pfc_xoff_bytes > 0 ? cfg.pfc_xoff_bytes : limit / 2;
     pfc_xon = cfg.pfc_xon_bytes > 0 ? cfg.pfc_xon_bytes : std::max<int64_t>(0, pfc_xoff - 2 * data_wire);
-    line_bps = host_bps;
+    line_bps = nic_bps;
     cycling = cfg.lb == LoadBalancing::Spraying || cfg.lb == LoadBalancing::Adaptive;
     adaptive_threshold = static_cast<int64_t>(cfg.adaptive_threshold_packets) * data_wire;
     trimming = cfg.trim && cfg.transport == TransportKind::Spray && !cfg.lossless && !cfg.pfc;
@@ -580,20 +584,23 @@ struct PacketSim::Impl final : CellFabricSink {
       default:
         p.entropy = static_cast<uint32_t>(rng.next());
     }
-    p.plane = static_cast<uint16_t>(f.planes == 1 ? 0
-                                    : (cfg.lb == LoadBalancing::Ecmp || cfg.lb == LoadBalancing::Flowlet) ? p.entropy % static_cast<uint32_t>(f.planes)
-                                                                                                          : fl.plane_rr++ % static_cast<uint32_t>(f.planes));
-    if (any_dead && f.planes > 1) {  // stripe over the planes where both ends are still attached
-      const uint32_t from = data ? fl.src : fl.dst, to = data ? fl.dst : fl.src;
-      for (int k = 0; k < f.planes; ++k) {
-        const uint32_t plane = (p.plane + static_cast<uint32_t>(k)) % static_cast<uint32_t>(f.planes);
-        const size_t base = static_cast<size_t>(plane) * E;
-        if (!ports[2 * nic_link[base + from]].dead && !ports[2 * nic_link[base + to] + 1].dead) {
-          p.plane = static_cast<uint16_t>(plane);
-          break;
-        }
-      }
+    if (f.planes == 1) {
+      p.plane = 0;
+      return;
     }
+    // Flow-pinned policies hash the plane; spraying and adaptive routing take the planes in turn.
+    const uint32_t sel = (cfg.lb == LoadBalancing::Ecmp || cfg.lb == LoadBalancing::Flowlet) ? p.entropy : fl.plane_rr++;
+    const uint32_t P = static_cast<uint32_t>(f.planes);
+    p.plane = static_cast<uint16_t>(sel % P);
+    if (!any_dead) return;
+    // After failures: only over the planes where both ends are still attached, evenly.
+    const uint32_t from = data ? fl.src : fl.dst, to = data ? fl.dst : fl.src;
+    live_scratch.clear();
+    for (uint32_t plane = 0; plane < P; ++plane) {
+      const size_t base = static_cast<size_t>(plane) * E;
+      if (!ports[2 * nic_link[base + from]].dead && !ports[2 * nic_link[base + to] + 1].dead) live_scratch.push_back(plane);
+    }
+    if (!live_scratch.empty()) p.plane = static_cast<uint16_t>(live_scratch[sel % live_scratch.size()]);
   }
 
   // A packet lost to a failure: counted against it, and (for data) remembered until delivered again.

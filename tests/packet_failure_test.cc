@@ -1,0 +1,170 @@
+// Failures inside the packet engine: planes, spines and fabric elements taken out from the start or at a
+// time; what is lost, how routing reacts, what the arithmetic says it costs, and determinism under a seed.
+#include <gtest/gtest.h>
+
+#include "flow/failures.h"
+#include "packet_test_support.h"
+#include "test_support.h"
+
+namespace aifabric {
+using testing::fixed_delays;
+using testing::last_finish;
+using testing::plan_from;
+using testing::run_traffic;
+
+namespace {
+
+const char* kOnePlane128 = R"(
+cluster: {server: dgx-h100, servers: 16}
+fabric: {topology: clos, switch: quantum2-qm9700, tiers: 2, spread: one-link-per-pair}
+layout: {servers_per_rack: 4, racks_per_row: 8}
+power: {rack_power_limit_kw: 45}
+)";
+
+const char* kFourPlanes = R"(
+cluster: {server: hgx-b300-800g, servers: 16}
+fabric: {switch: th5-64x800g-osfp, planes: 4}
+layout: {servers_per_rack: 2}
+power: {rack_power_limit_kw: 60}
+)";
+
+LinkFailure failure(const Plan& p, const std::string& spec, uint64_t seed = 1) {
+  const TimedFailureSpec t = split_failure_time(spec);
+  FailureSet set = resolve_failures(p.fabric, {t.spec}, seed);
+  return {t.at_ps, set.links, set.what.front()};
+}
+
+double mean_goodput(const PacketSimResult& r) {
+  double s = 0;
+  for (const auto& f : r.flows) s += f.goodput_gbps();
+  return s / static_cast<double>(r.flows.size());
+}
+
+void expect_conserved(const PacketSimResult& r) {
+  EXPECT_TRUE(r.all_done);
+  EXPECT_EQ(r.bytes_delivered, r.bytes_offered);
+}
+
+}  // namespace
+
+// NICs stripe packets over four planes; with one plane dead from the start they stripe over three and every
+// flow keeps three quarters of its rate.
+TEST(PacketFailures, OnePlaneOfFourCostsAQuarter) {
+  const Plan p = plan_from(kFourPlanes);
+  ASSERT_EQ(p.fabric.planes, 4);
+  PacketSimConfig c = fixed_delays();
+  c.lb = LoadBalancing::Spraying;
+  const PacketSimResult healthy = run_traffic(p, c, "permutation", 4 << 20, 1);
+  c.failures = {failure(p, "plane:1")};
+  const PacketSimResult hurt = run_traffic(p, c, "permutation", 4 << 20, 1);
+  expect_conserved(healthy);
+  expect_conserved(hurt);
+  EXPECT_EQ(hurt.unroutable, 0) << "no packet is sent into the dead plane";
+  EXPECT_NEAR(mean_goodput(hurt) / mean_goodput(healthy), 0.75, 0.03);
+}
+
+// Every host of a leaf sends to a host of the next leaf: the 32 uplinks of each leaf carry 32 host links'
+// worth. With one of the 32 spines gone, 31 uplinks remain and the flows get 31/32 of what they had.
+TEST(PacketFailures, OneSpineOfThirtyTwoCostsAThirtySecond) {
+  const Plan p = plan_from(kOnePlane128);
+  PacketSimConfig c = fixed_delays();
+  c.lb = LoadBalancing::Spraying;
+  auto run = [&](const PacketSimConfig& cfg) {
+    PacketSim sim(p, cfg);
+    for (uint32_t i = 0; i < 128; ++i) sim.add_flow({i, (i + 32) % 128, 2 << 20, Picoseconds(0)});
+    return sim.run();
+  };
+  const PacketSimResult healthy = run(c);
+  c.failures = {failure(p, "switch:spine0")};
+  const PacketSimResult hurt = run(c);
+  expect_conserved(healthy);
+  expect_conserved(hurt);
+  EXPECT_NEAR(mean_goodput(hurt) / mean_goodput(healthy), 31.0 / 32.0, 0.015) << mean_goodput(hurt) << " vs " << mean_goodput(healthy);
+}
+
+// ECMP over the same fabric rehashes around the dead spine: nothing is sent into it, nothing lost.
+TEST(PacketFailures, EcmpRehashesAroundADeadSpine) {
+  const Plan p = plan_from(kOnePlane128);
+  PacketSimConfig c = fixed_delays();
+  c.lb = LoadBalancing::Ecmp;
+  c.failures = {failure(p, "switch:spine5")};
+  const PacketSimResult r = run_traffic(p, c, "permutation", 1 << 20, 2);
+  expect_conserved(r);
+  EXPECT_EQ(r.unroutable, 0);
+  ASSERT_EQ(r.failures.size(), 1u);
+  EXPECT_EQ(r.failures[0].packets_lost, 0) << "failed before anything was sent";
+}
+
+// A spine failing mid-run loses what was queued on or crossing its links; loss detection resends it, every
+// byte still arrives exactly once, and the report says when the last lost byte arrived again.
+TEST(PacketFailures, FailureAtATimeLosesAndRecovers) {
+  const Plan p = plan_from(kOnePlane128);
+  for (LoadBalancing lb : {LoadBalancing::Spraying, LoadBalancing::Ecmp, LoadBalancing::Adaptive}) {
+    PacketSimConfig c = fixed_delays();
+    c.lb = lb;
+    c.failures = {failure(p, "switch:spine3@20us")};
+    const PacketSimResult r = run_traffic(p, c, "permutation", 2 << 20, 3);
+    expect_conserved(r);
+    ASSERT_EQ(r.failures.size(), 1u);
+    const FailureImpact& fi = r.failures[0];
+    EXPECT_EQ(fi.at_ps, 20'000'000);
+    EXPECT_EQ(fi.links, 4) << "spine3 has one link to each of the 4 leaves";
+    EXPECT_GT(fi.packets_lost, 0) << to_string(lb);
+    EXPECT_GT(fi.flows_hit, 0);
+    EXPECT_GT(fi.recovered_ps, fi.at_ps);
+    EXPECT_LE(fi.recovered_ps, last_finish(r).count());
+  }
+}
+
+// A fabric element failing under a switch-scheduled fabric: its cells are lost, the packets they belonged to
+// are resent, and the cells of everything after are sprayed over the fabric elements left.
+TEST(PacketFailures, SwitchScheduledFabricElementFails) {
+  const Plan p = plan_from(R"(
+cluster: {server: dgx-h100, servers: 16}
+fabric: {architecture: switch-scheduled, leaf_element: j3ai-leaf-element, fabric_element: r3-fabric-element}
+layout: {servers_per_rack: 4, racks_per_row: 16}
+power: {rack_power_limit_kw: 45}
+)");
+  PacketSimConfig c = fixed_delays();
+  c.failures = {failure(p, "switch:fabric-element0@10us")};
+  const PacketSimResult r = run_traffic(p, c, "permutation", 1 << 20, 1);
+  expect_conserved(r);
+  EXPECT_GT(r.cells.lost_cells, 0);
+  ASSERT_EQ(r.failures.size(), 1u);
+  EXPECT_GT(r.failures[0].packets_lost, 0);
+  EXPECT_GT(r.failures[0].recovered_ps, r.failures[0].at_ps);
+}
+
+// The same seed picks the same random links and gives the same run; another seed picks others.
+TEST(PacketFailures, SeededFailuresAreDeterministic) {
+  const Plan p = plan_from(kOnePlane128);
+  auto run = [&](uint64_t seed) {
+    PacketSimConfig c = fixed_delays();
+    c.seed = seed;
+    c.failures = {failure(p, "links:2:0.1@15us", seed)};
+    return std::make_pair(c.failures[0].links, run_traffic(p, c, "permutation", 1 << 20, 5));
+  };
+  const auto [links_a, a] = run(7);
+  const auto [links_b, b] = run(7);
+  const auto [links_c, d] = run(8);
+  EXPECT_EQ(links_a, links_b);
+  EXPECT_NE(links_a, links_c);
+  EXPECT_EQ(links_a.size(), 13u) << "a tenth of 128 leaf-spine links, rounded";
+  EXPECT_EQ(a.events, b.events);
+  EXPECT_EQ(a.end, b.end);
+  EXPECT_EQ(a.failures[0].packets_lost, b.failures[0].packets_lost);
+  for (size_t i = 0; i < a.flows.size(); ++i) EXPECT_EQ(a.flows[i].finish, b.flows[i].finish);
+  expect_conserved(a);
+  expect_conserved(d);
+}
+
+TEST(PacketFailures, FailureTimesParse) {
+  EXPECT_EQ(split_failure_time("plane:1@50us").at_ps, 50'000'000);
+  EXPECT_EQ(split_failure_time("plane:1@1.5ms").at_ps, 1'500'000'000);
+  EXPECT_EQ(split_failure_time("switch:spine3@2000ns").spec, "switch:spine3");
+  EXPECT_EQ(split_failure_time("switch:spine3").at_ps, 0);
+  EXPECT_THROW(split_failure_time("plane:1@soon"), InputError);
+  EXPECT_THROW(split_failure_time("plane:1@5parsecs"), InputError);
+}
+
+}  // namespace aifabric
