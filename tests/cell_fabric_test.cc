@@ -77,7 +77,7 @@ TEST(CellFabric, SprayedCellsReassembleInOrder) {
 }
 
 // 16:1 incast into one NIC from senders spread over every leaf element: credits share the egress port, so
-// nothing is dropped, shares are fair, and the last byte lands within 3% of the receiver's line-rate floor.
+// nothing is dropped, shares are fair, and the last byte lands within 2% and one zero-load round trip of the receiver's line-rate floor.
 TEST(CellFabric, IncastIsLosslessAndFair) {
   const Plan p = plan_from(kCells128);
   for (TransportKind t : {TransportKind::Spray, TransportKind::RoceDcqcn}) {
@@ -92,7 +92,8 @@ TEST(CellFabric, IncastIsLosslessAndFair) {
     EXPECT_GT(jain_index(r), 0.99);
     const double floor_s = 16.0 * (2 << 20) * 8 / (400e9 * 4096 / 4160);
     EXPECT_GE(last_finish(r).seconds(), floor_s);
-    EXPECT_LT(last_finish(r).seconds(), 1.03 * floor_s) << to_string(t);
+    const double rtt = PacketSim(p, c).base_rtt().seconds();  // request, grant, cells and ack at zero load
+    EXPECT_LT(last_finish(r).seconds(), 1.02 * floor_s + rtt) << to_string(t);
   }
 }
 

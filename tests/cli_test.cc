@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 namespace {
 
@@ -128,6 +129,32 @@ TEST(Cli, CompareDesignsSideBySide) {
   ASSERT_EQ(t.code, 0) << t.err;
   EXPECT_NE(t.out.find("util %"), std::string::npos);
   EXPECT_EQ(run("compare --spec " + kSrc + "/examples/cluster-400g.yaml").code, 2) << "one design is not a comparison";
+}
+
+// The same hot-spot traffic packet by packet on an ECMP + RoCE + PFC fabric and a cell fabric, from specs
+// that carry their transport and flow control: one row each, with the hot spot and the victims apart.
+TEST(Cli, CompareRunsTrafficPacketByPacket) {
+  const fs::path dir = fs::temp_directory_path() / fmt::format("aifabric-cmp-{}", ::getpid());
+  fs::create_directories(dir);
+  const std::string common = "cluster: {server: dgx-h100, servers: 16}\nlayout: {servers_per_rack: 4}\npower: {rack_power_limit_kw: 45}\n";
+  std::ofstream(dir / "ecmp.yaml") << "name: ecmp-roce-pfc\nfabric: {tiers: 2, load_balancing: ecmp, transport: roce, pfc: true}\n" << common;
+  std::ofstream(dir / "cells.yaml") << "name: cells\nfabric: {architecture: switch-scheduled, transport: roce}\n" << common;
+  const Result r = run("compare --spec " + (dir / "ecmp.yaml").string() + " --spec " + (dir / "cells.yaml").string() +
+                       " --size 16M --traffic hotspot:16 --bytes 64K --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["designs"].size(), 2u);
+  const auto& ecmp = j["designs"][0]["packet"];
+  const auto& cells = j["designs"][1]["packet"];
+  EXPECT_EQ(ecmp["settings"], "ecmp, roce-dcqcn transport, PFC");
+  EXPECT_EQ(cells["settings"], "switch-scheduled cells, roce-dcqcn transport, lossless by credits");
+  EXPECT_TRUE(ecmp["conserved"].get<bool>());
+  EXPECT_TRUE(cells["conserved"].get<bool>());
+  EXPECT_EQ(cells["drops"], 0);
+  EXPECT_EQ(cells["pfc_pauses"], 0);
+  EXPECT_GT(cells["hot_spot"]["jain_index"].get<double>(), 0.99);
+  EXPECT_EQ(run("compare --spec " + (dir / "ecmp.yaml").string() + " --spec " + (dir / "cells.yaml").string() + " --traffic hotspot:16 --bytes none").code, 2);
+  fs::remove_all(dir);
 }
 
 TEST(Cli, UsageErrorsExitTwo) {

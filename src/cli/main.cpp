@@ -86,6 +86,8 @@ std::unique_ptr<CollectiveBackend> backend_for(const std::string& name, const Pl
   if (name == "packet") {
     PacketSimConfig pc;
     pc.lb = spec.fabric.load_balancing;
+    pc.transport = spec.fabric.transport;
+    pc.pfc = spec.fabric.pfc;
     pc.seed = seed;
     pc.failures = packet_failures(plan.fabric, failures, seed);
     return make_packet_backend(plan, pc, bo);
@@ -306,8 +308,38 @@ int cmd_job(const Common& c, const JobArgs& a) {
   return 0;
 }
 
+// The packet engine's settings for a spec (its load balancing, transport and flow control) and this run.
+PacketSimConfig packet_config(const ClusterSpec& spec, const Common& c) {
+  PacketSimConfig cfg;
+  cfg.lb = spec.fabric.load_balancing;
+  cfg.transport = spec.fabric.transport;
+  cfg.pfc = spec.fabric.pfc;
+  cfg.seed = c.seed;
+  cfg.max_events = c.max_events;
+  return cfg;
+}
+
+std::string packet_settings(const Plan& plan, const PacketSimConfig& cfg) {
+  const bool cells = plan.fabric.architecture == Architecture::SwitchScheduled;
+  return fmt::format("{}, {} transport, {}", cells ? "switch-scheduled cells" : to_string(cfg.lb), to_string(cfg.transport),
+                     cells ? "lossless by credits" : cfg.pfc ? "PFC" : cfg.lossless ? "lossless" : "lossy");
+}
+
+// Refuses a run that would not finish in a sane time, before building it: about 4 events per packet per
+// hop (arrival and transmission, data and ack), 2 x tiers hops each way.
+void check_packet_budget(const std::vector<FlowSpec>& traffic, const Plan& plan, const PacketSimConfig& cfg, const Common& c) {
+  int64_t packets = 0;
+  for (const auto& fl : traffic) packets += (fl.bytes + cfg.mtu_bytes - 1) / cfg.mtu_bytes;
+  const int64_t estimate = packets * 4 * 2 * plan.fabric.tiers;
+  if (estimate > c.max_events) {
+    throw InputError({}, "--traffic", fmt::format("{} flows of {} packets would take about {} events, over the {} limit; "
+                                                  "use fewer or smaller flows, or raise --max-events",
+                                                  traffic.size(), packets, with_thousands(estimate), with_thousands(c.max_events)));
+  }
+}
+
 struct PacketArgs {
-  std::string spec, traffic = "permutation", bytes = "4M", lb, out, transport = "spray";
+  std::string spec, traffic = "permutation", bytes = "4M", lb, out, transport;
   std::vector<std::string> fail;
   bool json = false, lossless = false, no_ecn = false, pfc = false, quiet = false;
   int64_t link_delay_ns = -1, switch_latency_ns = -1, buffer = 0;
@@ -317,8 +349,7 @@ int cmd_packet(const Common& c, const PacketArgs& a) {
   std::signal(SIGINT, on_stop_signal);
   std::signal(SIGTERM, on_stop_signal);
   ClusterSpec spec = load_cluster_spec(a.spec);
-  PacketSimConfig cfg;
-  cfg.lb = spec.fabric.load_balancing;
+  PacketSimConfig cfg = packet_config(spec, c);
   if (!a.lb.empty()) {
     const std::vector<std::pair<std::string, LoadBalancing>> lbs = {
         {"ecmp", LoadBalancing::Ecmp}, {"spraying", LoadBalancing::Spraying}, {"flowlet", LoadBalancing::Flowlet}, {"adaptive", LoadBalancing::Adaptive}};
@@ -328,29 +359,19 @@ int cmd_packet(const Common& c, const PacketArgs& a) {
   }
   const int64_t bytes = parse_size(a.bytes);
   if (bytes <= 0) throw InputError({}, "--bytes", fmt::format("'{}' is not a size; expected e.g. 64K, 4M", a.bytes));
-  cfg.seed = c.seed;
   cfg.lossless = a.lossless;
   cfg.ecn = !a.no_ecn;
   cfg.link_delay_ps = a.link_delay_ns >= 0 ? a.link_delay_ns * 1000 : -1;
   cfg.switch_latency_ps = a.switch_latency_ns >= 0 ? a.switch_latency_ns * 1000 : -1;
   cfg.port_buffer_bytes = a.buffer;
-  cfg.pfc = a.pfc;
+  cfg.pfc = cfg.pfc || a.pfc;
   if (a.transport == "roce") cfg.transport = TransportKind::RoceDcqcn;
-  else if (a.transport != "spray") throw InputError({}, "--transport", fmt::format("'{}' is not valid; expected spray or roce", a.transport));
+  else if (a.transport == "spray") cfg.transport = TransportKind::Spray;
+  else if (!a.transport.empty()) throw InputError({}, "--transport", fmt::format("'{}' is not valid; expected spray or roce", a.transport));
   const Catalog cat = catalog_for(c, &spec);
   const Plan plan = make_plan(spec, cat, options_for(c));
   const auto traffic = make_traffic(a.traffic, plan.fabric.nic_count(), bytes, c.seed);
-  // Refuse a run that would not finish in a sane time, before building it: about 4 events per packet per
-  // hop (arrival and transmission, data and ack), 2 x tiers hops each way.
-  int64_t packets = 0;
-  for (const auto& fl : traffic) packets += (fl.bytes + cfg.mtu_bytes - 1) / cfg.mtu_bytes;
-  const int64_t estimate = packets * 4 * 2 * plan.fabric.tiers;
-  if (estimate > c.max_events) {
-    throw InputError({}, "--traffic", fmt::format("{} flows of {} packets would take about {} events, over the {} limit; "
-                                                  "use fewer or smaller flows, or raise --max-events",
-                                                  traffic.size(), packets, with_thousands(estimate), with_thousands(c.max_events)));
-  }
-  cfg.max_events = c.max_events;
+  check_packet_budget(traffic, plan, cfg, c);
   cfg.failures = packet_failures(plan.fabric, a.fail, c.seed);
   PacketSim sim(plan, cfg);
   for (const auto& fl : traffic) sim.add_flow(fl);
@@ -369,11 +390,8 @@ int cmd_packet(const Common& c, const PacketArgs& a) {
     for (const auto& fl : traffic) again.add_flow(fl);
     baseline = again.run(&g_stop_signal_int);
   }
-  const bool cells = plan.fabric.architecture == Architecture::SwitchScheduled;
-  const std::string title = fmt::format("{} of {} B flows on {} ({} NICs, {}, {} transport, {}){}", a.traffic, bytes, spec.name, plan.fabric.nic_count(),
-                                        cells ? "switch-scheduled cells" : to_string(cfg.lb), to_string(cfg.transport),
-                                        cells ? "lossless by credits" : cfg.pfc ? "PFC" : cfg.lossless ? "lossless" : "lossy",
-                                        r.stopped_early ? "; interrupted: partial results" : "");
+  const std::string title = fmt::format("{} of {} B flows on {} ({} NICs, {}){}", a.traffic, bytes, spec.name, plan.fabric.nic_count(),
+                                        packet_settings(plan, cfg), r.stopped_early ? "; interrupted: partial results" : "");
   const PacketSimResult* base = baseline ? &*baseline : nullptr;
   emit(a.out, a.json ? render_packet_json(r, title, base)
                      : render_packet_text(r, title, static_cast<double>(plan.fabric.host_link_gbps * plan.fabric.planes) * cfg.mtu_bytes / (cfg.mtu_bytes + cfg.header_bytes), base));
@@ -383,19 +401,26 @@ int cmd_packet(const Common& c, const PacketArgs& a) {
 
 struct CompareArgs {
   std::vector<std::string> specs, fail;
-  std::string collective = "all_reduce", size = "1G", group = "all", algo = "auto", backend = "flow", job, out, html;
+  std::string collective = "all_reduce", size = "1G", group = "all", algo = "auto", backend = "flow", job, out, html, traffic, bytes = "1M";
   bool json = false;
 };
 
 // The same collective (and optionally the same job) on every design, one row each.
 int cmd_compare(const Common& c, const CompareArgs& a) {
+  if (!a.traffic.empty()) {
+    std::signal(SIGINT, on_stop_signal);
+    std::signal(SIGTERM, on_stop_signal);
+  }
   const std::optional<CollectiveKind> kind = collective_or_fail(a.collective, "--collective");
   const std::optional<Algorithm> algo = algorithm_or_fail(a.algo);
   const int64_t bytes = parse_size(a.size);
   if (bytes <= 0) throw InputError({}, "--size", fmt::format("'{}' is not a size", a.size));
   std::optional<JobSpec> job;
   if (!a.job.empty()) job = load_job_spec(a.job);
+  const int64_t packet_bytes = parse_size(a.bytes);
+  if (packet_bytes <= 0) throw InputError({}, "--bytes", fmt::format("'{}' is not a size; expected e.g. 64K, 4M", a.bytes));
   Comparison cmp;
+  if (!a.traffic.empty()) cmp.packet_workload = fmt::format("{} of {} B flows", a.traffic, with_thousands(packet_bytes));
   cmp.workload = fmt::format("{} of {} B over {} ({} backend){}{}", to_string(*kind), with_thousands(bytes), a.group, a.backend,
                              job ? ", job " + job->name : "", a.fail.empty() ? "" : fmt::format(", with {} failed", fmt::join(a.fail, " and ")));
   for (const auto& path : a.specs) {
@@ -419,6 +444,16 @@ int cmd_compare(const Common& c, const CompareArgs& a) {
       const StepResult step = simulate_step(*job, plan, *backend);
       d.utilisation = step.utilisation;
       d.step_ms = step.step.seconds() * 1e3;
+    }
+    if (!a.traffic.empty()) {  // the same traffic, packet by packet, with each spec's load balancing, transport and flow control
+      PacketSimConfig cfg = packet_config(spec, c);
+      cfg.failures = packet_failures(plan.fabric, a.fail, c.seed);
+      const auto traffic = make_traffic(a.traffic, plan.fabric.nic_count(), packet_bytes, c.seed);
+      check_packet_budget(traffic, plan, cfg, c);
+      PacketSim sim(plan, cfg);
+      for (const auto& fl : traffic) sim.add_flow(fl);
+      d.packet = summarise_packet_run(sim.run(&g_stop_signal_int), packet_settings(plan, cfg));
+      if (g_stop_signal) return 128 + static_cast<int>(g_stop_signal);
     }
     cmp.designs.push_back(std::move(d));
   }
@@ -512,8 +547,8 @@ int main(int argc, char** argv) {
   packet->add_option("--bytes", pk.bytes, "bytes per flow (64K, 4M, ...)")->capture_default_str();
   packet->add_option("--lb", pk.lb, "ecmp, spraying, flowlet or adaptive (default: the spec's)");
   packet->add_flag("--lossless", pk.lossless, "never drop (queues grow without bound)");
-  packet->add_flag("--pfc", pk.pfc, "priority flow control on the data priority (lossless by pausing upstream ports)");
-  packet->add_option("--transport", pk.transport, "spray (UET-style: out of order, selective retransmit, ECN window) or roce (go-back-N, DCQCN)")->capture_default_str();
+  packet->add_flag("--pfc", pk.pfc, "priority flow control on the data priority (lossless by pausing upstream ports); also on if the spec says pfc: true");
+  packet->add_option("--transport", pk.transport, "spray (UET-style: out of order, selective retransmit, ECN + delay window) or roce (go-back-N, DCQCN); default: the spec's");
   packet->add_flag("--no-ecn", pk.no_ecn, "disable ECN marking");
   packet->add_option("--link-delay-ns", pk.link_delay_ns, "propagation per link (default: from the planned cable)");
   packet->add_option("--switch-latency-ns", pk.switch_latency_ns, "per switch (default: the catalog's)");
@@ -534,6 +569,9 @@ int main(int argc, char** argv) {
   compare->add_option("--backend", ca.backend, "analytic, flow or packet")->capture_default_str();
   compare->add_option("--job", ca.job, "also time one step of this job on every design");
   compare->add_option("--fail", ca.fail, "take out of service on every design: plane:P, switch:NAME, tier:T:FRACTION|COUNT, link:NAME,NAME, links:T:FRACTION|COUNT");
+  compare->add_option("--traffic", ca.traffic, "also run this traffic packet by packet on every design (permutation, incast:N, alltoall[:N], hotspot[:N], uniform, file:PATH), "
+                                              "each with its spec's load_balancing, transport and pfc");
+  compare->add_option("--bytes", ca.bytes, "bytes per flow of --traffic")->capture_default_str();
   compare->add_flag("--json", ca.json, "JSON output (schema aifabric.compare/1)");
   compare->add_option("-o,--output", ca.out, "write to this file (atomically)");
   compare->add_option("--html", ca.html, "also write the comparison as a self-contained HTML page");

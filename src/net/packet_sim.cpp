@@ -94,7 +94,7 @@ struct Flow {
   int64_t last_delay_cut = -1;
   int64_t srtt = 0, rttvar = 0;  // RFC 6298 estimators; 0 = no sample yet
   int rto_backoff = 0;           // consecutive timeouts double the next one (RFC 6298 5.5)
-  int64_t at_nic = 0;            // data packets queued in the sender's NIC, not yet on the wire
+  bool registered = false;       // waiting in a NIC port's ring of ready flows
   uint32_t una = 0, rack_scan = 0;  // lowest unacknowledged packet; where loss detection has looked up to
   int64_t losses_detected = 0;
   int64_t unacked = 0;           // spray transport: payload sent once or more and not yet acknowledged
@@ -143,7 +143,7 @@ struct PacketSim::Impl final : CellFabricSink {
   std::vector<uint32_t> live_scratch;
   int64_t unroutable = 0, abandoned = 0;
   uint32_t last_failure = 0;
-  int64_t target_rtt_ps = 0, max_window = 0;  // spray transport: delay target and window cap
+  int64_t target_rtt_ps = 0, max_window = 0, min_window = 0;  // spray transport: delay target and window bounds
   int64_t data_packets = 0, ack_packets = 0, drops = 0, marks = 0, retransmits = 0, duplicate_bytes = 0;
   int64_t ecn_kmin = 0, ecn_kmax = 0;
   int64_t pfc_xoff = 0, pfc_xon = 0;
@@ -293,6 +293,7 @@ struct PacketSim::Impl final : CellFabricSink {
     ecn_kmax = static_cast<int64_t>(cfg.ecn_kmax_fraction * static_cast<double>(limit));
     if (cfg.initial_window_bytes <= 0) cfg.initial_window_bytes = std::max<int64_t>(bdp, cfg.mtu_bytes);
     target_rtt_ps = static_cast<int64_t>(cfg.delay_target_factor * static_cast<double>(base_rtt_ps));
+    min_window = std::max<int64_t>(1, cfg.mtu_bytes / 16);
     max_window = std::max(cfg.initial_window_bytes, static_cast<int64_t>(cfg.max_window_factor * static_cast<double>(bdp)));
     pfc_xoff = cfg.pfc_xoff_bytes > 0 ? cfg.pfc_xoff_bytes : limit / 2;
     pfc_xon = cfg.pfc_xon_bytes > 0 ? cfg.pfc_xon_bytes : std::max<int64_t>(0, pfc_xoff - 2 * data_wire);
@@ -343,6 +344,12 @@ struct PacketSim::Impl final : CellFabricSink {
       id = pt.ctrl[pt.chead];
       pt.chead = (pt.chead + 1) & static_cast<uint32_t>(pt.ctrl.size() - 1);
       --pt.ccount;
+    } else if (pt.count > 0 && !pt.paused && !pt.from_switch) {
+      id = pull_from_ready_flows(pid_port);
+      if (id == kNone) {
+        pt.txdone_pending = false;
+        return false;
+      }
     } else if (pt.count > 0 && !pt.paused) {
       id = pt.ring[pt.head];
       pt.head = (pt.head + 1) & static_cast<uint32_t>(pt.ring.size() - 1);
@@ -367,12 +374,10 @@ struct PacketSim::Impl final : CellFabricSink {
     pt.tx_bytes += p.size;
     if (!tier_tx.empty()) tier_tx[pt.tier] += p.size;
     if (p.type == kData && !pt.from_switch) {
-      // The NIC stamps a packet as it goes on the wire, and the retransmission timer runs from there: time
-      // in the NIC's own queue is neither RTT nor a sign of loss.
+      // The NIC stamps a packet as it goes on the wire, and the retransmission timer runs from there.
       p.sent_at = now;
       Flow& fl = flows[p.flow];
       fl.last_progress = std::max(fl.last_progress, now);
-      --fl.at_nic;
     }
     p.node = pt.to;
     p.in_port = pid_port;
@@ -397,13 +402,7 @@ struct PacketSim::Impl final : CellFabricSink {
       return;
     }
     pt.paused_total += now - pt.paused_since;
-    if (pt.txdone_pending || !has_eligible(pt)) return;
-    if (pt.free_at <= now) {
-      start_tx(target & ~kPauseBit);
-    } else {
-      pt.txdone_pending = true;
-      sim.schedule(Picoseconds(pt.free_at), kTxDone, target & ~kPauseBit);
-    }
+    kick(target & ~kPauseBit);
   }
 
   // ECN as switches configure it: no mark below kmin, certain above kmax, linear up to pmax between.
@@ -460,13 +459,7 @@ struct PacketSim::Impl final : CellFabricSink {
       push_ring(pt.ring, pt.head, pt.count, id);
       pt.queued += p.size;
     }
-    if (pt.txdone_pending || !has_eligible(pt)) return;
-    if (pt.free_at <= sim.now().count()) {
-      start_tx(port_id);
-    } else {
-      pt.txdone_pending = true;
-      sim.schedule(Picoseconds(pt.free_at), kTxDone, port_id);
-    }
+    kick(port_id);
   }
 
   // Picks one of `n` candidate links (by ordinal) for packet p at node; kNone when failures left none usable.
@@ -584,23 +577,23 @@ struct PacketSim::Impl final : CellFabricSink {
       default:
         p.entropy = static_cast<uint32_t>(rng.next());
     }
-    if (f.planes == 1) {
-      p.plane = 0;
-      return;
-    }
-    // Flow-pinned policies hash the plane; spraying and adaptive routing take the planes in turn.
-    const uint32_t sel = (cfg.lb == LoadBalancing::Ecmp || cfg.lb == LoadBalancing::Flowlet) ? p.entropy : fl.plane_rr++;
-    const uint32_t P = static_cast<uint32_t>(f.planes);
-    p.plane = static_cast<uint16_t>(sel % P);
-    if (!any_dead) return;
-    // After failures: only over the planes where both ends are still attached, evenly.
     const uint32_t from = data ? fl.src : fl.dst, to = data ? fl.dst : fl.src;
+    if (data) return;  // data takes the plane of the NIC port that pulls it
+    p.plane = static_cast<uint16_t>(choose_plane(fl, (cfg.lb == LoadBalancing::Ecmp || cfg.lb == LoadBalancing::Flowlet) ? p.entropy : fl.plane_rr++, from, to));
+  }
+
+  // The plane a packet takes: by `sel` (a hash for flow-pinned policies, a counter for spraying and adaptive
+  // routing), after failures only among the planes where both ends are still attached, evenly.
+  uint32_t choose_plane(const Flow&, uint32_t sel, uint32_t from, uint32_t to) {
+    const uint32_t P = static_cast<uint32_t>(f.planes);
+    if (P == 1) return 0;
+    if (!any_dead) return sel % P;
     live_scratch.clear();
     for (uint32_t plane = 0; plane < P; ++plane) {
       const size_t base = static_cast<size_t>(plane) * E;
       if (!ports[2 * nic_link[base + from]].dead && !ports[2 * nic_link[base + to] + 1].dead) live_scratch.push_back(plane);
     }
-    if (!live_scratch.empty()) p.plane = static_cast<uint16_t>(live_scratch[sel % live_scratch.size()]);
+    return live_scratch.empty() ? sel % P : live_scratch[sel % live_scratch.size()];
   }
 
   // A packet lost to a failure: counted against it, and (for data) remembered until delivered again.
@@ -610,7 +603,6 @@ struct PacketSim::Impl final : CellFabricSink {
     ++im.packets_lost;
     if (p.type == kData) {
       Flow& fl = flows[p.flow];
-      if (p.in_port == kNone && node_is_nic[p.node]) --fl.at_nic;
       im.data_bytes_lost += payload(fl, p.seq);
       if (flow_hit[p.flow] != failure + 1) {
         flow_hit[p.flow] = failure + 1;
@@ -633,6 +625,7 @@ struct PacketSim::Impl final : CellFabricSink {
   void apply_failure(uint32_t idx) {
     any_dead = true;
     last_failure = idx;
+    std::vector<uint32_t> stranded;  // once per failure, not per packet
     for (uint32_t link : cfg.failures[idx].links) {
       if (cells && f.links[link].tier == 2) cells->fail_link(link);
       for (int dir = 0; dir < 2; ++dir) {
@@ -658,13 +651,30 @@ struct PacketSim::Impl final : CellFabricSink {
           }
         };
         flush(pt.ctrl, pt.chead, pt.ccount);
-        flush(pt.ring, pt.head, pt.count);
+        if (pt.from_switch) {
+          flush(pt.ring, pt.head, pt.count);
+        } else {  // a NIC port's ring holds flows waiting to send: they go to another plane, if any is left
+          for (; pt.count > 0; --pt.count) {
+            const uint32_t fid = pt.ring[pt.head];
+            pt.head = (pt.head + 1) & static_cast<uint32_t>(pt.ring.size() - 1);
+            flows[fid].registered = false;
+            stranded.push_back(fid);
+          }
+        }
         pt.queued = 0;
       }
     }
+    for (uint32_t fid : stranded) try_send(fid);
   }
 
+  // Control packets (acks, NACKs, CNPs) queue at the NIC at strict priority; data is pulled (below).
   void send_packet(uint32_t flow_id, uint32_t seq, uint8_t type, uint8_t flags, int64_t echo_ts = -1) {
+    const uint32_t id = make_packet(flow_id, seq, type, flags, echo_ts);
+    const Flow& fl = flows[flow_id];
+    enqueue(2 * nic_link[static_cast<size_t>(pool[id].plane) * E + (type == kData ? fl.src : fl.dst)], id);
+  }
+
+  uint32_t make_packet(uint32_t flow_id, uint32_t seq, uint8_t type, uint8_t flags, int64_t echo_ts = -1) {
     Flow& fl = flows[flow_id];
     const uint32_t id = alloc_packet();
     Packet& p = pool[id];
@@ -676,11 +686,9 @@ struct PacketSim::Impl final : CellFabricSink {
     p.size = static_cast<uint16_t>(type == kData ? payload(fl, seq) + static_cast<uint32_t>(cfg.header_bytes) : static_cast<uint32_t>(cfg.ack_bytes));
     p.in_port = kNone;
     pick_path(fl, p, type == kData);
-    const uint32_t from = type == kData ? fl.src : fl.dst;
-    p.node = from;
-    if (type == kData) ++fl.at_nic;
+    p.node = type == kData ? fl.src : fl.dst;
     (type == kData ? data_packets : ack_packets) += 1;
-    enqueue(2 * nic_link[static_cast<size_t>(p.plane) * E + from], id);
+    return id;
   }
 
   // RFC 6298: the timeout follows the measured RTT (each ack echoes its own transmission's send time, so
@@ -702,61 +710,113 @@ struct PacketSim::Impl final : CellFabricSink {
     if (!fl.rto.valid()) fl.rto = sim.schedule_timer(Picoseconds(sim.now().count() + rto_of(fl)), kRto, flow_id);
   }
 
-  void try_send(uint32_t flow_id) {
-    if (cfg.transport == TransportKind::RoceDcqcn) {
-      try_send_roce(flow_id);
-      return;
-    }
-    Flow& fl = flows[flow_id];
-    for (;;) {
-      uint32_t seq;
-      bool again = false;
-      if (fl.rtx_head < fl.rtx.size()) {
-        seq = fl.rtx[fl.rtx_head];
-        if (test_bit(fl.acked, seq)) { ++fl.rtx_head; continue; }
-        again = true;
-      } else if (fl.next_seq < fl.npkts) {
-        seq = fl.next_seq;
-      } else {
-        break;
-      }
-      const int64_t pl = payload(fl, seq);
-      if (fl.inflight > 0 && fl.inflight + pl > fl.cwnd) break;
-      if (again) {
-        set_bit(fl.resent, seq);
+  // ---- Sending: a NIC port pulls the next packet from its ready flows, round robin, when its wire is free,
+  // so congestion control and pacing act on the very next packet (not on a queue committed long before).
+
+  // The next packet a flow would send: a pending retransmission first, else new data; kNone if none.
+  uint32_t next_to_send(Flow& fl, bool& again) {
+    again = false;
+    if (cfg.transport == TransportKind::Spray) {
+      while (fl.rtx_head < fl.rtx.size()) {
+        if (!test_bit(fl.acked, fl.rtx[fl.rtx_head])) {
+          again = true;
+          return fl.rtx[fl.rtx_head];
+        }
         ++fl.rtx_head;
-        ++fl.retransmits;
-        ++retransmits;
-      } else {
-        ++fl.next_seq;
-        fl.unacked += pl;
       }
-      fl.inflight += pl;
-      ++fl.packets;
-      send_packet(flow_id, seq, kData, 0);
-      arm_rto(flow_id);
+    }
+    return fl.next_seq < fl.npkts ? fl.next_seq : kNone;
+  }
+
+  // Whether the flow may put a packet on the wire now (window, outstanding limit, pacing); a flow held by
+  // pacing gets a wake-up at its time.
+  bool can_send(uint32_t flow_id) {
+    Flow& fl = flows[flow_id];
+    if (fl.sender_done || fl.pace_pending) return false;
+    bool again = false;
+    const uint32_t seq = next_to_send(fl, again);
+    if (seq == kNone) return false;
+    const bool roce = cfg.transport == TransportKind::RoceDcqcn;
+    if (roce ? fl.inflight >= 64 * cfg.initial_window_bytes  // a queue pair's outstanding limit
+             : fl.inflight > 0 && fl.inflight + payload(fl, seq) > fl.cwnd) {
+      return false;
+    }
+    // RoCE paces at its DCQCN rate; the spray transport paces only a window below one packet (one packet per
+    // RTT x MTU / window), so a hundred senders into one port need not overflow it with a packet each.
+    const int64_t now = sim.now().count();
+    if ((roce || fl.cwnd < cfg.mtu_bytes) && now < fl.next_send) {
+      fl.pace_pending = true;
+      sim.schedule(Picoseconds(fl.next_send), kPace, flow_id);
+      return false;
+    }
+    return true;
+  }
+
+  // After anything that may let a flow send (start, ack, NACK, timeout, pacing): queue it at its NIC port.
+  void try_send(uint32_t flow_id) {
+    if (can_send(flow_id)) make_ready(flow_id, kNone);
+  }
+
+  // Puts the flow in the ring of the NIC port its next packet takes, and wakes that port (unless it is
+  // `busy_port`, the one transmitting right now, which looks at its ring when it is done).
+  void make_ready(uint32_t flow_id, uint32_t busy_port) {
+    Flow& fl = flows[flow_id];
+    if (fl.registered) return;
+    const uint32_t plane = choose_plane(fl, (cfg.lb == LoadBalancing::Ecmp || cfg.lb == LoadBalancing::Flowlet) ? fl.entropy : fl.plane_rr++, fl.src, fl.dst);
+    const uint32_t port = 2 * nic_link[static_cast<size_t>(plane) * E + fl.src];
+    Port& pt = ports[port];
+    if (pt.dead) return;  // cut off in every plane: the timer will give up on it
+    push_ring(pt.ring, pt.head, pt.count, flow_id);
+    fl.registered = true;
+    if (port != busy_port) kick(port);
+  }
+
+  void kick(uint32_t port_id) {
+    Port& pt = ports[port_id];
+    if (pt.txdone_pending || !has_eligible(pt)) return;
+    if (pt.free_at <= sim.now().count()) {
+      start_tx(port_id);
+    } else {
+      pt.txdone_pending = true;
+      sim.schedule(Picoseconds(pt.free_at), kTxDone, port_id);
     }
   }
 
-  // ---- RoCEv2 reliable connection with DCQCN --------------------------------------------------------
-  double min_rate() const { return cfg.dcqcn.min_rate_fraction * static_cast<double>(line_bps); }
+  // A free NIC port takes the next ready flow that may send and builds its packet; kNone if none may.
+  uint32_t pull_from_ready_flows(uint32_t port_id) {
+    Port& pt = ports[port_id];
+    while (pt.count > 0) {
+      const uint32_t flow_id = pt.ring[pt.head];
+      pt.head = (pt.head + 1) & static_cast<uint32_t>(pt.ring.size() - 1);
+      --pt.count;
+      flows[flow_id].registered = false;
+      if (!can_send(flow_id)) continue;
+      const uint32_t id = emit_data(flow_id, f.links[port_id / 2].plane);
+      if (can_send(flow_id)) make_ready(flow_id, port_id);  // round robin: back to the end of a ring
+      return id;
+    }
+    return kNone;
+  }
 
-  void try_send_roce(uint32_t flow_id) {
+  // The flow's next data packet, with the sender's bookkeeping for it.
+  uint32_t emit_data(uint32_t flow_id, uint32_t plane) {
     Flow& fl = flows[flow_id];
-    if (fl.pace_pending) return;
-    const int64_t cap = 64 * cfg.initial_window_bytes;  // a queue pair's outstanding limit
-    while (fl.next_seq < fl.npkts && fl.inflight < cap) {
-      const int64_t now = sim.now().count();
-      if (now < fl.next_send) {
-        fl.pace_pending = true;
-        sim.schedule(Picoseconds(fl.next_send), kPace, flow_id);
-        return;
-      }
-      const uint32_t seq = fl.next_seq++;
-      const int64_t pl = payload(fl, seq);
-      fl.inflight += pl;
-      ++fl.packets;
-      send_packet(flow_id, seq, kData, 0);
+    bool again = false;
+    const uint32_t seq = next_to_send(fl, again);
+    const int64_t pl = payload(fl, seq);
+    const int64_t now = sim.now().count();
+    if (again) {
+      set_bit(fl.resent, seq);
+      ++fl.rtx_head;
+      ++fl.retransmits;
+      ++retransmits;
+    } else {
+      ++fl.next_seq;
+      fl.unacked += pl;
+    }
+    fl.inflight += pl;
+    ++fl.packets;
+    if (cfg.transport == TransportKind::RoceDcqcn) {
       // Pacing at the DCQCN rate: the next packet may leave one wire time at that rate later.
       fl.next_send = std::max(now, fl.next_send) + static_cast<int64_t>(static_cast<double>(pl + cfg.header_bytes) * 8e12 / fl.rate);
       fl.bytes_since_increase += pl;
@@ -765,9 +825,17 @@ struct PacketSim::Impl final : CellFabricSink {
         ++fl.byte_stage;
         dcqcn_increase(fl);
       }
-      arm_rto(flow_id);
+    } else if (fl.cwnd < cfg.mtu_bytes) {
+      fl.next_send = now + std::max(fl.srtt, base_rtt_ps) * cfg.mtu_bytes / std::max<int64_t>(1, fl.cwnd);
     }
+    const uint32_t id = make_packet(flow_id, seq, kData, 0);
+    pool[id].plane = static_cast<uint16_t>(plane);
+    arm_rto(flow_id);
+    return id;
   }
+
+  // ---- RoCEv2 reliable connection with DCQCN --------------------------------------------------------
+  double min_rate() const { return cfg.dcqcn.min_rate_fraction * static_cast<double>(line_bps); }
 
   void dcqcn_increase(Flow& fl) {
     const DcqcnParams& d = cfg.dcqcn;
@@ -870,6 +938,7 @@ struct PacketSim::Impl final : CellFabricSink {
     if (p.type == kAck) {
       if (p.seq + 1 <= fl.acked_count) return;
       fl.acked_count = p.seq + 1;
+      fl.next_seq = std::max(fl.next_seq, fl.acked_count);  // a late ack after going back: no need to resend that far
       fl.rto_backoff = 0;
       fl.last_progress = sim.now().count();
     } else {  // NACK: everything before p.seq arrived; resend from there
@@ -923,7 +992,7 @@ struct PacketSim::Impl final : CellFabricSink {
     if (marked && high) {
       if (fl.last_delay_cut < 0 || now - fl.last_delay_cut > rtt) {
         const double cut = std::min(cfg.max_decrease, static_cast<double>(rtt - target_rtt_ps) / static_cast<double>(rtt));
-        fl.cwnd = std::max<int64_t>(mtu, static_cast<int64_t>(static_cast<double>(fl.cwnd) * (1 - cut)));
+        fl.cwnd = std::max<int64_t>(min_window, static_cast<int64_t>(static_cast<double>(fl.cwnd) * (1 - cut)));
         fl.last_delay_cut = now;
       }
     } else if (!marked && !high) {
@@ -1014,7 +1083,7 @@ struct PacketSim::Impl final : CellFabricSink {
     fl.rtx.push_back(p.seq);
     const int64_t now = sim.now().count();
     if (fl.last_delay_cut < 0 || now - fl.last_delay_cut > base_rtt_ps) {
-      fl.cwnd = std::max<int64_t>(cfg.mtu_bytes, static_cast<int64_t>(static_cast<double>(fl.cwnd) * (1 - cfg.max_decrease)));
+      fl.cwnd = std::max<int64_t>(min_window, static_cast<int64_t>(static_cast<double>(fl.cwnd) * (1 - cfg.max_decrease)));
       fl.last_delay_cut = now;
     }
     fl.last_progress = now;
@@ -1038,7 +1107,6 @@ struct PacketSim::Impl final : CellFabricSink {
     fl.rto = {};
     if (fl.sender_done) return;
     const int64_t now = sim.now().count();
-    if (fl.at_nic > 0) fl.last_progress = now;  // a packet still in the sender's own queue cannot have been lost yet
     if (now - fl.last_progress < rto_of(fl)) {
       fl.rto = sim.schedule_timer(Picoseconds(fl.last_progress + rto_of(fl)), kRto, flow_id);
       return;
@@ -1263,6 +1331,19 @@ struct PacketSim::Impl final : CellFabricSink {
         r.paused_time += Picoseconds(paused);
       }
       ts.utilisation = cap > 0 ? bits / cap : 0;
+      {  // how evenly the tier's ports were used
+        double sum = 0, sq = 0, n = 0;
+        for (const Port& pt : ports) {
+          if (pt.tier != t) continue;
+          const double u = static_cast<double>(pt.tx_bytes) * 8 / (static_cast<double>(pt.bps) * dur);
+          sum += u;
+          sq += u * u;
+          n += 1;
+          ts.utilisation_max = std::max(ts.utilisation_max, u);
+        }
+        const double mean = n > 0 ? sum / n : 0;
+        ts.utilisation_spread = mean > 0 ? std::sqrt(std::max(0.0, sq / n - mean * mean)) / mean : 0;
+      }
       {
         int64_t n = 0;
         for (const Port& pt : ports) n += pt.tier == t;
@@ -1306,7 +1387,6 @@ void PacketSim::add_flow(const FlowSpec& fs) {
   m.flows.push_back(std::move(fl));
 }
 
-std::string_view to_string(TransportKind t) { return t == TransportKind::Spray ? "spray" : "roce-dcqcn"; }
 
 PacketSimResult PacketSim::run(const volatile int* stop, const std::function<void(const PacketProgress&)>& progress) { return impl_->run(stop, progress); }
 

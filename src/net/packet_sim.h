@@ -14,11 +14,6 @@
 
 namespace aifabric {
 
-enum class TransportKind : uint8_t {
-  Spray,       // out-of-order delivery, per-packet acks, selective retransmission, ECN-driven window (UET-style)
-  RoceDcqcn,   // RoCEv2 reliable connection: in-order go-back-N, rate paced by DCQCN on CNPs
-};
-std::string_view to_string(TransportKind t);
 
 // DCQCN reaction point and notification point (defaults after Zhu et al., SIGCOMM 2015; rates relative to line).
 struct DcqcnParams {
@@ -108,6 +103,8 @@ struct FlowStats {
 struct TierStats {
   int tier = 0;
   double utilisation = 0;             // bytes sent / (capacity x duration), both directions
+  double utilisation_max = 0;         // the busiest port of the tier
+  double utilisation_spread = 0;      // standard deviation / mean over the tier's ports (0 = perfectly even)
   int64_t queue_p50_bytes = 0, queue_p99_bytes = 0, queue_max_bytes = 0;  // sampled at each enqueue
   int64_t ecn_marks = 0, drops = 0;
   int64_t pauses = 0;                 // PFC pause frames received by this tier's ports

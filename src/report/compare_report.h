@@ -5,10 +5,25 @@
 #include <string>
 #include <vector>
 
+#include "net/packet_sim.h"
 #include "plan/plan.h"
 #include "workload/training_step.h"
 
 namespace aifabric {
+
+// What a packet-level run of the same traffic did on one design: tails, the hot spot, loss, queues, evenness.
+struct PacketRunSummary {
+  std::string settings;                        // load balancing, transport, flow control
+  double fct_p50_us = 0, fct_p99_us = 0, fct_max_us = 0;
+  double hot_max_us = -1, hot_jain = -1;       // flows into the busiest receiver, when the traffic has one
+  double victims_p99_us = -1, victims_max_us = -1;
+  int64_t drops = 0, retransmits = 0, pauses = 0;
+  double paused_fraction = 0;                  // of port time, the most paused tier
+  int64_t queue_p99_bytes = 0, queue_max_bytes = 0;  // the deepest tier
+  double busiest_link = 0, utilisation_spread = 0;   // the fabric's switch-to-switch tiers (host links in a 1-tier design)
+  bool conserved = false;
+};
+PacketRunSummary summarise_packet_run(const PacketSimResult& r, std::string settings);
 
 struct DesignResult {
   std::string name, description;
@@ -19,10 +34,12 @@ struct DesignResult {
   int64_t unreachable = 0;
   std::optional<double> utilisation;
   std::optional<double> step_ms;
+  std::optional<PacketRunSummary> packet;
 };
 
 struct Comparison {
   std::string workload;  // what ran on every design
+  std::string packet_workload;  // the packet-level traffic, if any
   std::vector<DesignResult> designs;
 };
 

@@ -325,7 +325,26 @@ std::string render_comparison_html(const Comparison& c) {
                      e(d.name), e(d.description), th(d.xpus), th(d.switches), th(d.optical_modules), d.network_kw, usd(d.network_cost_usd), d.bisection_tbps,
                      d.busbw_gbs, d.collective_time.seconds() * 1e3, d.utilisation ? fmt::format("{:.1f}%", 100 * *d.utilisation) : "-");
   }
-  o += "</table></section>\n<p id=\"selfcheck\" class=\"note\"></p></main></body></html>\n";
+  o += "</table></section>\n";
+  if (!c.packet_workload.empty()) {
+    o += "<section><h2>Packet level: " + e(c.packet_workload) + "</h2><section class=\"grid\">";
+    chart("fct-max", "Last flow's completion time", "us", [](const DesignResult& d) { return d.packet ? d.packet->fct_max_us : 0.0; });
+    chart("victims", "Victims' p99 completion time (flows not into the hot spot)", "us",
+          [](const DesignResult& d) { return d.packet ? std::max(0.0, d.packet->victims_p99_us) : 0.0; });
+    o += "</section><table><tr><th>design</th><th>settings</th><th class=\"num\">FCT p99 us</th><th class=\"num\">hot max us</th><th class=\"num\">hot Jain</th>"
+         "<th class=\"num\">victim p99 us</th><th class=\"num\">drops</th><th class=\"num\">PFC pauses</th><th class=\"num\">queue p99 B</th>"
+         "<th class=\"num\">busiest link</th><th class=\"num\">spread</th></tr>";
+    for (const auto& d : c.designs) {
+      if (!d.packet) continue;
+      const PacketRunSummary& p = *d.packet;
+      o += fmt::format("<tr><td>{}</td><td>{}</td><td class=\"num\">{:.1f}</td><td class=\"num\">{:.1f}</td><td class=\"num\">{:.3f}</td><td class=\"num\">{:.1f}</td>"
+                       "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{:.1f}%</td><td class=\"num\">{:.2f}</td></tr>",
+                       e(d.name), e(p.settings), p.fct_p99_us, p.hot_max_us, p.hot_jain, p.victims_p99_us, th(p.drops), th(p.pauses), th(p.queue_p99_bytes),
+                       100 * p.busiest_link, p.utilisation_spread);
+    }
+    o += "</table></section>\n";
+  }
+  o += "<p id=\"selfcheck\" class=\"note\"></p></main></body></html>\n";
   return o;
 }
 

@@ -8,17 +8,8 @@
 
 namespace aifabric {
 
-namespace {
-struct Summary {
-  double fct_min = 0, fct_p50 = 0, fct_p99 = 0, fct_max = 0;  // microseconds
-  double goodput_mean = 0, goodput_min = 0;                   // Gb/s per flow
-  double jain = 0;
-  size_t done = 0;
-};
-
-// Flows whose receiver passes `keep` (all flows by default).
-Summary summarise(const PacketSimResult& r, int64_t only_dst = -1, int64_t except_dst = -1) {
-  Summary s;
+FlowSummary summarise_flows(const PacketSimResult& r, int64_t only_dst, int64_t except_dst) {
+  FlowSummary s;
   std::vector<double> fct, gp;
   for (const auto& f : r.flows) {
     if (!f.done) continue;
@@ -42,8 +33,6 @@ Summary summarise(const PacketSimResult& r, int64_t only_dst = -1, int64_t excep
   return s;
 }
 
-// The receiver offered well over its share (more than 1.5 x the median receiver's bytes), if there is one:
-// flows to it are the hot spot, flows to the others its potential victims.
 int64_t hot_receiver(const PacketSimResult& r) {
   std::vector<std::pair<uint32_t, int64_t>> in;
   for (const auto& f : r.flows) in.push_back({f.dst, f.bytes});
@@ -63,17 +52,18 @@ int64_t hot_receiver(const PacketSimResult& r) {
   return per.back().first * 2 > median * 3 ? static_cast<int64_t>(per.back().second) : -1;
 }
 
-std::string summary_line(const char* label, const Summary& s) {
+namespace {
+std::string summary_line(const char* label, const FlowSummary& s) {
   return fmt::format("  {}: {} flows, completion time (us) p50 {:.2f}  p99 {:.2f}  max {:.2f}; goodput mean {:.1f} Gb/s, min {:.1f} Gb/s\n", label, s.done,
                      s.fct_p50, s.fct_p99, s.fct_max, s.goodput_mean, s.goodput_min);
 }
-nlohmann::ordered_json summary_json(const Summary& s) {
+nlohmann::ordered_json summary_json(const FlowSummary& s) {
   return {{"flows", s.done}, {"fct_us", {{"p50", s.fct_p50}, {"p99", s.fct_p99}, {"max", s.fct_max}}}, {"goodput_gbps", {{"mean", s.goodput_mean}, {"min", s.goodput_min}}}};
 }
 }  // namespace
 
 std::string render_packet_text(const PacketSimResult& r, const std::string& title, double line_gbps, const PacketSimResult* baseline) {
-  const Summary s = summarise(r);
+  const FlowSummary s = summarise_flows(r);
   std::string o = "aifabric packet: " + title + "\n";
   o += fmt::format("  flows {} ({} complete{}), simulated {:.3f} us, {} events, {} data + {} ack packets, peak {} packets in flight\n", r.flows.size(), s.done,
                    r.stopped_early ? ", stopped early" : "", r.end.seconds() * 1e6, r.events, r.data_packets, r.ack_packets, r.peak_packets_in_flight);
@@ -86,8 +76,8 @@ std::string render_packet_text(const PacketSimResult& r, const std::string& titl
                    r.paused_time.seconds() * 1e6, r.reordered_arrivals);
   if (const int64_t hot = hot_receiver(r); hot >= 0) {
     o += fmt::format("  hot spot: NIC {} receives the most\n", hot);
-    o += summary_line("  flows into the hot spot", summarise(r, hot));
-    o += summary_line("  flows to every other NIC (victims)", summarise(r, -1, hot));
+    o += summary_line("  flows into the hot spot", summarise_flows(r, hot));
+    o += summary_line("  flows to every other NIC (victims)", summarise_flows(r, -1, hot));
   }
   if (r.cells.used) {
     const CellFabricStats& c = r.cells;
@@ -105,21 +95,21 @@ std::string render_packet_text(const PacketSimResult& r, const std::string& titl
     o += fmt::format("  packets with no live way left {}, flows abandoned after seven timeouts in a row {}\n", r.unroutable, r.abandoned_flows);
   }
   if (baseline) {
-    const Summary b = summarise(*baseline);
+    const FlowSummary b = summarise_flows(*baseline);
     o += fmt::format("  without the failures: completion time (us) p50 {:.2f}  p99 {:.2f}  max {:.2f}; with them the last flow takes {:+.2f} us ({:+.1f}%)\n",
                      b.fct_p50, b.fct_p99, b.fct_max, s.fct_max - b.fct_max, b.fct_max > 0 ? 100 * (s.fct_max / b.fct_max - 1) : 0.0);
   }
   o += fmt::format("  bytes offered {}, delivered exactly once {}: {}\n", r.bytes_offered, r.bytes_delivered,
                    r.bytes_offered == r.bytes_delivered ? "conserved" : "NOT all delivered");
   for (const auto& t : r.tiers) {
-    o += fmt::format("  tier {}: utilisation {:.1f}%, queue p50 {} B, p99 {} B, max {} B, marks {}, drops {}, pauses {} ({:.2f}% of port time)\n", t.tier,
-                     100 * t.utilisation, t.queue_p50_bytes, t.queue_p99_bytes, t.queue_max_bytes, t.ecn_marks, t.drops, t.pauses, 100 * t.paused_fraction);
+    o += fmt::format("  tier {}: utilisation {:.1f}% (busiest port {:.1f}%, spread {:.2f}), queue p50 {} B, p99 {} B, max {} B, marks {}, drops {}, pauses {} ({:.2f}% of port time)\n", t.tier,
+                     100 * t.utilisation, 100 * t.utilisation_max, t.utilisation_spread, t.queue_p50_bytes, t.queue_p99_bytes, t.queue_max_bytes, t.ecn_marks, t.drops, t.pauses, 100 * t.paused_fraction);
   }
   return o;
 }
 
 std::string render_packet_json(const PacketSimResult& r, const std::string& title, const PacketSimResult* baseline) {
-  const Summary s = summarise(r);
+  const FlowSummary s = summarise_flows(r);
   nlohmann::ordered_json j;
   j["schema"] = "aifabric.packet/1";
   j["title"] = title;
@@ -143,7 +133,7 @@ std::string render_packet_json(const PacketSimResult& r, const std::string& titl
   j["all_done"] = r.all_done;
   j["reordered_arrivals"] = r.reordered_arrivals;
   if (const int64_t hot = hot_receiver(r); hot >= 0) {
-    j["hot_spot"] = {{"nic", hot}, {"into_hot_spot", summary_json(summarise(r, hot))}, {"victims", summary_json(summarise(r, -1, hot))}};
+    j["hot_spot"] = {{"nic", hot}, {"into_hot_spot", summary_json(summarise_flows(r, hot))}, {"victims", summary_json(summarise_flows(r, -1, hot))}};
   }
   if (r.cells.used) {
     const CellFabricStats& c = r.cells;
@@ -161,14 +151,14 @@ std::string render_packet_json(const PacketSimResult& r, const std::string& titl
     j["abandoned_flows"] = r.abandoned_flows;
   }
   if (baseline) {
-    const Summary b = summarise(*baseline);
+    const FlowSummary b = summarise_flows(*baseline);
     j["without_failures"] = {{"fct_us", {{"p50", b.fct_p50}, {"p99", b.fct_p99}, {"max", b.fct_max}}}};
   }
   j["fct_us"] = {{"min", s.fct_min}, {"p50", s.fct_p50}, {"p99", s.fct_p99}, {"max", s.fct_max}};
   j["goodput_gbps"] = {{"mean", s.goodput_mean}, {"min", s.goodput_min}, {"jain_index", s.jain}};
   auto tiers = nlohmann::ordered_json::array();
   for (const auto& t : r.tiers) {
-    tiers.push_back({{"tier", t.tier}, {"utilisation", t.utilisation}, {"queue_p50_bytes", t.queue_p50_bytes}, {"queue_p99_bytes", t.queue_p99_bytes},
+    tiers.push_back({{"tier", t.tier}, {"utilisation", t.utilisation}, {"utilisation_max", t.utilisation_max}, {"utilisation_spread", t.utilisation_spread}, {"queue_p50_bytes", t.queue_p50_bytes}, {"queue_p99_bytes", t.queue_p99_bytes},
                      {"queue_max_bytes", t.queue_max_bytes}, {"ecn_marks", t.ecn_marks}, {"drops", t.drops}, {"pfc_pauses", t.pauses},
                      {"paused_fraction", t.paused_fraction}});
   }

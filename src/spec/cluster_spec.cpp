@@ -20,6 +20,8 @@ std::string_view to_string(Topology t) {
   }
   return "?";
 }
+std::string_view to_string(TransportKind t) { return t == TransportKind::Spray ? "spray" : "roce-dcqcn"; }
+
 std::string_view to_string(LoadBalancing l) {
   switch (l) {
     case LoadBalancing::Ecmp: return "ecmp";
@@ -101,6 +103,8 @@ void read_fabric(MapReader& f, FabricSpec& fab) {
   const std::string lb = f.choice("load_balancing", "ecmp", {"ecmp", "spraying", "flowlet", "adaptive"});
   fab.load_balancing = lb == "ecmp" ? LoadBalancing::Ecmp : lb == "spraying" ? LoadBalancing::Spraying
                      : lb == "flowlet" ? LoadBalancing::Flowlet : LoadBalancing::Adaptive;
+  fab.transport = f.choice("transport", "spray", {"spray", "roce"}) == "roce" ? TransportKind::RoceDcqcn : TransportKind::Spray;
+  fab.pfc = f.boolean("pfc", false);
   if (fab.architecture == Architecture::SwitchScheduled && fab.topology != Topology::Clos) {
     f.fail("topology", "a switch-scheduled fabric is a single cell-switched Clos; use topology: clos");
   }

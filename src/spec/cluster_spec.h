@@ -14,6 +14,11 @@ namespace aifabric {
 enum class Architecture : uint8_t { EndpointScheduled, SwitchScheduled };
 enum class Topology : uint8_t { Clos, RailOptimized, RailOnly };
 enum class LoadBalancing : uint8_t { Ecmp, Spraying, Flowlet, Adaptive };
+enum class TransportKind : uint8_t {
+  Spray,       // out-of-order delivery, per-packet acks, selective retransmission, ECN + delay window (UET-style)
+  RoceDcqcn,   // RoCEv2 reliable connection: in-order go-back-N, rate paced by DCQCN on CNPs
+};
+std::string_view to_string(TransportKind t);
 enum class NetworkRackPlacement : uint8_t { EndOfRow, MiddleOfRow, Central };
 enum class OpticsPreference : uint8_t { LowestPower, LowestCost };
 
@@ -39,6 +44,8 @@ struct FabricSpec {
   double oversubscription_leaf = 1.0;   // downlink : uplink bandwidth at the leaf
   double oversubscription_spine = 1.0;  // at the spine of a 3-tier fabric
   LoadBalancing load_balancing = LoadBalancing::Ecmp;
+  TransportKind transport = TransportKind::Spray;  // what the NICs run, for packet-level simulation
+  bool pfc = false;                                // priority flow control on the data priority
   bool one_link_per_pair = false;  // every lower switch joins every upper switch of its group with exactly one link
   SourceLocation where, tiers_where, planes_where, switch_where, link_where;
 };
