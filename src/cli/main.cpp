@@ -255,6 +255,8 @@ int cmd_perf(const Common& c, const PerfArgs& a) {
   const std::string group = a.ranks > 0 ? fmt::format("first:{}", a.ranks) : a.group;
   const Communicator comm = make_communicator(plan.fabric, group, a.spec);
   auto backend = backend_for(a.backend, plan, spec, c.seed, a.fail);
+  std::unique_ptr<CollectiveBackend> healthy;  // with failures: the same sweep on the whole fabric, to cost them
+  if (!a.fail.empty()) healthy = backend_for(a.backend, plan, spec, c.seed);
   ScheduleOptions so;
   so.channels = a.channels;
   PerfSweep sweep;
@@ -275,6 +277,7 @@ int cmd_perf(const Common& c, const PerfArgs& a) {
       throw InputError({}, "--fail", fmt::format("{} transfers of a step have no path left; the collective cannot complete on this fabric", cr.unreachable));
     }
     sweep.rows.push_back(perf_row(*kind, comm.size(), bytes, cr.time));
+    if (healthy) sweep.healthy.push_back(perf_row(*kind, comm.size(), bytes, healthy->run(sched).time));
   }
   sweep.title = fmt::format("aifabric perf {}: {} ranks ({}), algorithm {}, backend {}, {} on {} ({}, {} tiers, {} planes){}", to_string(*kind),
                             comm.size(), group, algo_desc, backend->name(), to_string(spec.fabric.load_balancing), spec.name,

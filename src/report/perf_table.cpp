@@ -43,6 +43,12 @@ std::string render_perf_table(const PerfSweep& s) {
   }
   o += "# Out of bounds values : 0 OK\n";
   o += fmt::format("# Avg bus bandwidth    : {:.4f} \n#\n", s.rows.empty() ? 0.0 : sum / static_cast<double>(s.rows.size()));
+  for (size_t i = 0; i < s.healthy.size() && i < s.rows.size(); ++i) {
+    const PerfRow& h = s.healthy[i];
+    const PerfRow& r = s.rows[i];
+    o += fmt::format("# without the failures at {} B: busbw {:.2f} GB/s, time {} us; the failures cost {:.1f}% of the bandwidth\n", r.bytes, h.busbw_gbs,
+                     time_us(h.time.seconds() * 1e6), h.busbw_gbs > 0 ? 100 * (1 - r.busbw_gbs / h.busbw_gbs) : 0.0);
+  }
   return o;
 }
 
@@ -58,6 +64,11 @@ std::string render_perf_json(const PerfSweep& s) {
     rows.push_back({{"size_bytes", r.bytes}, {"time_ps", r.time.count()}, {"algbw_gbytes_per_s", r.algbw_gbs}, {"busbw_gbytes_per_s", r.busbw_gbs}});
   }
   j["rows"] = rows;
+  if (!s.healthy.empty()) {
+    auto healthy = nlohmann::ordered_json::array();
+    for (const auto& r : s.healthy) healthy.push_back({{"size_bytes", r.bytes}, {"time_ps", r.time.count()}, {"busbw_gbytes_per_s", r.busbw_gbs}});
+    j["without_failures"] = healthy;
+  }
   return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 

@@ -21,6 +21,7 @@ struct PerfSweep {
   CollectiveKind kind = CollectiveKind::AllReduce;
   int64_t ranks = 0;
   std::vector<PerfRow> rows;
+  std::vector<PerfRow> healthy;  // with --fail: the same sizes with nothing failed, to say what the failures cost
 };
 
 PerfRow perf_row(CollectiveKind kind, int64_t ranks, int64_t bytes, Picoseconds time);
