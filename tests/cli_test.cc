@@ -160,11 +160,11 @@ TEST(Cli, CompareRunsTrafficPacketByPacket) {
 // With --fail, perf also times the whole fabric: one plane of two down halves the rail's bus bandwidth, and a
 // packet run says what was lost with a spine and that every byte still arrived.
 TEST(Cli, FailuresAreCostedAgainstTheWholeFabric) {
-  const Result r = run("perf all_reduce --spec " + kSrc + "/examples/8k-51t-2plane-2tier.yaml --group rail:0 -b 1G -e 1G --fail plane:0 --json");
+  const Result r = run("perf all_reduce --spec " + kSrc + "/examples/8k-51t-2plane-2tier.yaml --group rail:0 -b 8G -e 8G --fail plane:0 --json");
   ASSERT_EQ(r.code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
   const double hurt = j["rows"][0]["busbw_gbytes_per_s"], whole = j["without_failures"][0]["busbw_gbytes_per_s"];
-  EXPECT_NEAR(hurt / whole, 0.5, 0.02);
+  EXPECT_NEAR(hurt / whole, 0.5, 0.03) << "large messages: bandwidth-bound";
   const Result p = run("packet --spec " + kSrc + "/examples/cluster-400g.yaml --traffic permutation --bytes 256K --lb spraying --fail switch:spine1@5us -q --json");
   ASSERT_EQ(p.code, 0) << p.err;
   const auto k = nlohmann::json::parse(p.out);
