@@ -355,6 +355,7 @@ struct PacketSim::Impl final : CellFabricSink {
       pt.head = (pt.head + 1) & static_cast<uint32_t>(pt.ring.size() - 1);
       --pt.count;
       pt.queued -= pool[id].size;
+      if (pt.count > 0) __builtin_prefetch(&pool[pt.ring[pt.head]]);  // it goes next, one serialisation from now
     } else {
       pt.txdone_pending = false;
       return false;
@@ -1229,7 +1230,10 @@ struct PacketSim::Impl final : CellFabricSink {
     PacketSimResult r;
     while (sim.next(e)) {
       Due n;  // the next arriving packet is cold: fetch it while this event runs
-      if (sim.peek(n) && n.kind == kArrive) __builtin_prefetch(&pool[n.target]);
+      if (sim.peek(n)) {
+        if (n.kind == kArrive) __builtin_prefetch(&pool[n.target]);
+        else if (n.kind == kTxDone) __builtin_prefetch(&ports[n.target]);
+      }
       while (next_sample > 0 && sim.now().count() >= next_sample && samples.size() < 20000) {
         take_sample(next_sample);
         next_sample += cfg.sample_interval_ps;
