@@ -31,6 +31,7 @@ PacketRunSummary summarise_packet_run(const PacketSimResult& r, std::string sett
   p.fct_p50_us = all.fct_p50;
   p.fct_p99_us = all.fct_p99;
   p.fct_max_us = all.fct_max;
+  p.jain = all.jain;
   if (const int64_t hot = hot_receiver(r); hot >= 0) {
     const FlowSummary in = summarise_flows(r, hot), others = summarise_flows(r, -1, hot);
     p.hot_max_us = in.fct_max;
@@ -69,14 +70,14 @@ std::string render_comparison_text(const Comparison& c) {
   }
   if (c.packet_workload.empty()) return o;
   o += "packet level: " + c.packet_workload + " (completion times in us; hot: flows into the busiest receiver, victims: all others)\n";
-  o += fmt::format("{:<28} {:>9} {:>9} {:>9} {:>9} {:>8} {:>10} {:>10} {:>9} {:>9} {:>8} {:>11} {:>9} {:>7}\n", "design", "FCT p50", "FCT p99", "FCT max", "hot max",
+  o += fmt::format("{:<28} {:>9} {:>9} {:>9} {:>6} {:>9} {:>8} {:>10} {:>10} {:>9} {:>9} {:>8} {:>11} {:>9} {:>7}\n", "design", "FCT p50", "FCT p99", "FCT max", "Jain", "hot max",
                    "hot Jain", "victim p99", "victim max", "drops", "pauses", "paused%", "queue p99 B", "busiest%", "spread");
   auto opt = [](double v, const char* f) { return v < 0 ? std::string("-") : fmt::format(fmt::runtime(f), v); };
   for (const auto& d : c.designs) {
     if (!d.packet) continue;
     const PacketRunSummary& p = *d.packet;
-    o += fmt::format("{:<28} {:>9.1f} {:>9.1f} {:>9.1f} {:>9} {:>8} {:>10} {:>10} {:>9} {:>9} {:>8.2f} {:>11} {:>9.1f} {:>7.2f}{}\n", d.name, p.fct_p50_us, p.fct_p99_us,
-                     p.fct_max_us, opt(p.hot_max_us, "{:.1f}"), opt(p.hot_jain, "{:.3f}"), opt(p.victims_p99_us, "{:.1f}"), opt(p.victims_max_us, "{:.1f}"),
+    o += fmt::format("{:<28} {:>9.1f} {:>9.1f} {:>9.1f} {:>6.3f} {:>9} {:>8} {:>10} {:>10} {:>9} {:>9} {:>8.2f} {:>11} {:>9.1f} {:>7.2f}{}\n", d.name, p.fct_p50_us,
+                     p.fct_p99_us, p.fct_max_us, p.jain, opt(p.hot_max_us, "{:.1f}"), opt(p.hot_jain, "{:.3f}"), opt(p.victims_p99_us, "{:.1f}"), opt(p.victims_max_us, "{:.1f}"),
                      with_thousands(p.drops), with_thousands(p.pauses), 100 * p.paused_fraction, with_thousands(p.queue_p99_bytes), 100 * p.busiest_link,
                      p.utilisation_spread, p.conserved ? "" : "  (not every byte delivered)");
   }
@@ -101,7 +102,7 @@ std::string render_comparison_json(const Comparison& c) {
     if (d.step_ms) x["step_ms"] = *d.step_ms;
     if (d.packet) {
       const PacketRunSummary& p = *d.packet;
-      x["packet"] = {{"settings", p.settings}, {"fct_us", {{"p50", p.fct_p50_us}, {"p99", p.fct_p99_us}, {"max", p.fct_max_us}}},
+      x["packet"] = {{"settings", p.settings}, {"fct_us", {{"p50", p.fct_p50_us}, {"p99", p.fct_p99_us}, {"max", p.fct_max_us}}}, {"jain_index", p.jain},
                      {"hot_spot", {{"fct_max_us", p.hot_max_us}, {"jain_index", p.hot_jain}}}, {"victims", {{"fct_p99_us", p.victims_p99_us}, {"fct_max_us", p.victims_max_us}}},
                      {"drops", p.drops}, {"retransmits", p.retransmits}, {"pfc_pauses", p.pauses}, {"paused_fraction", p.paused_fraction},
                      {"queue_p99_bytes", p.queue_p99_bytes}, {"queue_max_bytes", p.queue_max_bytes}, {"busiest_link_utilisation", p.busiest_link},

@@ -15,6 +15,7 @@ namespace aifabric {
 struct PacketRunSummary {
   std::string settings;                        // load balancing, transport, flow control
   double fct_p50_us = 0, fct_p99_us = 0, fct_max_us = 0;
+  double jain = 0;                             // of all flows' goodputs
   double hot_max_us = -1, hot_jain = -1;       // flows into the busiest receiver, when the traffic has one
   double victims_p99_us = -1, victims_max_us = -1;
   int64_t drops = 0, retransmits = 0, pauses = 0;
