@@ -117,6 +117,7 @@ SwitchModel read_switch(MapReader& m) {
   s.fabric_links = static_cast<int>(m.integer("fabric_links", 0, 0, 100000));
   s.fabric_link_gbps = m.integer("fabric_link_gbps", 0, 0, 3200);
   s.cell_bytes = static_cast<int>(m.integer("cell_bytes", 0, 0, 100000));
+  s.credit_bytes = m.integer("credit_bytes", 0, 0, 1 << 20);
   if (s.role != SwitchRole::Packet && (s.fabric_links == 0 || s.fabric_link_gbps == 0)) {
     m.fail("fabric_links", "a switch-scheduled element needs fabric_links and fabric_link_gbps");
   }

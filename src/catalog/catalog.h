@@ -48,6 +48,7 @@ struct SwitchModel {
   int fabric_links = 0;
   int64_t fabric_link_gbps = 0;
   int cell_bytes = 0;
+  int64_t credit_bytes = 0;    // most an egress scheduler grants at once (switch-scheduled leaf elements)
   std::string source, note;
   SourceLocation where;
 

@@ -18,6 +18,7 @@ CellFabric::CellFabric(const Fabric& f, const std::vector<int64_t>& port_delay_p
   const SwitchModel* le_model = f.tier[1].model;
   cell_bytes_ = p_.cell_bytes > 0 ? p_.cell_bytes : (le_model && le_model->cell_bytes > 0 ? le_model->cell_bytes : 256);
   cell_bytes_ = std::max(cell_bytes_, p_.cell_header_bytes + 16);
+  if (p_.credit_bytes <= 0) p_.credit_bytes = le_model && le_model->credit_bytes > 0 ? le_model->credit_bytes : 4096;
   const size_t L = f.links.size(), N = f.nodes.size();
   ports_.resize(2 * L);
   schedulers_.resize(L);

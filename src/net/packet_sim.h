@@ -33,7 +33,7 @@ struct DcqcnParams {
 struct CellFabricParams {
   int cell_bytes = 0;                 // largest cell on a fabric link, header included (0 = catalog, else 256)
   int cell_header_bytes = 16;         // per cell
-  int64_t credit_bytes = 4096;        // most an egress scheduler grants a VOQ at once
+  int64_t credit_bytes = 0;           // most an egress scheduler grants a VOQ at once (0 = catalog, else 4,096)
   double credit_speedup = 1.0;        // credits flow at this multiple of the egress port's rate ...
   int64_t egress_backlog_bytes = 0;   // ... while the egress port holds less than this (0 = what arrives in two control round trips)
   int64_t ingress_buffer_bytes = 0;   // VOQ memory per leaf element (0 = the catalog's buffer)
