@@ -96,8 +96,10 @@ std::string render_packet_text(const PacketSimResult& r, const std::string& titl
   }
   if (baseline) {
     const FlowSummary b = summarise_flows(*baseline);
-    o += fmt::format("  without the failures: completion time (us) p50 {:.2f}  p99 {:.2f}  max {:.2f}; with them the last flow takes {:+.2f} us ({:+.1f}%)\n",
-                     b.fct_p50, b.fct_p99, b.fct_max, s.fct_max - b.fct_max, b.fct_max > 0 ? 100 * (s.fct_max / b.fct_max - 1) : 0.0);
+    o += fmt::format("  without the failures: completion time (us) p50 {:.2f}  p99 {:.2f}  max {:.2f}; ", b.fct_p50, b.fct_p99, b.fct_max);
+    o += s.done < r.flows.size() ? fmt::format("with them {} of {} flows never completed\n", r.flows.size() - s.done, r.flows.size())
+                                 : fmt::format("with them the last flow takes {:+.2f} us ({:+.1f}%)\n", s.fct_max - b.fct_max,
+                                               b.fct_max > 0 ? 100 * (s.fct_max / b.fct_max - 1) : 0.0);
   }
   o += fmt::format("  bytes offered {}, delivered exactly once {}: {}\n", r.bytes_offered, r.bytes_delivered,
                    r.bytes_offered == r.bytes_delivered ? "conserved" : "NOT all delivered");
