@@ -355,7 +355,6 @@ struct PacketSim::Impl final : CellFabricSink {
       pt.head = (pt.head + 1) & static_cast<uint32_t>(pt.ring.size() - 1);
       --pt.count;
       pt.queued -= pool[id].size;
-      if (pt.count > 0) __builtin_prefetch(&pool[pt.ring[pt.head]]);  // it goes next, one serialisation from now
     } else {
       pt.txdone_pending = false;
       return false;
