@@ -80,9 +80,7 @@ TEST(PacketSim, EcmpCollidesSprayingFillsTheBisection) {
   auto run = [&](LoadBalancing lb) {
     PacketSimConfig c = fixed_delays();
     c.lb = lb;
-    PacketSim sim(p, c);
-    for (const auto& f : make_traffic("permutation", 128, 1 << 20, 3)) sim.add_flow(f);
-    return sim.run();
+    return run_traffic(p, c, "permutation", 1 << 20, 3);
   };
   const PacketSimResult ecmp = run(LoadBalancing::Ecmp);
   const PacketSimResult spray = run(LoadBalancing::Spraying);
@@ -97,9 +95,7 @@ TEST(PacketSim, EcmpCollidesSprayingFillsTheBisection) {
     const int64_t packets = (1 << 20) / 4096;
     const int64_t full = serialisation_time(4096 + 64, gbps(400)).count();
     const double alone = static_cast<double>((packets + 3) * full + 4 * 1'000'000);
-    Picoseconds last;
-    for (const auto& f : r.flows) last = std::max(last, f.finish);
-    return alone / static_cast<double>(last.count());
+    return alone / static_cast<double>(last_finish(r).count());
   };
   EXPECT_LT(share(ecmp), 0.6) << "hash collisions on leaf uplinks and spine downlinks";
   EXPECT_GT(share(spray), 0.95) << "within a few percent of full bisection";
@@ -147,9 +143,7 @@ TEST(PacketSim, SameSeedSameResultOtherSeedOtherPaths) {
   auto run = [&](uint64_t seed) {
     PacketSimConfig c = fixed_delays();
     c.seed = seed;
-    PacketSim sim(p, c);
-    for (const auto& f : make_traffic("permutation", 128, 256 << 10, 9)) sim.add_flow(f);
-    return sim.run();
+    return run_traffic(p, c, "permutation", 256 << 10, 9);
   };
   const PacketSimResult a = run(1), b = run(1), d = run(2);
   EXPECT_EQ(a.end, b.end);
@@ -168,9 +162,7 @@ TEST(PacketSim, ThreeTierAndMultiPlaneDeliver) {
     for (LoadBalancing lb : {LoadBalancing::Ecmp, LoadBalancing::Spraying, LoadBalancing::Adaptive, LoadBalancing::Flowlet}) {
       PacketSimConfig c = fixed_delays();
       c.lb = lb;
-      PacketSim sim(*p, c);
-      for (const auto& f : make_traffic("permutation", p->fabric.nic_count(), 128 << 10, 5)) sim.add_flow(f);
-      expect_conserved(sim.run());
+      expect_conserved(run_traffic(*p, c, "permutation", 128 << 10, 5));
     }
   }
 }
@@ -199,9 +191,7 @@ TEST(PacketSim, RoceDcqcnIncastWithAndWithoutPfc) {
   c.transport = TransportKind::RoceDcqcn;
   c.lb = LoadBalancing::Ecmp;
   c.pfc = true;
-  PacketSim with_pfc(p, c);
-  for (const auto& f : make_traffic("incast:16", 128, 2 << 20, 1)) with_pfc.add_flow(f);
-  const PacketSimResult a = with_pfc.run();
+  const PacketSimResult a = run_traffic(p, c, "incast:16", 2 << 20, 1);
   expect_conserved(a);
   EXPECT_EQ(a.drops, 0);
   EXPECT_GT(a.pauses, 0);
@@ -210,17 +200,13 @@ TEST(PacketSim, RoceDcqcnIncastWithAndWithoutPfc) {
   EXPECT_GT(jain_index(a), 0.95);
   // The receiver's link is the bottleneck: the last byte cannot land before 16 x 2 MiB at line rate.
   const double floor_s = 16.0 * (2 << 20) * 8 / (400e9 * 4096 / 4160);
-  Picoseconds last;
-  for (const auto& f : a.flows) last = std::max(last, f.finish);
-  EXPECT_GE(last.seconds(), floor_s);
+  EXPECT_GE(last_finish(a).seconds(), floor_s);
 
   PacketSimConfig lossy = c;
   lossy.pfc = false;
   lossy.ecn = false;
   lossy.port_buffer_bytes = 32 << 10;
-  PacketSim without(p, lossy);
-  for (const auto& f : make_traffic("incast:16", 128, 2 << 20, 1)) without.add_flow(f);
-  const PacketSimResult b = without.run();
+  const PacketSimResult b = run_traffic(p, lossy, "incast:16", 2 << 20, 1);
   expect_conserved(b);
   EXPECT_GT(b.drops, 0);
   EXPECT_GT(b.retransmits, 0);
@@ -234,9 +220,7 @@ TEST(PacketSim, RoceOverSprayingReorders) {
   c.transport = TransportKind::RoceDcqcn;
   c.lb = LoadBalancing::Spraying;
   c.pfc = true;
-  PacketSim sim(p, c);
-  for (const auto& f : make_traffic("permutation", 128, 256 << 10, 2)) sim.add_flow(f);
-  const PacketSimResult r = sim.run();
+  const PacketSimResult r = run_traffic(p, c, "permutation", 256 << 10, 2);
   expect_conserved(r);
   EXPECT_GT(r.nacks, 0);
   EXPECT_GT(r.duplicate_bytes, 0);
