@@ -140,8 +140,11 @@ TEST(Cli, CompareRunsTrafficPacketByPacket) {
   std::ofstream(dir / "ecmp.yaml") << "name: ecmp-roce-pfc\nfabric: {tiers: 2, load_balancing: ecmp, transport: roce, pfc: true}\n" << common;
   std::ofstream(dir / "cells.yaml") << "name: cells\nfabric: {architecture: switch-scheduled, transport: roce}\n" << common;
   const Result r = run("compare --spec " + (dir / "ecmp.yaml").string() + " --spec " + (dir / "cells.yaml").string() +
-                       " --size 16M --traffic hotspot:16 --bytes 64K --json");
+                       " --size 16M --traffic hotspot:16 --bytes 64K --json --html " + (dir / "cmp.html").string());
   ASSERT_EQ(r.code, 0) << r.err;
+  const std::string html = slurp(dir / "cmp.html");
+  EXPECT_NE(html.find("Packet level: hotspot:16"), std::string::npos);
+  EXPECT_NE(html.find("Victims' p99 completion time"), std::string::npos);
   const auto j = nlohmann::json::parse(r.out);
   ASSERT_EQ(j["designs"].size(), 2u);
   const auto& ecmp = j["designs"][0]["packet"];
