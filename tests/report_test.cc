@@ -130,6 +130,11 @@ TEST(Report, JsonCarriesEveryNumberWithUnits) {
   ASSERT_TRUE(res.contains("packet_timeline"));
   EXPECT_GT(res["packet_timeline"]["samples"].size(), 10u);
   EXPECT_EQ(res["packet_timeline"]["samples"][0]["utilisation_by_tier"].size(), 2u);
+  // The same run with one spine failing: its samples, and what it lost, how long recovery took, what it cost.
+  ASSERT_TRUE(res.contains("packet_failure"));
+  EXPECT_GT(res["packet_failure"]["samples"].size(), 10u);
+  EXPECT_EQ(res["packet_failure"]["findings"].size(), 3u);
+  EXPECT_NE(slurp(out / "report.html").find("When a spine fails"), std::string::npos);
   for (const char* csv : {"bom.csv", "racks.csv", "links.csv", "perf.csv", "step.csv"}) EXPECT_TRUE(fs::exists(out / csv)) << csv;
 }
 

@@ -178,10 +178,39 @@ int cmd_run(const Common& c, const RunArgs& a) {
       pc.seed = c.seed;
       pc.sample_interval_ps = 500'000;
       PacketSim sim(plan, pc);
-      for (const auto& fl : make_traffic("permutation", plan.fabric.nic_count(), 1 << 20, c.seed)) sim.add_flow(fl);
-      res.timeline = sim.run(&g_stop_signal_int).samples;
+      const auto traffic = make_traffic("permutation", plan.fabric.nic_count(), 1 << 20, c.seed);
+      for (const auto& fl : traffic) sim.add_flow(fl);
+      PacketSimResult healthy = sim.run(&g_stop_signal_int);
+      res.timeline = std::move(healthy.samples);
       res.timeline_title = fmt::format("A random permutation of 1 MiB flows between all {} NICs, {}, spray transport, sampled every 0.5 us.",
                                        plan.fabric.nic_count(), to_string(pc.lb));
+      // The same run with one spine (chosen with the seed) failing a third of the way through.
+      Picoseconds healthy_last;
+      for (const auto& fl : healthy.flows) healthy_last = std::max(healthy_last, fl.finish);
+      if (!g_stop_signal && plan.fabric.tiers >= 2 && healthy.all_done) {
+        PacketSimConfig fc = pc;
+        fc.failures = packet_failures(plan.fabric, {fmt::format("tier:2:1@{}ns", healthy_last.count() / 3000)}, c.seed);
+        PacketSim hurt(plan, fc);
+        for (const auto& fl : traffic) hurt.add_flow(fl);
+        PacketSimResult r2 = hurt.run(&g_stop_signal_int);
+        const FailureImpact& fi = r2.failures.front();
+        Picoseconds last;
+        size_t unfinished = 0;
+        for (const auto& fl : r2.flows) {
+          last = std::max(last, fl.finish);
+          unfinished += fl.done ? 0 : 1;
+        }
+        res.failure_timeline = std::move(r2.samples);
+        res.failure_title = fmt::format("The same permutation with {}: link utilisation by tier over time.", fi.what);
+        res.failure_findings.push_back(fmt::format("{} packets ({} data bytes) of {} flows were lost with its {} links.", with_thousands(fi.packets_lost),
+                                                   with_thousands(fi.data_bytes_lost), with_thousands(fi.flows_hit), fi.links));
+        if (fi.recovered_ps >= 0) {
+          res.failure_findings.push_back(fmt::format("The last lost byte was delivered again {:.2f} us after the failure.", (fi.recovered_ps - fi.at_ps) * 1e-6));
+        }
+        res.failure_findings.push_back(r2.all_done ? fmt::format("The last flow finished at {:.2f} us instead of {:.2f} us ({:+.1f}%).", last.seconds() * 1e6,
+                                                                 healthy_last.seconds() * 1e6, 100 * (last.seconds() / healthy_last.seconds() - 1))
+                                                   : fmt::format("{} of {} flows did not finish.", unfinished, r2.flows.size()));
+      }
     }
     progress.finish();
     res.partial = g_stop_signal != 0;

@@ -240,12 +240,12 @@ std::string utilisation_chart(const RunResults& r) {
   return render_bar_chart(c);
 }
 
-std::string over_time(const RunResults& r, bool queues) {
+std::string over_time(const std::vector<TierSample>& timeline, bool queues) {
   LineChart c;
   c.title = queues ? "Queue depth by tier over time (packet level, KiB)" : "Link utilisation by tier over time (packet level, %)";
   c.x_label = "simulated time (us)";
   c.y_label = queues ? "KiB" : "%";
-  const size_t tiers = r.timeline.empty() ? 0 : r.timeline.front().utilisation.size();
+  const size_t tiers = timeline.empty() ? 0 : timeline.front().utilisation.size();
   for (size_t t = 0; t < tiers; ++t) {
     Series mean, peak;
     mean.name = fmt::format("tier {}{}", t + 1, queues ? " mean" : "");
@@ -253,7 +253,7 @@ std::string over_time(const RunResults& r, bool queues) {
     peak.name = fmt::format("tier {} max", t + 1);
     peak.color = palette(t);
     peak.dashed = true;
-    for (const auto& smp : r.timeline) {
+    for (const auto& smp : timeline) {
       const double x = static_cast<double>(smp.t_ps) * 1e-6;
       if (queues) {
         mean.points.emplace_back(x, static_cast<double>(smp.queue_mean_bytes[t]) / 1024);
@@ -416,9 +416,16 @@ std::string render_html_report(const Plan& plan, const RunResults& r) {
   }
   if (!r.timeline.empty()) {
     o += "<section><h2>Over time, packet by packet</h2>";
-    o += figure("utilisation-over-time", over_time(r, false), e(r.timeline_title));
-    o += figure("queues-over-time", over_time(r, true), "Mean and largest output queue of each tier at every sampling instant.");
+    o += figure("utilisation-over-time", over_time(r.timeline, false), e(r.timeline_title));
+    o += figure("queues-over-time", over_time(r.timeline, true), "Mean and largest output queue of each tier at every sampling instant.");
     o += "</section>\n";
+  }
+  if (!r.failure_timeline.empty()) {
+    o += "<section><h2>When a spine fails</h2>";
+    o += figure("failure-over-time", over_time(r.failure_timeline, false), e(r.failure_title));
+    o += "<ul class=\"note\">";
+    for (const auto& x : r.failure_findings) o += "<li>" + e(x) + "</li>";
+    o += "</ul></section>\n";
   }
   if (r.step) {
     const StepResult& s = *r.step;

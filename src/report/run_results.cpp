@@ -10,6 +10,17 @@
 
 namespace aifabric {
 
+namespace {
+nlohmann::ordered_json samples_json(const std::vector<TierSample>& samples) {
+  auto tl = nlohmann::ordered_json::array();
+  for (const auto& t : samples) {
+    tl.push_back({{"t_ps", t.t_ps}, {"utilisation_by_tier", t.utilisation}, {"queue_mean_bytes_by_tier", t.queue_mean_bytes},
+                  {"queue_max_bytes_by_tier", t.queue_max_bytes}});
+  }
+  return tl;
+}
+}  // namespace
+
 std::string render_results_json(const RunResults& r) {
   nlohmann::ordered_json j;
   j["schema"] = "aifabric.results/1";
@@ -26,12 +37,10 @@ std::string render_results_json(const RunResults& r) {
   for (const auto& u : r.utilisation) util.push_back({{"tier", u.tier}, {"mean_utilisation", u.mean}, {"max_utilisation", u.max}});
   j["link_utilisation_by_tier"] = util;
   if (!r.timeline.empty()) {
-    auto tl = nlohmann::ordered_json::array();
-    for (const auto& t : r.timeline) {
-      tl.push_back({{"t_ps", t.t_ps}, {"utilisation_by_tier", t.utilisation}, {"queue_mean_bytes_by_tier", t.queue_mean_bytes},
-                    {"queue_max_bytes_by_tier", t.queue_max_bytes}});
-    }
-    j["packet_timeline"] = {{"title", r.timeline_title}, {"samples", tl}};
+    j["packet_timeline"] = {{"title", r.timeline_title}, {"samples", samples_json(r.timeline)}};
+  }
+  if (!r.failure_timeline.empty()) {
+    j["packet_failure"] = {{"title", r.failure_title}, {"findings", r.failure_findings}, {"samples", samples_json(r.failure_timeline)}};
   }
   if (r.step) {
     j["training_step"] = nlohmann::ordered_json::parse(render_step_json({*r.step}))["steps"][0];

@@ -21,6 +21,10 @@ struct RunResults {
   std::string job_source;                // the job file, or how the default job was derived
   std::string timeline_title;            // the packet-level run behind the timeline
   std::vector<TierSample> timeline;      // utilisation and queue depth per tier over time
+  // The same packet run with one spine failing part-way: the dip over time, what was lost, what it cost.
+  std::string failure_title;
+  std::vector<TierSample> failure_timeline;
+  std::vector<std::string> failure_findings;
 };
 
 std::string render_results_json(const RunResults& r);
