@@ -301,7 +301,10 @@ struct PacketSim::Impl final : CellFabricSink {
     cycling = cfg.lb == LoadBalancing::Spraying || cfg.lb == LoadBalancing::Adaptive;
     adaptive_threshold = static_cast<int64_t>(cfg.adaptive_threshold_packets) * data_wire;
     trimming = cfg.trim && cfg.transport == TransportKind::Spray && !cfg.lossless && !cfg.pfc;
-    if (cfg.rto_ps <= 0) cfg.rto_ps = std::max<int64_t>(8 * base_rtt_ps, 10'000'000);
+    // RoCE NICs time out in milliseconds (4.096 us x 2^timeout; NCCL's default timeout of 18 is about a second):
+    // 1 ms here, so queues under PFC do not look like loss. The spray transport detects loss itself (trimming,
+    // RACK) and keeps a short timer for the tail.
+    if (cfg.rto_ps <= 0) cfg.rto_ps = std::max<int64_t>(8 * base_rtt_ps, cfg.transport == TransportKind::RoceDcqcn ? 1'000'000'000 : 10'000'000);
   }
 
   uint32_t alloc_packet() {

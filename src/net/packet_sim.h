@@ -62,7 +62,7 @@ struct PacketSimConfig {
   int64_t link_delay_ps = -1;         // propagation per link; -1 = from the planned cable length and modules
   int64_t switch_latency_ps = -1;     // per switch; -1 = the catalog's port-to-port latency
   int64_t initial_window_bytes = 0;   // 0 = one bandwidth-delay product
-  int64_t rto_ps = 0;                 // retransmission timeout; 0 = 8 x base RTT
+  int64_t rto_ps = 0;                 // retransmission timeout floor; 0 = 8 x base RTT, at least 10 us (spray) or 1 ms (RoCE)
   int adaptive_threshold_packets = 2;  // adaptive routing leaves the sprayed link when it holds this many more packets
   int64_t flowlet_gap_ps = 5'000'000; // flowlet switching: new path after this idle gap
   // Spray transport window: the RTT target as a multiple of the base RTT (above it, marks shrink the window;
