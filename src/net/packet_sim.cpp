@@ -582,12 +582,13 @@ struct PacketSim::Impl final : CellFabricSink {
     }
     const uint32_t from = data ? fl.src : fl.dst, to = data ? fl.dst : fl.src;
     if (data) return;  // data takes the plane of the NIC port that pulls it
-    p.plane = static_cast<uint16_t>(choose_plane(fl, (cfg.lb == LoadBalancing::Ecmp || cfg.lb == LoadBalancing::Flowlet) ? p.entropy : fl.plane_rr++, from, to));
+    p.plane = static_cast<uint16_t>(choose_plane(fl, p.entropy, from, to));
   }
 
-  // The plane a packet takes: by `sel` (a hash for flow-pinned policies, a counter for spraying and adaptive
-  // routing), after failures only among the planes where both ends are still attached, evenly.
-  uint32_t choose_plane(const Flow&, uint32_t sel, uint32_t from, uint32_t to) {
+  // The plane a packet takes: flow-pinned policies hash it (`hash`), spraying and adaptive routing take the
+  // planes in turn; after failures only among the planes where both ends are still attached, evenly.
+  uint32_t choose_plane(Flow& fl, uint32_t hash, uint32_t from, uint32_t to) {
+    const uint32_t sel = (cfg.lb == LoadBalancing::Ecmp || cfg.lb == LoadBalancing::Flowlet) ? hash : fl.plane_rr++;
     const uint32_t P = static_cast<uint32_t>(f.planes);
     if (P == 1) return 0;
     if (!any_dead) return sel % P;
@@ -765,7 +766,7 @@ struct PacketSim::Impl final : CellFabricSink {
   void make_ready(uint32_t flow_id, uint32_t busy_port) {
     Flow& fl = flows[flow_id];
     if (fl.registered) return;
-    const uint32_t plane = choose_plane(fl, (cfg.lb == LoadBalancing::Ecmp || cfg.lb == LoadBalancing::Flowlet) ? fl.entropy : fl.plane_rr++, fl.src, fl.dst);
+    const uint32_t plane = choose_plane(fl, fl.entropy, fl.src, fl.dst);
     const uint32_t port = 2 * nic_link[static_cast<size_t>(plane) * E + fl.src];
     Port& pt = ports[port];
     if (pt.dead) return;  // cut off in every plane: the timer will give up on it
