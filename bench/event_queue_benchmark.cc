@@ -1,7 +1,12 @@
-// Which event queue: binary, 4-ary and 8-ary heaps against a radix heap, on the hold model of a packet
-// simulation (pop the earliest event, push one 0-2 us later) at the pending-event counts the engine sees.
+// Which event queue: binary, 4-ary and 8-ary heaps, a radix heap and a calendar (timing wheel), on the hold
+// model of a packet simulation (pop the earliest event, push one 0-2 us later) at the pending-event counts the
+// engine sees. The hold model keeps everything in cache; in the engine itself (bench/packet_benchmark.cc, and
+// cachegrind with a 1 MiB last level on the 1,024-host scenario) the calendar took 53.5 M last-level misses
+// where the radix heap took 67.6 M, and half the memory at 8,192 hosts (83 against 165 MiB), since each event
+// is written once into a chunk still in cache and read once in order.
 #include <benchmark/benchmark.h>
 
+#include "sim/calendar_event_queue.h"
 #include "sim/event_queue.h"
 #include "sim/radix_event_queue.h"
 #include "sim/simulator.h"
@@ -30,7 +35,8 @@ void hold(benchmark::State& state) {
 BENCHMARK_TEMPLATE(hold, HeapEventQueue<2>)->Arg(1 << 10)->Arg(1 << 14)->Arg(1 << 18);
 BENCHMARK_TEMPLATE(hold, HeapEventQueue<4>)->Arg(1 << 10)->Arg(1 << 14)->Arg(1 << 18);
 BENCHMARK_TEMPLATE(hold, HeapEventQueue<8>)->Arg(1 << 10)->Arg(1 << 14)->Arg(1 << 18);
-BENCHMARK_TEMPLATE(hold, RadixEventQueue)->Arg(1 << 10)->Arg(1 << 14)->Arg(1 << 18);
+BENCHMARK_TEMPLATE(hold, RadixEventQueue)->Arg(1 << 10)->Arg(1 << 14)->Arg(1 << 18)->Arg(1 << 20);
+BENCHMARK_TEMPLATE(hold, CalendarEventQueue)->Arg(1 << 10)->Arg(1 << 14)->Arg(1 << 18)->Arg(1 << 20);
 
 }  // namespace
 

@@ -21,7 +21,8 @@ enum PacketType : uint8_t { kData = 0, kAck = 1, kNack = 2, kCnp = 3, kTrimmed =
 constexpr uint32_t kPauseBit = 0x80000000u;
 constexpr uint8_t kCe = 1, kEce = 2;
 constexpr uint32_t kNone = 0xffffffffu;
-constexpr int kMaxBackoff = 6;  // timeouts back off to 64 x RTO; one more and the flow is abandoned
+constexpr int kMaxBackoff = 6;
+constexpr size_t kPrefetchAhead = 8;  // events between a prefetch and the use  // timeouts back off to 64 x RTO; one more and the flow is abandoned
 
 uint32_t mix32(uint64_t x) {
   x += 0x9e3779b97f4a7c15ULL;
@@ -1232,8 +1233,8 @@ struct PacketSim::Impl final : CellFabricSink {
     Due e;
     PacketSimResult r;
     while (sim.next(e)) {
-      Due n;  // the next arriving packet is cold: fetch it while this event runs
-      if (sim.peek(n)) {
+      Due n;  // packets and ports are cold by the time their event comes: fetch them a few events ahead
+      if (sim.peek(n, kPrefetchAhead)) {
         if (n.kind == kArrive) __builtin_prefetch(&pool[n.target]);
         else if (n.kind == kTxDone) __builtin_prefetch(&ports[n.target]);
       }

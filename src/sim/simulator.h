@@ -6,7 +6,7 @@
 
 #include "core/units.h"
 #include "sim/event_queue.h"
-#include "sim/radix_event_queue.h"
+#include "sim/calendar_event_queue.h"
 
 namespace aifabric {
 
@@ -31,7 +31,7 @@ class Simulator {
   Picoseconds now() const { return Picoseconds(now_); }
   int64_t events_processed() const { return processed_; }
 
-  // Times never go back: an event at or after now() (the radix queue relies on it).
+  // Times never go back: an event at or after now() (the calendar queue relies on it).
   void schedule(Picoseconds at, uint32_t kind, uint32_t target) { queue_.push({at.count(), Event::make_key(seq_++, kind, target)}); }
 
   TimerHandle schedule_timer(Picoseconds at, uint32_t kind, uint32_t target) {
@@ -77,9 +77,10 @@ class Simulator {
   }
   void reserve(size_t events) { queue_.reserve(events); }
   size_t pending() const { return queue_.size(); }
-  // Kind and target of the event next() returns next, when cheaply known (for prefetching); false otherwise.
-  bool peek(Due& d) const {
-    const Event* e = queue_.peek_ready();
+  // Kind and target of the event k events after the one next() returns next, when already known (for
+  // prefetching; events beyond the slot being served are not known, and a timer's own kind is not looked up).
+  bool peek(Due& d, size_t k = 0) const {
+    const Event* e = queue_.peek(k);
     if (!e) return false;
     d = {e->kind(), e->target()};
     return true;
@@ -91,7 +92,7 @@ class Simulator {
     uint32_t kind = 0, target = 0, generation = 0;
     bool cancelled = true;
   };
-  RadixEventQueue queue_;  // measured fastest: bench/event_queue_benchmark.cc
+  CalendarEventQueue queue_;  // chosen by measurement: bench/event_queue_benchmark.cc, bench/packet_benchmark.cc
   int64_t now_ = 0;
   uint64_t seq_ = 0;
   int64_t processed_ = 0;
