@@ -9,6 +9,9 @@
 #include <memory>
 #include <unordered_map>
 
+#include <fmt/format.h>
+
+#include "core/input_error.h"
 #include "net/cell_fabric.h"
 #include "sim/simulator.h"
 
@@ -31,42 +34,54 @@ uint32_t mix32(uint64_t x) {
   return static_cast<uint32_t>(x ^ (x >> 31));
 }
 
-struct Packet {
+// One cache line per packet, so touching a packet costs one miss.
+struct alignas(64) Packet {
   uint32_t flow = 0;
   uint32_t seq = 0;
   uint32_t node = 0;      // where it arrives next
   uint32_t in_port = 0xffffffffu;  // the port that sent it to `node` (its ingress there, for PFC)
   int64_t sent_at = 0;    // data: when the sender sent it; ack: echoed from the data packet (RTT samples)
   uint32_t entropy = 0;   // path choice input (per flow, flowlet or packet)
-  uint32_t next_free = kNone;
+  uint32_t dst = 0;       // the NIC it goes to (data: the flow's destination; control: its source)
+  uint32_t next = kNone;  // the packet behind it in its port's queue, or in the free list
   uint16_t size = 0;      // on the wire
   uint16_t plane = 0;
   uint8_t type = kData;
   uint8_t flags = 0;
 };
 
-struct Port {
+// What forwarding touches of a port, in one cache line; the rest (counters, PFC, failure) is in PortStats.
+// Queues are lists threaded through the packets (or, at a NIC, through its ready flows), so a packet that
+// finds its port idle goes straight on the wire without touching any queue memory.
+struct alignas(64) Port {
+  int64_t free_at = 0;          // when the packet on the wire (if any) has left
+  int64_t queued = 0;           // data bytes waiting
+  int64_t tx_bytes = 0;
   uint32_t to = 0;
+  uint32_t delay_ps = 0;        // propagation (+ module latency) + the receiving switch's latency
+  uint32_t ser_data = 0, ser_ack = 0;
+  uint32_t head = kNone, tail = kNone;    // switch port: data packets waiting; NIC port: flows ready to send
+  uint32_t chead = kNone, ctail = kNone;  // control packets (acks, NACKs, CNPs), served first
   uint8_t tier = 0;
   bool to_nic = false;
   bool txdone_pending = false;  // a TxDone event is scheduled (only while packets wait behind the one on the wire)
-  int64_t free_at = 0;          // when the packet on the wire (if any) has left
-  int64_t bps = 0;
-  int64_t delay_ps = 0;   // propagation (+ module latency) + the receiving switch's latency
-  int64_t ser_data = 0, ser_ack = 0;
-  int64_t limit = 0;
-  int64_t queued = 0;
-  // Ring buffers of packet ids (grow by doubling; never shrink): control (acks) is served before data.
-  std::vector<uint32_t> ring, ctrl;
-  uint32_t head = 0, count = 0, chead = 0, ccount = 0;
-  int64_t tx_bytes = 0, max_queue = 0, marks = 0, drops = 0;
-  // PFC: this port is the upstream of an ingress at `to`; `held` counts its data still buffered there.
   bool from_switch = false;
-  bool paused = false, pause_requested = false;
-  int64_t held = 0, paused_since = 0, paused_total = 0, pauses = 0;
+  bool paused = false;          // PFC: the downstream ingress asked this port to stop sending data
   bool dead = false;            // failed: nothing is queued on it or routed to it
-  uint32_t dead_by = 0;         // which failure
 };
+static_assert(sizeof(Port) == 64);
+
+struct PortStats {
+  int64_t bps = 0;
+  int64_t marks = 0, drops = 0;
+  // PFC: this port is the upstream of an ingress at `to`; `held` counts its data still buffered there.
+  bool pause_requested = false;
+  int64_t held = 0, paused_since = 0, paused_total = 0, pauses = 0;
+  uint32_t dead_by = 0;         // which failure took the port down
+};
+
+// Most a port's delay or serialisation may be (kept in 32 bits): 4.29 ms, far beyond any data-centre link.
+constexpr int64_t kMaxPortPs = 0xffffffffLL;
 
 struct Flow {
   uint32_t src = 0, dst = 0;
@@ -95,7 +110,8 @@ struct Flow {
   int64_t last_delay_cut = -1;
   int64_t srtt = 0, rttvar = 0;  // RFC 6298 estimators; 0 = no sample yet
   int rto_backoff = 0;           // consecutive timeouts double the next one (RFC 6298 5.5)
-  bool registered = false;       // waiting in a NIC port's ring of ready flows
+  bool registered = false;       // waiting in a NIC port's list of ready flows
+  uint32_t next = kNone;         // the flow behind it in that list
   uint32_t una = 0, rack_scan = 0;  // lowest unacknowledged packet; where loss detection has looked up to
   int64_t losses_detected = 0;
   int64_t unacked = 0;           // spray transport: payload sent once or more and not yet acknowledged
@@ -114,6 +130,9 @@ struct PacketSim::Impl final : CellFabricSink {
   Simulator sim;
   Rng rng;
   std::vector<Port> ports;
+  std::vector<PortStats> port_stats;  // same index as ports
+  int64_t port_limit = 0;             // bytes of data a port may hold (lossy mode)
+  std::vector<int64_t> tier_max_queue;  // deepest queue seen at any port of each tier
   std::vector<Packet> pool;
   uint32_t free_head = kNone;
   int64_t live_packets = 0, peak_packets = 0;
@@ -183,6 +202,7 @@ struct PacketSim::Impl final : CellFabricSink {
     E = f.nic_count();
     const size_t L = f.links.size(), N = f.nodes.size();
     ports.resize(2 * L);
+    port_stats.resize(2 * L);
     const int64_t data_wire = cfg.mtu_bytes + cfg.header_bytes;
     for (size_t i = 0; i < L; ++i) {
       const Link& l = f.links[i];
@@ -197,14 +217,17 @@ struct PacketSim::Impl final : CellFabricSink {
         pt.tier = l.tier;
         pt.to_nic = f.nodes[pt.to].role == NodeRole::Nic;
         pt.from_switch = f.nodes[dir == 0 ? l.lower.value() : l.upper.value()].role != NodeRole::Nic;
-        pt.bps = static_cast<int64_t>(l.gbps) * 1'000'000'000;
+        const int64_t bps = static_cast<int64_t>(l.gbps) * 1'000'000'000;
+        port_stats[2 * i + dir].bps = bps;
         const Node& to = f.nodes[pt.to];
         const int64_t sw = to.role == NodeRole::Nic ? 0 : (cfg.switch_latency_ps >= 0 ? cfg.switch_latency_ps : f.tier[to.tier].model->latency_ns * 1000);
-        pt.delay_ps = delay + sw;
-        pt.ser_data = ser(data_wire, pt.bps);
-        pt.ser_ack = ser(cfg.ack_bytes, pt.bps);
-        pt.ring.resize(64);
-        pt.ctrl.resize(16);
+        const int64_t ser_data = ser(data_wire, bps), ser_ack = ser(cfg.ack_bytes, bps);
+        if (delay + sw > kMaxPortPs || ser_data > kMaxPortPs || delay + sw < 0) {
+          throw InputError({}, "link delay", fmt::format("{} ps on link {} is out of range; expected at most {} ps (4.29 ms)", delay + sw, i, kMaxPortPs));
+        }
+        pt.delay_ps = static_cast<uint32_t>(delay + sw);
+        pt.ser_data = static_cast<uint32_t>(ser_data);
+        pt.ser_ack = static_cast<uint32_t>(ser_ack);
       }
     }
     if (f.architecture == Architecture::SwitchScheduled) {
@@ -268,6 +291,7 @@ struct PacketSim::Impl final : CellFabricSink {
       for (size_t n = 0; n < N; ++n) std::sort(coredown.begin() + coredown_begin[n], coredown.begin() + coredown_begin[n + 1]);
     }
     qhist.assign(static_cast<size_t>(f.tiers + 1), {});
+    tier_max_queue.assign(static_cast<size_t>(f.tiers + 1), 0);
     // Base RTT of the longest path: data out and ack back, through every tier.
     int64_t one_way_data = 0, one_way_ack = 0;
     for (int t = 1; t <= f.tiers; ++t) {
@@ -289,7 +313,7 @@ struct PacketSim::Impl final : CellFabricSink {
     const int64_t port_bdp = static_cast<int64_t>(static_cast<double>(host_bps) / 8.0 * static_cast<double>(base_rtt_ps) * 1e-12);
     const int64_t bdp = port_bdp * f.planes;
     const int64_t limit = cfg.port_buffer_bytes > 0 ? cfg.port_buffer_bytes : std::max<int64_t>(port_bdp, 4 * data_wire);
-    for (auto& pt : ports) pt.limit = limit;
+    port_limit = limit;
     ecn_kmin = static_cast<int64_t>(cfg.ecn_kmin_fraction * static_cast<double>(limit));
     ecn_kmax = static_cast<int64_t>(cfg.ecn_kmax_fraction * static_cast<double>(limit));
     if (cfg.initial_window_bytes <= 0) cfg.initial_window_bytes = std::max<int64_t>(bdp, cfg.mtu_bytes);
@@ -316,48 +340,49 @@ struct PacketSim::Impl final : CellFabricSink {
       return static_cast<uint32_t>(pool.size() - 1);
     }
     const uint32_t id = free_head;
-    free_head = pool[id].next_free;
+    free_head = pool[id].next;
     ++live_packets;
     peak_packets = std::max(peak_packets, live_packets);
     return id;
   }
   void free_packet(uint32_t id) {
-    pool[id].next_free = free_head;
+    pool[id].next = free_head;
     free_head = id;
     --live_packets;
   }
 
-  static void push_ring(std::vector<uint32_t>& ring, uint32_t& head, uint32_t& count, uint32_t id) {
-    if (count == ring.size()) {  // grow (rare: only past the deepest queue seen so far)
-      std::vector<uint32_t> bigger(ring.size() * 2);
-      for (uint32_t k = 0; k < count; ++k) bigger[k] = ring[(head + k) & static_cast<uint32_t>(ring.size() - 1)];
-      ring.swap(bigger);
-      head = 0;
-    }
-    ring[(head + count) & static_cast<uint32_t>(ring.size() - 1)] = id;
-    ++count;
+  // FIFO lists threaded through `items[id].next` (packets in a port queue, flows ready at a NIC port).
+  template <class Items>
+  static void list_push(Items& items, uint32_t& head, uint32_t& tail, uint32_t id) {
+    items[id].next = kNone;
+    if (head == kNone) head = id;
+    else items[tail].next = id;
+    tail = id;
+  }
+  template <class Items>
+  static uint32_t list_pop(Items& items, uint32_t& head, uint32_t& tail) {
+    const uint32_t id = head;
+    head = items[id].next;
+    if (head == kNone) tail = kNone;
+    return id;
   }
 
-  bool has_eligible(const Port& pt) const { return pt.ccount > 0 || (pt.count > 0 && !pt.paused); }
+  static bool has_eligible(const Port& pt) { return pt.chead != kNone || (pt.head != kNone && !pt.paused); }
 
   // Starts the next eligible packet (control first; data unless paused); false if none may go.
   bool start_tx(uint32_t pid_port) {
     Port& pt = ports[pid_port];
     uint32_t id;
-    if (pt.ccount > 0) {
-      id = pt.ctrl[pt.chead];
-      pt.chead = (pt.chead + 1) & static_cast<uint32_t>(pt.ctrl.size() - 1);
-      --pt.ccount;
-    } else if (pt.count > 0 && !pt.paused && !pt.from_switch) {
+    if (pt.chead != kNone) {
+      id = list_pop(pool, pt.chead, pt.ctail);
+    } else if (pt.head != kNone && !pt.paused && !pt.from_switch) {
       id = pull_from_ready_flows(pid_port);
       if (id == kNone) {
         pt.txdone_pending = false;
         return false;
       }
-    } else if (pt.count > 0 && !pt.paused) {
-      id = pt.ring[pt.head];
-      pt.head = (pt.head + 1) & static_cast<uint32_t>(pt.ring.size() - 1);
-      --pt.count;
+    } else if (pt.head != kNone && !pt.paused) {
+      id = list_pop(pool, pt.head, pt.tail);
       pt.queued -= pool[id].size;
     } else {
       pt.txdone_pending = false;
@@ -366,15 +391,8 @@ struct PacketSim::Impl final : CellFabricSink {
     Packet& p = pool[id];
     const int64_t now = sim.now().count();
     // PFC: the packet leaves this switch, so its ingress here holds less.
-    if (cfg.pfc && p.type == kData && pt.from_switch && p.in_port != kNone) {
-      Port& up = ports[p.in_port];
-      up.held -= p.size;
-      if (up.pause_requested && up.held <= pfc_xon) {
-        up.pause_requested = false;
-        sim.schedule(Picoseconds(now + up.delay_ps), kPfc, p.in_port);
-      }
-    }
-    const int64_t s = p.size == cfg.mtu_bytes + cfg.header_bytes ? pt.ser_data : p.size == cfg.ack_bytes ? pt.ser_ack : ser(p.size, pt.bps);
+    if (cfg.pfc && p.type == kData && pt.from_switch && p.in_port != kNone) release_held(p.in_port, p.size);
+    const int64_t s = p.size == cfg.mtu_bytes + cfg.header_bytes ? pt.ser_data : p.size == cfg.ack_bytes ? pt.ser_ack : ser(p.size, port_stats[pid_port].bps);
     pt.tx_bytes += p.size;
     if (!tier_tx.empty()) tier_tx[pt.tier] += p.size;
     if (p.type == kData && !pt.from_switch) {
@@ -393,30 +411,41 @@ struct PacketSim::Impl final : CellFabricSink {
     return true;
   }
 
+  // PFC: data from upstream port `in_port` left the buffer here; below XON the port may send again.
+  void release_held(uint32_t in_port, int64_t bytes) {
+    PortStats& up = port_stats[in_port];
+    up.held -= bytes;
+    if (up.pause_requested && up.held <= pfc_xon) {
+      up.pause_requested = false;
+      sim.schedule(Picoseconds(sim.now().count() + ports[in_port].delay_ps), kPfc, in_port);
+    }
+  }
+
   void on_pfc(uint32_t target) {
     Port& pt = ports[target & ~kPauseBit];
+    PortStats& st = port_stats[target & ~kPauseBit];
     const bool pause = target & kPauseBit;
     const int64_t now = sim.now().count();
     if (pause == pt.paused) return;
     pt.paused = pause;
     if (pause) {
-      pt.paused_since = now;
-      ++pt.pauses;
+      st.paused_since = now;
+      ++st.pauses;
       ++pauses;
       return;
     }
-    pt.paused_total += now - pt.paused_since;
+    st.paused_total += now - st.paused_since;
     kick(target & ~kPauseBit);
   }
 
   // ECN as switches configure it: no mark below kmin, certain above kmax, linear up to pmax between.
-  void maybe_mark(Packet& p, int64_t queued, Port& counted_at) {
+  void maybe_mark(Packet& p, int64_t queued, uint32_t counted_at) {
     if (!cfg.ecn || p.type != kData || queued <= ecn_kmin) return;
     const bool mark = queued >= ecn_kmax ||
                       rng.uniform() < cfg.ecn_pmax * static_cast<double>(queued - ecn_kmin) / static_cast<double>(std::max<int64_t>(1, ecn_kmax - ecn_kmin));
     if (mark && !(p.flags & kCe)) {
       p.flags |= kCe;
-      ++counted_at.marks;
+      ++port_stats[counted_at].marks;
       ++marks;
     }
   }
@@ -425,22 +454,22 @@ struct PacketSim::Impl final : CellFabricSink {
     Port& pt = ports[port_id];
     if (pt.dead) {  // a NIC's link in a dead plane, or a cell fabric's egress port
       ++unroutable;
-      lose_packet(id, pt.dead_by);
+      lose_packet(id, port_stats[port_id].dead_by);
       return;
     }
     Packet& p = pool[id];
     const bool at_switch = !node_is_nic[p.node];
     if (at_switch && p.type == kData) {
       if (cfg.pfc && p.in_port != kNone) {
-        Port& up = ports[p.in_port];
+        PortStats& up = port_stats[p.in_port];
         up.held += p.size;
         if (!up.pause_requested && up.held > pfc_xoff) {
           up.pause_requested = true;
-          sim.schedule(Picoseconds(sim.now().count() + up.delay_ps), kPfc, p.in_port | kPauseBit);
+          sim.schedule(Picoseconds(sim.now().count() + ports[p.in_port].delay_ps), kPfc, p.in_port | kPauseBit);
         }
       }
-      if (!cfg.lossless && !cfg.pfc && pt.queued + p.size > pt.limit) {
-        ++pt.drops;
+      if (!cfg.lossless && !cfg.pfc && pt.queued + p.size > port_limit) {
+        ++port_stats[port_id].drops;
         ++drops;
         if (!trimming) {
           free_packet(id);
@@ -452,15 +481,15 @@ struct PacketSim::Impl final : CellFabricSink {
         p.size = static_cast<uint16_t>(cfg.header_bytes);
         ++trims;
       }
-      maybe_mark(p, pt.queued, pt);
+      maybe_mark(p, pt.queued, port_id);
       const int64_t q = pt.queued;
-      pt.max_queue = std::max(pt.max_queue, q);
+      tier_max_queue[pt.tier] = std::max(tier_max_queue[pt.tier], q);
       ++qhist[pt.tier][q <= 0 ? 0 : 64 - __builtin_clzll(static_cast<unsigned long long>(q))];
     }
     if (p.type != kData) {
-      push_ring(pt.ctrl, pt.chead, pt.ccount, id);
+      list_push(pool, pt.chead, pt.ctail, id);
     } else {
-      push_ring(pt.ring, pt.head, pt.count, id);
+      list_push(pool, pt.head, pt.tail, id);
       pt.queued += p.size;
     }
     kick(port_id);
@@ -637,31 +666,22 @@ struct PacketSim::Impl final : CellFabricSink {
         Port& pt = ports[2 * link + dir];
         if (pt.dead) continue;
         pt.dead = true;
-        pt.dead_by = idx;
+        port_stats[2 * link + dir].dead_by = idx;
         // Whatever waits on the port is lost; data held against an upstream port for PFC is released.
-        auto flush = [&](std::vector<uint32_t>& ring, uint32_t& head, uint32_t& count) {
-          for (; count > 0; --count) {
-            const uint32_t id = ring[head];
-            head = (head + 1) & static_cast<uint32_t>(ring.size() - 1);
+        auto flush = [&](uint32_t& head, uint32_t& tail) {
+          while (head != kNone) {
+            const uint32_t id = list_pop(pool, head, tail);
             const Packet& p = pool[id];
-            if (cfg.pfc && p.type == kData && !node_is_nic[p.node] && p.in_port != kNone) {
-              Port& up = ports[p.in_port];
-              up.held -= p.size;
-              if (up.pause_requested && up.held <= pfc_xon) {
-                up.pause_requested = false;
-                sim.schedule(Picoseconds(sim.now().count() + up.delay_ps), kPfc, p.in_port);
-              }
-            }
+            if (cfg.pfc && p.type == kData && !node_is_nic[p.node] && p.in_port != kNone) release_held(p.in_port, p.size);
             lose_packet(id, idx);
           }
         };
-        flush(pt.ctrl, pt.chead, pt.ccount);
+        flush(pt.chead, pt.ctail);
         if (pt.from_switch) {
-          flush(pt.ring, pt.head, pt.count);
-        } else {  // a NIC port's ring holds flows waiting to send: they go to another plane, if any is left
-          for (; pt.count > 0; --pt.count) {
-            const uint32_t fid = pt.ring[pt.head];
-            pt.head = (pt.head + 1) & static_cast<uint32_t>(pt.ring.size() - 1);
+          flush(pt.head, pt.tail);
+        } else {  // a NIC port's list holds flows waiting to send: they go to another plane, if any is left
+          while (pt.head != kNone) {
+            const uint32_t fid = list_pop(flows, pt.head, pt.tail);
             flows[fid].registered = false;
             stranded.push_back(fid);
           }
@@ -692,6 +712,7 @@ struct PacketSim::Impl final : CellFabricSink {
     p.in_port = kNone;
     pick_path(fl, p, type == kData);
     p.node = type == kData ? fl.src : fl.dst;
+    p.dst = type == kData ? fl.dst : fl.src;
     (type == kData ? data_packets : ack_packets) += 1;
     return id;
   }
@@ -771,7 +792,7 @@ struct PacketSim::Impl final : CellFabricSink {
     const uint32_t port = 2 * nic_link[static_cast<size_t>(plane) * E + fl.src];
     Port& pt = ports[port];
     if (pt.dead) return;  // cut off in every plane: the timer will give up on it
-    push_ring(pt.ring, pt.head, pt.count, flow_id);
+    list_push(flows, pt.head, pt.tail, flow_id);
     fl.registered = true;
     if (port != busy_port) kick(port);
   }
@@ -790,10 +811,8 @@ struct PacketSim::Impl final : CellFabricSink {
   // A free NIC port takes the next ready flow that may send and builds its packet; kNone if none may.
   uint32_t pull_from_ready_flows(uint32_t port_id) {
     Port& pt = ports[port_id];
-    while (pt.count > 0) {
-      const uint32_t flow_id = pt.ring[pt.head];
-      pt.head = (pt.head + 1) & static_cast<uint32_t>(pt.ring.size() - 1);
-      --pt.count;
+    while (pt.head != kNone) {
+      const uint32_t flow_id = list_pop(flows, pt.head, pt.tail);
       flows[flow_id].registered = false;
       if (!can_send(flow_id)) continue;
       const uint32_t id = emit_data(flow_id, f.links[port_id / 2].plane);
@@ -1151,7 +1170,7 @@ struct PacketSim::Impl final : CellFabricSink {
   void on_arrive(uint32_t id) {
     Packet& p = pool[id];
     if (any_dead && p.in_port != kNone && ports[p.in_port].dead) {  // on the wire when the link failed
-      lose_packet(id, ports[p.in_port].dead_by);
+      lose_packet(id, port_stats[p.in_port].dead_by);
       return;
     }
     if (node_is_nic[p.node]) {
@@ -1169,12 +1188,11 @@ struct PacketSim::Impl final : CellFabricSink {
       }
       return;
     }
-    const Flow& fl = flows[p.flow];
-    const uint32_t dst = p.type == kData || p.type == kTrimmed ? fl.dst : fl.src;
+    const uint32_t dst = p.dst;
     if (cells) {  // switch-scheduled: into a VOQ of the ingress leaf element
       // The leaf element marks ECN by the depth of the VOQ the packet joins (counted on the port it came in by).
       const uint32_t egress = 2 * nic_link[static_cast<size_t>(p.plane) * E + dst] + 1;
-      maybe_mark(p, cells->voq_bytes(p.node, egress, p.type != kData), ports[p.in_port]);
+      maybe_mark(p, cells->voq_bytes(p.node, egress, p.type != kData), p.in_port);
       cells->accept(id, p.size, p.node, egress, p.type != kData);
       return;
     }
@@ -1193,8 +1211,9 @@ struct PacketSim::Impl final : CellFabricSink {
     const double dt = static_cast<double>(std::max<int64_t>(1, now - last_sample)) * 1e-12;
     std::vector<double> cap(static_cast<size_t>(f.tiers + 1), 0.0);
     std::vector<int64_t> qsum(static_cast<size_t>(f.tiers + 1), 0), qmax(static_cast<size_t>(f.tiers + 1), 0), n(static_cast<size_t>(f.tiers + 1), 0);
-    for (const Port& pt : ports) {
-      cap[pt.tier] += static_cast<double>(pt.bps) * dt;
+    for (size_t i = 0; i < ports.size(); ++i) {
+      const Port& pt = ports[i];
+      cap[pt.tier] += static_cast<double>(port_stats[i].bps) * dt;
       qsum[pt.tier] += pt.queued;
       qmax[pt.tier] = std::max(qmax[pt.tier], pt.queued);
       ++n[pt.tier];
@@ -1312,7 +1331,7 @@ struct PacketSim::Impl final : CellFabricSink {
       for (uint32_t i = 0; i < ports.size(); ++i) {
         if (ports[i].tier != 2) continue;
         ports[i].tx_bytes += cells->port_tx_bytes(i);
-        ports[i].max_queue = std::max(ports[i].max_queue, cells->port_max_queue(i));
+        tier_max_queue[2] = std::max(tier_max_queue[2], cells->port_max_queue(i));
       }
       for (int k = 0; k < 64; ++k) qhist[2][k] += qhist_fabric[k];
       r.cells = cells->stats();
@@ -1326,24 +1345,27 @@ struct PacketSim::Impl final : CellFabricSink {
       TierStats ts;
       ts.tier = t;
       double bits = 0, cap = 0;
-      for (const Port& pt : ports) {
+      ts.queue_max_bytes = tier_max_queue[t];
+      for (size_t i = 0; i < ports.size(); ++i) {
+        const Port& pt = ports[i];
+        const PortStats& st = port_stats[i];
         if (pt.tier != t) continue;
         bits += static_cast<double>(pt.tx_bytes) * 8;
-        cap += static_cast<double>(pt.bps) * dur;
-        ts.queue_max_bytes = std::max(ts.queue_max_bytes, pt.max_queue);
-        ts.ecn_marks += pt.marks;
-        ts.drops += pt.drops;
-        ts.pauses += pt.pauses;
-        const int64_t paused = pt.paused_total + (pt.paused ? r.end.count() - pt.paused_since : 0);
+        cap += static_cast<double>(st.bps) * dur;
+        ts.ecn_marks += st.marks;
+        ts.drops += st.drops;
+        ts.pauses += st.pauses;
+        const int64_t paused = st.paused_total + (pt.paused ? r.end.count() - st.paused_since : 0);
         ts.paused_fraction += static_cast<double>(paused);
         r.paused_time += Picoseconds(paused);
       }
       ts.utilisation = cap > 0 ? bits / cap : 0;
       {  // how evenly the tier's ports were used
         double sum = 0, sq = 0, n = 0;
-        for (const Port& pt : ports) {
+        for (size_t i = 0; i < ports.size(); ++i) {
+          const Port& pt = ports[i];
           if (pt.tier != t) continue;
-          const double u = static_cast<double>(pt.tx_bytes) * 8 / (static_cast<double>(pt.bps) * dur);
+          const double u = static_cast<double>(pt.tx_bytes) * 8 / (static_cast<double>(port_stats[i].bps) * dur);
           sum += u;
           sq += u * u;
           n += 1;
