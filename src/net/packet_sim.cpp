@@ -24,8 +24,11 @@ enum PacketType : uint8_t { kData = 0, kAck = 1, kNack = 2, kCnp = 3, kTrimmed =
 constexpr uint32_t kPauseBit = 0x80000000u;
 constexpr uint8_t kCe = 1, kEce = 2;
 constexpr uint32_t kNone = 0xffffffffu;
-constexpr int kMaxBackoff = 6;
-constexpr size_t kPrefetchAhead = 8;  // events between a prefetch and the use  // timeouts back off to 64 x RTO; one more and the flow is abandoned
+constexpr int kMaxBackoff = 6;  // timeouts back off to 64 x RTO; one more and the flow is abandoned
+// Packets, ports and flows are cold when their event comes (tens of thousands of events pass between a
+// packet's scheduling and its arrival): the run loop fetches what an event will touch this many events ahead,
+// in two stages (the packet first, then, with the packet in cache, its next port or its flow).
+constexpr size_t kFetchPacketAhead = 16, kFetchNextAhead = 8, kFetchLastAhead = 3;
 
 uint32_t mix32(uint64_t x) {
   x += 0x9e3779b97f4a7c15ULL;
@@ -44,6 +47,7 @@ struct alignas(64) Packet {
   uint32_t entropy = 0;   // path choice input (per flow, flowlet or packet)
   uint32_t dst = 0;       // the NIC it goes to (data: the flow's destination; control: its source)
   uint32_t next = kNone;  // the packet behind it in its port's queue, or in the free list
+  uint32_t out_hint = kNone;  // the output port at `node`, when routed ahead of its arrival (prefetching)
   uint16_t size = 0;      // on the wire
   uint16_t plane = 0;
   uint8_t type = kData;
@@ -83,43 +87,59 @@ struct PortStats {
 // Most a port's delay or serialisation may be (kept in 32 bits): 4.29 ms, far beyond any data-centre link.
 constexpr int64_t kMaxPortPs = 0xffffffffLL;
 
-struct Flow {
+// Three bits per packet of a flow (acknowledged, received, resent), interleaved by 64 packets so that one
+// cache line holds all three for a packet.
+enum PacketBit : uint32_t { kAcked = 0, kReceived = 1, kResent = 2 };
+class PacketBits {
+ public:
+  void resize(uint32_t packets) { words_.assign(3 * static_cast<size_t>((packets + 63) / 64), 0); }
+  bool test(PacketBit b, uint32_t i) const { return (words_[3 * (i >> 6) + b] >> (i & 63)) & 1; }
+  void set(PacketBit b, uint32_t i) { words_[3 * (i >> 6) + b] |= uint64_t{1} << (i & 63); }
+  const void* address(uint32_t i) const { return &words_[3 * (i >> 6)]; }  // for prefetching
+
+ private:
+  std::vector<uint64_t> words_;
+};
+
+// Per flow, sender and receiver state; what every ack and data arrival touches comes first (the lines the run
+// loop prefetches), the counters and the RoCE/DCQCN state after.
+struct alignas(64) Flow {
   uint32_t src = 0, dst = 0;
-  int64_t bytes = 0;
-  int64_t start = 0, finish = 0;
   uint32_t npkts = 0, last_payload = 0;
   uint32_t next_seq = 0, acked_count = 0;
-  int64_t inflight = 0, cwnd = 0, delivered = 0;
-  std::vector<uint64_t> acked, received, resent;
-  std::vector<uint32_t> rtx;
+  uint32_t una = 0, rack_scan = 0;  // lowest unacknowledged packet; where loss detection has looked up to
+  uint32_t rcv_next = 0, entropy = 0;
+  uint32_t plane_rr = 0, spray_seq = 0;
+  uint32_t next = kNone;         // the flow behind it in its NIC port's list of ready flows
+  int rto_backoff = 0;           // consecutive timeouts double the next one (RFC 6298 5.5)
+  PacketBits bits;               // acked, received, resent per packet
+  std::vector<uint32_t> rtx;     // packets to resend, from rtx_head on
+  int64_t bytes = 0, delivered = 0;
+  int64_t inflight = 0, cwnd = 0;
+  int64_t unacked = 0;           // spray transport: payload sent once or more and not yet acknowledged
+  int64_t last_progress = 0;
+  int64_t srtt = 0, rttvar = 0;  // RFC 6298 estimators; 0 = no sample yet
+  int64_t rto_at = -1, cwnd_before_rto = 0;  // the last timeout, to undo it if it proves spurious
+  int64_t last_delay_cut = -1;
+  int64_t next_send = 0;
   size_t rtx_head = 0;
   TimerHandle rto;
-  int64_t last_progress = 0;
-  uint32_t entropy = 0, flowlet = 0;
-  int64_t last_tx = -1;
-  uint32_t plane_rr = 0, spray_seq = 0;
-  int64_t packets = 0, retransmits = 0, echoes = 0, cnps = 0;
   bool done = false, sender_done = false;
+  bool registered = false;       // waiting in a NIC port's list of ready flows
+  bool pace_pending = false, dcqcn_armed = false;
+  int64_t packets = 0, retransmits = 0, echoes = 0, cnps = 0;
+  int64_t start = 0, finish = 0;
+  int64_t losses_detected = 0;
+  uint32_t flowlet = 0;
+  int64_t last_tx = -1;
   // RoCE / DCQCN.
+  uint32_t nacked_at = 0xffffffffu;
   double rate = 0, target = 0, rp_alpha = 1.0;
   int timer_stage = 0, byte_stage = 0;
   int64_t bytes_since_increase = 0, last_cnp_at_sender = -1, last_cnp_sent = -1'000'000'000'000;
-  int64_t next_send = 0;
-  bool pace_pending = false, dcqcn_armed = false;
-  uint32_t rcv_next = 0, nacked_at = 0xffffffffu;
-  int64_t last_delay_cut = -1;
-  int64_t srtt = 0, rttvar = 0;  // RFC 6298 estimators; 0 = no sample yet
-  int rto_backoff = 0;           // consecutive timeouts double the next one (RFC 6298 5.5)
-  bool registered = false;       // waiting in a NIC port's list of ready flows
-  uint32_t next = kNone;         // the flow behind it in that list
-  uint32_t una = 0, rack_scan = 0;  // lowest unacknowledged packet; where loss detection has looked up to
-  int64_t losses_detected = 0;
-  int64_t unacked = 0;           // spray transport: payload sent once or more and not yet acknowledged
-  int64_t rto_at = -1, cwnd_before_rto = 0;  // the last timeout, to undo it if it proves spurious
 };
+constexpr size_t kFlowHotBytes = 256;  // the part of a Flow the run loop prefetches
 
-bool test_bit(const std::vector<uint64_t>& v, uint32_t i) { return (v[i >> 6] >> (i & 63)) & 1; }
-void set_bit(std::vector<uint64_t>& v, uint32_t i) { v[i >> 6] |= uint64_t{1} << (i & 63); }
 
 }  // namespace
 
@@ -305,6 +325,7 @@ struct PacketSim::Impl final : CellFabricSink {
       }
     }
     base_rtt_ps = one_way_data + one_way_ack;
+    size_calendar();
     if (cells) base_rtt_ps += 4 * cells->control_latency_ps();  // a request and a grant before data, and again for the ack
     // A port's buffer is one bandwidth-delay product of a host link; a flow's window, of the whole NIC (a NIC
     // striping over P planes sends at P host links' rate).
@@ -330,6 +351,21 @@ struct PacketSim::Impl final : CellFabricSink {
     // 1 ms here, so queues under PFC do not look like loss. The spray transport detects loss itself (trimming,
     // RACK) and keeps a short timer for the tail.
     if (cfg.rto_ps <= 0) cfg.rto_ps = std::max<int64_t>(8 * base_rtt_ps, cfg.transport == TransportKind::RoceDcqcn ? 1'000'000'000 : 10'000'000);
+  }
+
+  // Calendar slots hold about 32 events when every port is busy (so sorting a slot stays cheap at any scale),
+  // and the window spans two of the longest hops (so a packet's next event rarely waits outside it).
+  void size_calendar() {
+    int64_t ser_min = INT64_MAX, hop_max = 1;
+    for (const Port& pt : ports) {
+      ser_min = std::min<int64_t>(ser_min, pt.ser_data);
+      hop_max = std::max<int64_t>(hop_max, int64_t{pt.ser_data} + pt.delay_ps);
+    }
+    if (ports.empty()) return;
+    const double slot_ps = 32.0 * static_cast<double>(ser_min) / static_cast<double>(ports.size());
+    const int slot_bits = std::clamp(static_cast<int>(std::floor(std::log2(std::max(1.0, slot_ps)))), 4, 12);
+    const int wheel_bits = std::clamp(static_cast<int>(std::ceil(std::log2(2.0 * static_cast<double>(hop_max) / std::ldexp(1.0, slot_bits)))), 8, 16);
+    sim.size_calendar(slot_bits, wheel_bits);
   }
 
   uint32_t alloc_packet() {
@@ -403,6 +439,7 @@ struct PacketSim::Impl final : CellFabricSink {
     }
     p.node = pt.to;
     p.in_port = pid_port;
+    p.out_hint = kNone;
     pt.free_at = now + s;
     sim.schedule(Picoseconds(now + s + pt.delay_ps), kArrive, id);
     // The next packet starts when this one has left; an event is needed only if one is already waiting.
@@ -554,7 +591,7 @@ struct PacketSim::Impl final : CellFabricSink {
     const size_t k = static_cast<size_t>(p.plane) * E + dst;
     const uint32_t dleaf = nic_leaf[k];
     const auto any = [](uint32_t) { return true; };
-    if (node == dleaf) return ports[2 * nic_link[k] + 1].dead ? kNone : 2 * nic_link[k] + 1;
+    if (node == dleaf) return any_dead && ports[2 * nic_link[k] + 1].dead ? kNone : 2 * nic_link[k] + 1;
     auto going_down = [&](uint32_t from) {
       // Links from `dleaf` up to `from`: the leaf's sorted uplinks with upper == from.
       const auto b = upsort.begin() + up_begin[dleaf], e = upsort.begin() + up_begin[dleaf + 1];
@@ -710,6 +747,7 @@ struct PacketSim::Impl final : CellFabricSink {
     p.flags = flags;
     p.size = static_cast<uint16_t>(type == kData ? payload(fl, seq) + static_cast<uint32_t>(cfg.header_bytes) : static_cast<uint32_t>(cfg.ack_bytes));
     p.in_port = kNone;
+    p.out_hint = kNone;
     pick_path(fl, p, type == kData);
     p.node = type == kData ? fl.src : fl.dst;
     p.dst = type == kData ? fl.dst : fl.src;
@@ -744,7 +782,7 @@ struct PacketSim::Impl final : CellFabricSink {
     again = false;
     if (cfg.transport == TransportKind::Spray) {
       while (fl.rtx_head < fl.rtx.size()) {
-        if (!test_bit(fl.acked, fl.rtx[fl.rtx_head])) {
+        if (!fl.bits.test(kAcked, fl.rtx[fl.rtx_head])) {
           again = true;
           return fl.rtx[fl.rtx_head];
         }
@@ -830,7 +868,7 @@ struct PacketSim::Impl final : CellFabricSink {
     const int64_t pl = payload(fl, seq);
     const int64_t now = sim.now().count();
     if (again) {
-      set_bit(fl.resent, seq);
+      fl.bits.set(kResent, seq);
       ++fl.rtx_head;
       ++fl.retransmits;
       ++retransmits;
@@ -918,7 +956,7 @@ struct PacketSim::Impl final : CellFabricSink {
       send_packet(flow_id, 0, kCnp, 0);
     }
     if (seq == fl.rcv_next) {
-      set_bit(fl.received, seq);
+      fl.bits.set(kReceived, seq);
       if (!lost_pending.empty()) delivered_again(flow_id, seq);
       fl.delivered += payload(fl, seq);
       delivered_total += payload(fl, seq);
@@ -988,9 +1026,9 @@ struct PacketSim::Impl final : CellFabricSink {
     const int64_t sent_at = p.sent_at;
     free_packet(id);
     if (seq > fl.rcv_next) ++reordered;
-    if (!test_bit(fl.received, seq)) {
-      set_bit(fl.received, seq);
-      while (fl.rcv_next < fl.npkts && test_bit(fl.received, fl.rcv_next)) ++fl.rcv_next;
+    if (!fl.bits.test(kReceived, seq)) {
+      fl.bits.set(kReceived, seq);
+      while (fl.rcv_next < fl.npkts && fl.bits.test(kReceived, fl.rcv_next)) ++fl.rcv_next;
       if (!lost_pending.empty()) delivered_again(flow_id, seq);
       fl.delivered += payload(fl, seq);
       delivered_total += payload(fl, seq);
@@ -1033,8 +1071,8 @@ struct PacketSim::Impl final : CellFabricSink {
     const Packet p = pool[id];
     free_packet(id);
     Flow& fl = flows[p.flow];
-    if (test_bit(fl.acked, p.seq)) return;
-    set_bit(fl.acked, p.seq);
+    if (fl.bits.test(kAcked, p.seq)) return;
+    fl.bits.set(kAcked, p.seq);
     ++fl.acked_count;
     fl.rto_backoff = 0;
     fl.unacked -= payload(fl, p.seq);
@@ -1066,7 +1104,7 @@ struct PacketSim::Impl final : CellFabricSink {
   // one still unacknowledged when a packet sent a window later (or 16 packets, if more) has been acknowledged
   // was lost, not merely reordered by spraying; it is resent at once.
   void detect_losses(Flow& fl, uint32_t acked_seq) {
-    while (fl.una < fl.npkts && test_bit(fl.acked, fl.una)) ++fl.una;
+    while (fl.una < fl.npkts && fl.bits.test(kAcked, fl.una)) ++fl.una;
     const uint32_t window = static_cast<uint32_t>(std::max<int64_t>(16, fl.cwnd / cfg.mtu_bytes));
     if (acked_seq < window) return;
     const uint32_t horizon = acked_seq - window;  // everything unacknowledged below this is lost
@@ -1077,7 +1115,7 @@ struct PacketSim::Impl final : CellFabricSink {
       fl.rtx_head = 0;
     }
     for (; s < horizon; ++s) {
-      if (test_bit(fl.acked, s) || test_bit(fl.resent, s)) continue;  // a resent packet's fate is the timer's
+      if (fl.bits.test(kAcked, s) || fl.bits.test(kResent, s)) continue;  // a resent packet's fate is the timer's
       fl.rtx.push_back(s);
       fl.inflight = std::max<int64_t>(0, fl.inflight - payload(fl, s));
       ++fl.losses_detected;
@@ -1098,7 +1136,7 @@ struct PacketSim::Impl final : CellFabricSink {
     const Packet p = pool[id];
     free_packet(id);
     Flow& fl = flows[p.flow];
-    if (fl.sender_done || test_bit(fl.acked, p.seq)) return;
+    if (fl.sender_done || fl.bits.test(kAcked, p.seq)) return;
     fl.inflight = std::max<int64_t>(0, fl.inflight - payload(fl, p.seq));
     if (fl.rtx_head == fl.rtx.size()) {  // reuse the list once it is spent
       fl.rtx.clear();
@@ -1154,7 +1192,7 @@ struct PacketSim::Impl final : CellFabricSink {
     // No progress for a whole timeout: everything sent and not acked is presumed lost; resend it selectively.
     fl.rtx.clear();
     fl.rtx_head = 0;
-    for (uint32_t s = 0; s < fl.next_seq; ++s) if (!test_bit(fl.acked, s)) fl.rtx.push_back(s);
+    for (uint32_t s = 0; s < fl.next_seq; ++s) if (!fl.bits.test(kAcked, s)) fl.rtx.push_back(s);
     // As TCP does: the window restarts from one packet and the timer backs off, so a timeout that was only
     // a long queue costs a few duplicates, not a window's worth.
     fl.inflight = 0;
@@ -1196,13 +1234,44 @@ struct PacketSim::Impl final : CellFabricSink {
       cells->accept(id, p.size, p.node, egress, p.type != kData);
       return;
     }
-    const uint32_t out = route(p.node, p, dst);
+    const uint32_t out = p.out_hint != kNone && hint_valid() ? p.out_hint : route(p.node, p, dst);
     if (out == kNone) {
       ++unroutable;
       lose_packet(id, last_failure);
       return;
     }
     enqueue(out, id);
+  }
+
+  // A route computed ahead of the packet's arrival holds at its arrival unless the choice depends on queues
+  // at that moment (adaptive routing) or on links that may fail in between.
+  bool hint_valid() const { return cfg.lb != LoadBalancing::Adaptive && !any_dead && cfg.failures.empty(); }
+
+  void prefetch_ahead() {
+    Due n;
+    if (sim.peek(n, kFetchLastAhead) && n.kind == kArrive) {  // a packet reaching its NIC: its flow's bits
+      const Packet& p = pool[n.target];
+      if (node_is_nic[p.node]) __builtin_prefetch(flows[p.flow].bits.address(p.seq));
+    }
+    if (sim.peek(n, kFetchPacketAhead)) {
+      if (n.kind == kArrive) __builtin_prefetch(&pool[n.target]);
+      else if (n.kind == kTxDone) __builtin_prefetch(&ports[n.target]);
+    }
+    if (!sim.peek(n, kFetchNextAhead)) return;
+    if (n.kind == kArrive) {
+      Packet& p = pool[n.target];
+      if (node_is_nic[p.node]) {
+        const char* fl = reinterpret_cast<const char*>(&flows[p.flow]);
+        for (size_t off = 0; off < kFlowHotBytes; off += 64) __builtin_prefetch(fl + off);
+      } else if (!cells && hint_valid()) {
+        if (p.out_hint == kNone) p.out_hint = route(p.node, p, p.dst);
+        if (p.out_hint != kNone) __builtin_prefetch(&ports[p.out_hint]);
+      }
+    } else if (n.kind == kTxDone) {
+      const Port& pt = ports[n.target];
+      const uint32_t next = pt.chead != kNone ? pt.chead : pt.from_switch ? pt.head : kNone;
+      if (next != kNone) __builtin_prefetch(&pool[next]);
+    }
   }
 
   void take_sample(int64_t now) {
@@ -1252,11 +1321,7 @@ struct PacketSim::Impl final : CellFabricSink {
     Due e;
     PacketSimResult r;
     while (sim.next(e)) {
-      Due n;  // packets and ports are cold by the time their event comes: fetch them a few events ahead
-      if (sim.peek(n, kPrefetchAhead)) {
-        if (n.kind == kArrive) __builtin_prefetch(&pool[n.target]);
-        else if (n.kind == kTxDone) __builtin_prefetch(&ports[n.target]);
-      }
+      prefetch_ahead();
       while (next_sample > 0 && sim.now().count() >= next_sample && samples.size() < 20000) {
         take_sample(next_sample);
         next_sample += cfg.sample_interval_ps;
@@ -1408,9 +1473,7 @@ void PacketSim::add_flow(const FlowSpec& fs) {
   const int64_t mtu = m.cfg.mtu_bytes;
   fl.npkts = static_cast<uint32_t>((fl.bytes + mtu - 1) / mtu);
   fl.last_payload = static_cast<uint32_t>(fl.bytes - static_cast<int64_t>(fl.npkts - 1) * mtu);
-  fl.acked.assign((fl.npkts + 63) / 64, 0);
-  fl.received.assign((fl.npkts + 63) / 64, 0);
-  fl.resent.assign((fl.npkts + 63) / 64, 0);
+  fl.bits.resize(fl.npkts);
   fl.cwnd = m.cfg.initial_window_bytes;
   fl.rate = fl.target = static_cast<double>(m.line_bps);
   fl.entropy = mix32((static_cast<uint64_t>(m.flows.size()) << 32) ^ m.cfg.seed);

@@ -76,6 +76,11 @@ class Simulator {
     return false;
   }
   void reserve(size_t events) { queue_.reserve(events); }
+  // Sizes the calendar's slots (2^slot_bits ps) and window (2^wheel_bits slots) to the event density; only
+  // before anything is scheduled. The order of events does not depend on it, only the speed.
+  void size_calendar(int slot_bits, int wheel_bits) {
+    if (queue_.empty()) queue_ = CalendarEventQueue(slot_bits, wheel_bits);
+  }
   size_t pending() const { return queue_.size(); }
   // Kind and target of the event k events after the one next() returns next, when already known (for
   // prefetching; events beyond the slot being served are not known, and a timer's own kind is not looked up).
