@@ -3,12 +3,16 @@
 // a random permutation of 4 MiB flows starting at t=0, 4 KiB MTU; ECMP and per-packet spraying.
 // Reports wall time, events and packets per second, peak packets in flight and memory per packet in flight.
 //
-// Measured on the 2-core development machine (2026-11-21, `./build/bench/aifabric_packet_bench`; wall times vary
-// by about 15% run to run there):
-//   hosts   ECMP: wall  events  in flight  B/packet | spraying: wall  events  in flight  B/packet
-//     128       0.14 s   1.39 M     11.9 K       154 |          0.14 s   1.66 M     11.3 K         -
-//   1,024       1.53 s  12.2 M     110 K        180 |          2.49 s  16.0 M     107 K         72
-//   8,192       30.5 s  98.9 M     897 K        172 |          43.3 s 130.8 M     904 K        215
+// Measured on the 2-core development machine (2026-11-21, `./build/bench/aifabric_packet_bench`, the faster of two
+// runs; wall times vary by about 15% run to run there, the hypervisor taking up to a third of the CPU):
+//   hosts   ECMP: wall  events  events/s  in flight  B/packet | spraying: wall  events  events/s  in flight
+//     128       0.18 s   1.39 M   8.0 M/s     11.9 K       101 |          0.22 s   1.66 M   7.5 M/s     11.3 K
+//   1,024       1.84 s  12.2 M    6.7 M/s    110 K        101 |          1.84 s  16.0 M    8.7 M/s    107 K
+//   8,192       15.5 s  98.9 M    6.4 M/s    897 K        102 |          18.7 s 130.8 M    7.1 M/s    904 K
+// Peak RSS with one 8,192-host case run alone (--benchmark_filter=hosts:8192/spray:0, :1): 97 MiB and 102 MiB.
+// Events per second hold from 128 to 8,192 hosts, so wall time grows with the packet count (x8 per step):
+// x10.4 and x8.4 for ECMP, x8.2 and x10.2 for spraying. Before the calendar queue and the one-line packet and
+// port layout it grew x11 and x20 (30.5 s and 43.3 s at 8,192 hosts, 3.1-3.3 M events/s).
 // The public reference simulator needs about 1 s, 23 s and 334 s for the same three sizes on this machine.
 #include <benchmark/benchmark.h>
 
@@ -68,14 +72,13 @@ void BM_PacketPermutation(benchmark::State& state) {
     after = rss_mib();
     benchmark::DoNotOptimize(r);
   }
-  const double wall = state.iterations() > 0 ? 1.0 : 0.0;  // Benchmark reports time; counters are per run
-  (void)wall;
   state.counters["events"] = static_cast<double>(r.events);
   state.counters["events_per_s"] = benchmark::Counter(static_cast<double>(r.events), benchmark::Counter::kIsIterationInvariantRate);
   state.counters["packets_per_s"] = benchmark::Counter(static_cast<double>(r.data_packets + r.ack_packets), benchmark::Counter::kIsIterationInvariantRate);
   state.counters["peak_in_flight"] = static_cast<double>(r.peak_packets_in_flight);
   state.counters["bytes_per_in_flight_pkt"] = (after - before) * (1 << 20) / std::max<double>(1.0, static_cast<double>(r.peak_packets_in_flight));
   state.counters["rss_MiB"] = after;
+  state.counters["peak_rss_MiB"] = peak_rss_mib();  // the process so far: the largest run's peak
   state.counters["drops"] = static_cast<double>(r.drops);
   state.counters["all_done"] = r.all_done ? 1 : 0;
 }
