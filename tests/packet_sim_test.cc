@@ -138,6 +138,35 @@ TEST(PacketSim, IncastLosslessVersusSmallBuffers) {
   EXPECT_LT(last_trimmed, last_silent);
 }
 
+// A switch's ports share its buffer by dynamic thresholds: a port may hold alpha x the buffer still free, so
+// one congested port alone settles at alpha / (1 + alpha) of it (Choudhury and Hahne). Without sharing, the
+// same incast piles up past the whole buffer, up to the port's own (here much larger) limit.
+TEST(PacketSim, SharedBufferDynamicThresholds) {
+  const Plan p = plan_from(k128);
+  PacketSimConfig c = fixed_delays();
+  c.ecn = false;
+  c.port_buffer_bytes = 64 << 20;
+  c.shared_buffer_bytes = 1'000'000;
+  const double packet = 4096 + 64;
+  for (const double alpha : {1.0, 3.0}) {
+    c.buffer_alpha = alpha;
+    const PacketSimResult r = run_traffic(p, c, "incast:16", 2 << 20, 1);
+    expect_conserved(r);
+    EXPECT_GT(r.drops, 0) << "alpha " << alpha;
+    // The queue is sampled as each packet arrives, admitted or not: the last admitted packet may take it at most
+    // one packet past the fixed point q = alpha (B - q).
+    const double cap = alpha / (1 + alpha) * 1e6;
+    const auto deepest = static_cast<double>(r.tiers[0].queue_max_bytes);
+    EXPECT_LE(deepest, cap + packet) << "alpha " << alpha;
+    EXPECT_GT(deepest, cap - 2 * packet) << "alpha " << alpha;
+  }
+  c.shared_buffer_bytes = -1;
+  const PacketSimResult u = run_traffic(p, c, "incast:16", 2 << 20, 1);
+  expect_conserved(u);
+  EXPECT_EQ(u.drops, 0);
+  EXPECT_GT(u.tiers[0].queue_max_bytes, 1'000'000);
+}
+
 TEST(PacketSim, SameSeedSameResultOtherSeedOtherPaths) {
   const Plan p = plan_from(k128);
   auto run = [&](uint64_t seed) {

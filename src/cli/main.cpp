@@ -374,7 +374,8 @@ struct PacketArgs {
   std::string spec, traffic = "permutation", bytes = "4M", lb, out, transport;
   std::vector<std::string> fail;
   bool json = false, lossless = false, no_ecn = false, pfc = false, quiet = false;
-  int64_t link_delay_ns = -1, switch_latency_ns = -1, buffer = 0;
+  int64_t link_delay_ns = -1, switch_latency_ns = -1, buffer = 0, shared_buffer = 0;
+  double buffer_alpha = 1.0;
 };
 
 int cmd_packet(const Common& c, const PacketArgs& a) {
@@ -395,7 +396,14 @@ int cmd_packet(const Common& c, const PacketArgs& a) {
   cfg.ecn = !a.no_ecn;
   cfg.link_delay_ps = a.link_delay_ns >= 0 ? a.link_delay_ns * 1000 : -1;
   cfg.switch_latency_ps = a.switch_latency_ns >= 0 ? a.switch_latency_ns * 1000 : -1;
+  if (a.link_delay_ns > 1'000'000) throw InputError({}, "--link-delay-ns", fmt::format("{} is out of range; expected 0 to 1000000 (1 ms)", a.link_delay_ns));
+  if (a.switch_latency_ns > 1'000'000) throw InputError({}, "--switch-latency-ns", fmt::format("{} is out of range; expected 0 to 1000000 (1 ms)", a.switch_latency_ns));
+  if (a.buffer < 0) throw InputError({}, "--buffer", fmt::format("{} is negative; expected bytes per port, or 0 for one bandwidth-delay product", a.buffer));
+  if (a.shared_buffer < -1) throw InputError({}, "--shared-buffer", fmt::format("{} is not valid; expected bytes per switch, 0 for the catalog's buffer or -1 for none", a.shared_buffer));
+  if (!(a.buffer_alpha > 0 && a.buffer_alpha <= 64)) throw InputError({}, "--buffer-alpha", fmt::format("{} is out of range; expected more than 0 and at most 64", a.buffer_alpha));
   cfg.port_buffer_bytes = a.buffer;
+  cfg.shared_buffer_bytes = a.shared_buffer;
+  cfg.buffer_alpha = a.buffer_alpha;
   cfg.pfc = cfg.pfc || a.pfc;
   if (a.transport == "roce") cfg.transport = TransportKind::RoceDcqcn;
   else if (a.transport == "spray") cfg.transport = TransportKind::Spray;
@@ -585,6 +593,8 @@ int main(int argc, char** argv) {
   packet->add_option("--link-delay-ns", pk.link_delay_ns, "propagation per link (default: from the planned cable)");
   packet->add_option("--switch-latency-ns", pk.switch_latency_ns, "per switch (default: the catalog's)");
   packet->add_option("--buffer", pk.buffer, "bytes per output port (default: one bandwidth-delay product)");
+  packet->add_option("--shared-buffer", pk.shared_buffer, "bytes of buffer each switch's ports share (0: the catalog's; -1: none, port limits only)");
+  packet->add_option("--buffer-alpha", pk.buffer_alpha, "dynamic threshold: a port may hold up to this times the shared buffer still free")->capture_default_str();
   packet->add_option("--fail", pk.fail, "take out of service, from the start or @TIME (50us, 1.5ms): plane:P, switch:NAME, tier:T:FRACTION|COUNT, "
                                          "link:NAME,NAME, links:T:FRACTION|COUNT (repeatable; seeded by --seed); the run is repeated without failures to cost them");
   packet->add_flag("--json", pk.json, "JSON output (schema aifabric.packet/1)");

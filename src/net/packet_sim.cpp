@@ -152,6 +152,9 @@ struct PacketSim::Impl final : CellFabricSink {
   std::vector<Port> ports;
   std::vector<PortStats> port_stats;  // same index as ports
   int64_t port_limit = 0;             // bytes of data a port may hold (lossy mode)
+  std::vector<int64_t> shared_size;   // per node: a switch's shared buffer (0: not shared)
+  std::vector<int64_t> shared_used;   // per node: data bytes queued at the switch's ports
+  bool sharing = false;               // lossy mode with shared buffers
   std::vector<int64_t> tier_max_queue;  // deepest queue seen at any port of each tier
   std::vector<Packet> pool;
   uint32_t free_head = kNone;
@@ -335,6 +338,15 @@ struct PacketSim::Impl final : CellFabricSink {
     const int64_t bdp = port_bdp * f.planes;
     const int64_t limit = cfg.port_buffer_bytes > 0 ? cfg.port_buffer_bytes : std::max<int64_t>(port_bdp, 4 * data_wire);
     port_limit = limit;
+    // Shared buffers: the switch's own (catalog, in MB) unless the configuration sets one for every switch.
+    sharing = cfg.shared_buffer_bytes >= 0 && !cfg.lossless && !cfg.pfc;
+    shared_size.assign(N, 0);
+    shared_used.assign(N, 0);
+    for (size_t n = 0; n < N && sharing; ++n) {
+      const Node& nd = f.nodes[n];
+      if (nd.role == NodeRole::Nic) continue;
+      shared_size[n] = cfg.shared_buffer_bytes > 0 ? cfg.shared_buffer_bytes : static_cast<int64_t>(f.tier[nd.tier].model->buffer_mb * 1e6);
+    }
     ecn_kmin = static_cast<int64_t>(cfg.ecn_kmin_fraction * static_cast<double>(limit));
     ecn_kmax = static_cast<int64_t>(cfg.ecn_kmax_fraction * static_cast<double>(limit));
     if (cfg.initial_window_bytes <= 0) cfg.initial_window_bytes = std::max<int64_t>(bdp, cfg.mtu_bytes);
@@ -420,6 +432,7 @@ struct PacketSim::Impl final : CellFabricSink {
     } else if (pt.head != kNone && !pt.paused) {
       id = list_pop(pool, pt.head, pt.tail);
       pt.queued -= pool[id].size;
+      if (sharing) shared_used[pool[id].node] -= pool[id].size;  // still at the switch it waited in
     } else {
       pt.txdone_pending = false;
       return false;
@@ -475,6 +488,14 @@ struct PacketSim::Impl final : CellFabricSink {
     kick(target & ~kPauseBit);
   }
 
+  // Dynamic thresholds (Choudhury and Hahne): a port of a switch with a shared buffer takes a packet while its
+  // queue stays within alpha x the buffer still free; one congested port alone can fill alpha / (1 + alpha) of it.
+  bool shared_admits(uint32_t node, int64_t queued, int64_t bytes) const {
+    if (!sharing || shared_size[node] <= 0) return true;
+    const int64_t free_bytes = shared_size[node] - shared_used[node];
+    return bytes <= free_bytes && static_cast<double>(queued + bytes) <= cfg.buffer_alpha * static_cast<double>(free_bytes);
+  }
+
   // ECN as switches configure it: no mark below kmin, certain above kmax, linear up to pmax between.
   void maybe_mark(Packet& p, int64_t queued, uint32_t counted_at) {
     if (!cfg.ecn || p.type != kData || queued <= ecn_kmin) return;
@@ -505,7 +526,7 @@ struct PacketSim::Impl final : CellFabricSink {
           sim.schedule(Picoseconds(sim.now().count() + ports[p.in_port].delay_ps), kPfc, p.in_port | kPauseBit);
         }
       }
-      if (!cfg.lossless && !cfg.pfc && pt.queued + p.size > port_limit) {
+      if (!cfg.lossless && !cfg.pfc && (pt.queued + p.size > port_limit || !shared_admits(p.node, pt.queued, p.size))) {
         ++port_stats[port_id].drops;
         ++drops;
         if (!trimming) {
@@ -528,6 +549,7 @@ struct PacketSim::Impl final : CellFabricSink {
     } else {
       list_push(pool, pt.head, pt.tail, id);
       pt.queued += p.size;
+      if (sharing && at_switch) shared_used[p.node] += p.size;
     }
     kick(port_id);
   }
@@ -710,6 +732,7 @@ struct PacketSim::Impl final : CellFabricSink {
             const uint32_t id = list_pop(pool, head, tail);
             const Packet& p = pool[id];
             if (cfg.pfc && p.type == kData && !node_is_nic[p.node] && p.in_port != kNone) release_held(p.in_port, p.size);
+            if (sharing && p.type == kData && !node_is_nic[p.node]) shared_used[p.node] -= p.size;
             lose_packet(id, idx);
           }
         };

@@ -54,6 +54,10 @@ struct PacketSimConfig {
   int ack_bytes = 64;
   LoadBalancing lb = LoadBalancing::Spraying;
   int64_t port_buffer_bytes = 0;      // per output port; 0 = one bandwidth-delay product of the longest path
+  // Each switch's ports share its packet buffer (lossy mode): a port may hold no more than alpha x the buffer
+  // still free (dynamic thresholds, as shared-buffer switches configure them), nor more than its own limit.
+  int64_t shared_buffer_bytes = 0;    // per switch; 0 = the catalog's buffer, -1 = not shared (port limits only)
+  double buffer_alpha = 1.0;
   bool lossless = false;              // never drop (queues grow); otherwise drop past the port buffer
   bool ecn = true;
   double ecn_kmin_fraction = 0.2;     // marking starts at this fraction of the port buffer ...
