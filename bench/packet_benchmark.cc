@@ -4,15 +4,15 @@
 // Reports wall time, events and packets per second, peak packets in flight and memory per packet in flight.
 //
 // Measured on the 2-core development machine (2026-11-21, `./build/bench/aifabric_packet_bench`, the faster of two
-// runs; wall times vary by about 15% run to run there, the hypervisor taking up to a third of the CPU):
-//   hosts   ECMP: wall  events  events/s  in flight  B/packet | spraying: wall  events  events/s  in flight
-//     128       0.18 s   1.39 M   8.0 M/s     11.9 K       101 |          0.22 s   1.66 M   7.5 M/s     11.3 K
-//   1,024       1.84 s  12.2 M    6.7 M/s    110 K        101 |          1.84 s  16.0 M    8.7 M/s    107 K
-//   8,192       15.5 s  98.9 M    6.4 M/s    897 K        102 |          18.7 s 130.8 M    7.1 M/s    904 K
+// runs; wall times vary by 15-40% run to run there, the hypervisor taking up to a third of the CPU):
+//   hosts   ECMP: wall  events  events/s  packets/s  in flight  B/packet | spraying: wall  events  events/s  packets/s  in flight
+//     128       0.16 s   1.39 M   8.7 M/s   1.68 M/s     11.9 K       105 |          0.15 s   1.66 M  11.1 M/s   1.75 M/s     11.3 K
+//   1,024       1.50 s  12.2 M    8.2 M/s   1.46 M/s    110 K        101 |          1.17 s  16.0 M   13.6 M/s   1.79 M/s    107 K
+//   8,192       14.4 s  98.9 M    7.0 M/s   1.22 M/s    897 K        102 |          13.9 s 130.8 M    9.4 M/s   1.21 M/s    904 K
 // Peak RSS with one 8,192-host case run alone (--benchmark_filter=hosts:8192/spray:0, :1): 97 MiB and 102 MiB.
 // Events per second hold from 128 to 8,192 hosts, so wall time grows with the packet count (x8 per step):
-// x10.4 and x8.4 for ECMP, x8.2 and x10.2 for spraying. Before the calendar queue and the one-line packet and
-// port layout it grew x11 and x20 (30.5 s and 43.3 s at 8,192 hosts, 3.1-3.3 M events/s).
+// x9.1 and x9.6 for ECMP, x7.8 and x11.9 for spraying (x88 and x93 over the x64). Before the calendar queue and
+// the one-line packet and port layout it grew x11 and x20 (30.5 s and 43.3 s at 8,192 hosts, 3.1-3.3 M events/s).
 // The public reference simulator needs about 1 s, 23 s and 334 s for the same three sizes on this machine.
 #include <benchmark/benchmark.h>
 
