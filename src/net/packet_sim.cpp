@@ -167,7 +167,7 @@ struct PacketSim::Impl final : CellFabricSink {
   std::vector<uint8_t> node_is_nic;
   std::vector<uint32_t> up_begin, up_links;            // per node: uplinks (tier >= 2), CSR
   std::vector<uint32_t> upsort_begin;                  // per node: (upper, link) sorted, CSR (same offsets as up)
-  std::vector<std::pair<uint32_t, uint32_t>> upsort;
+  std::vector<std::pair<uint32_t, uint32_t>> upsort;  // (upper, link)
   std::vector<uint32_t> pod;                           // 3-tier: pod key of leaves and spines
   std::vector<uint32_t> coredown_begin;                // per core: (pod, link) sorted
   std::vector<std::pair<uint32_t, uint32_t>> coredown;
@@ -597,11 +597,30 @@ struct PacketSim::Impl final : CellFabricSink {
     return mix32((static_cast<uint64_t>(p.entropy) << 32) | node) % n;
   }
 
+  // The entries [lo, hi) of a list sorted by .first whose .first is `key`: a binary search without branches on
+  // the data (a hop's way down is looked up for every packet), then a scan of the few links to one switch.
+  using Keyed = std::pair<uint32_t, uint32_t>;
+  static std::pair<const Keyed*, const Keyed*> key_range(const std::vector<Keyed>& v, uint32_t begin, uint32_t end, uint32_t key) {
+    const Keyed* lo = v.data() + begin;
+    size_t len = end - begin;
+    if (len == 0) return {lo, lo};
+    while (len > 1) {
+      const size_t half = len / 2;
+      lo = lo[half - 1].first < key ? lo + half : lo;
+      len -= half;
+    }
+    lo += lo->first < key;
+    const Keyed* hi = lo;
+    const Keyed* const e = v.data() + end;
+    while (hi != e && hi->first == key) ++hi;
+    return {lo, hi};
+  }
+
   // Whether a spine still has a live link down to a leaf (leaves stop using spines that lost the way down,
   // as withdrawn routes would make them).
   bool reaches(uint32_t spine, uint32_t leaf) const {
-    const auto b = upsort.begin() + up_begin[leaf], e = upsort.begin() + up_begin[leaf + 1];
-    for (auto it = std::lower_bound(b, e, std::make_pair(spine, 0u)); it != e && it->first == spine; ++it) {
+    const auto [lo, hi] = key_range(upsort, up_begin[leaf], up_begin[leaf + 1], spine);
+    for (const Keyed* it = lo; it != hi; ++it) {
       if (!ports[2 * it->second + 1].dead) return true;
     }
     return false;
@@ -616,9 +635,8 @@ struct PacketSim::Impl final : CellFabricSink {
     if (node == dleaf) return any_dead && ports[2 * nic_link[k] + 1].dead ? kNone : 2 * nic_link[k] + 1;
     auto going_down = [&](uint32_t from) {
       // Links from `dleaf` up to `from`: the leaf's sorted uplinks with upper == from.
-      const auto b = upsort.begin() + up_begin[dleaf], e = upsort.begin() + up_begin[dleaf + 1];
-      const auto lo = std::lower_bound(b, e, std::make_pair(from, 0u));
-      const auto hi = std::upper_bound(lo, e, std::make_pair(from, kNone));
+      const auto range = key_range(upsort, up_begin[dleaf], up_begin[dleaf + 1], from);
+      const Keyed *lo = range.first, *hi = range.second;  // named, not bound: lambdas below capture them
       const uint32_t n = static_cast<uint32_t>(hi - lo);
       if (n == 0) return kNone;
       const uint32_t c = choose(node, p, n, [&](uint32_t k) { return 2 * (lo + k)->second + 1; }, any);
@@ -637,9 +655,8 @@ struct PacketSim::Impl final : CellFabricSink {
       return going_up();
     }
     // Core: down to a spine of the destination's pod, then that spine forwards to the leaf.
-    const auto b = coredown.begin() + coredown_begin[node], e = coredown.begin() + coredown_begin[node + 1];
-    const auto lo = std::lower_bound(b, e, std::make_pair(pod[dleaf], 0u));
-    const auto hi = std::upper_bound(lo, e, std::make_pair(pod[dleaf], kNone));
+    const auto range = key_range(coredown, coredown_begin[node], coredown_begin[node + 1], pod[dleaf]);
+    const Keyed *lo = range.first, *hi = range.second;
     const uint32_t n = static_cast<uint32_t>(hi - lo);
     if (n == 0) return kNone;
     const uint32_t c = choose(node, p, n, [&](uint32_t k) { return 2 * (lo + k)->second + 1; }, any);
