@@ -14,12 +14,7 @@ using testing::run_traffic;
 
 namespace {
 
-const char* kOnePlane128 = R"(
-cluster: {server: dgx-h100, servers: 16}
-fabric: {topology: clos, switch: quantum2-qm9700, tiers: 2, spread: one-link-per-pair}
-layout: {servers_per_rack: 4, racks_per_row: 8}
-power: {rack_power_limit_kw: 45}
-)";
+const char* const kOnePlane128 = testing::kLeafSpine128;
 
 const char* kFourPlanes = R"(
 cluster: {server: hgx-b300-800g, servers: 16}

@@ -17,13 +17,7 @@ using testing::run_traffic;
 
 namespace {
 
-// 16 DGX servers = 128 NICs at 400G; 4 leaves of 32 down / 32 up; 32 spines, one link per leaf-spine pair.
-const char* k128 = R"(
-cluster: {server: dgx-h100, servers: 16}
-fabric: {topology: clos, switch: quantum2-qm9700, tiers: 2, spread: one-link-per-pair}
-layout: {servers_per_rack: 4, racks_per_row: 8}
-power: {rack_power_limit_kw: 45}
-)";
+const char* const k128 = testing::kLeafSpine128;
 
 void expect_conserved(const PacketSimResult& r) {
   EXPECT_TRUE(r.all_done);
