@@ -368,12 +368,12 @@ struct PacketSim::Impl final : CellFabricSink {
   // Calendar slots hold about 32 events when every port is busy (so sorting a slot stays cheap at any scale),
   // and the window spans two of the longest hops (so a packet's next event rarely waits outside it).
   void size_calendar() {
+    if (ports.empty()) return;
     int64_t ser_min = INT64_MAX, hop_max = 1;
     for (const Port& pt : ports) {
       ser_min = std::min<int64_t>(ser_min, pt.ser_data);
       hop_max = std::max<int64_t>(hop_max, int64_t{pt.ser_data} + pt.delay_ps);
     }
-    if (ports.empty()) return;
     const double slot_ps = 32.0 * static_cast<double>(ser_min) / static_cast<double>(ports.size());
     const int slot_bits = std::clamp(static_cast<int>(std::floor(std::log2(std::max(1.0, slot_ps)))), 4, 12);
     const int wheel_bits = std::clamp(static_cast<int>(std::ceil(std::log2(2.0 * static_cast<double>(hop_max) / std::ldexp(1.0, slot_bits)))), 8, 16);
@@ -432,15 +432,13 @@ struct PacketSim::Impl final : CellFabricSink {
     } else if (pt.head != kNone && !pt.paused) {
       id = list_pop(pool, pt.head, pt.tail);
       pt.queued -= pool[id].size;
-      if (sharing) shared_used[pool[id].node] -= pool[id].size;  // still at the switch it waited in
+      leave_switch_buffer(pool[id]);
     } else {
       pt.txdone_pending = false;
       return false;
     }
     Packet& p = pool[id];
     const int64_t now = sim.now().count();
-    // PFC: the packet leaves this switch, so its ingress here holds less.
-    if (cfg.pfc && p.type == kData && pt.from_switch && p.in_port != kNone) release_held(p.in_port, p.size);
     const int64_t s = p.size == cfg.mtu_bytes + cfg.header_bytes ? pt.ser_data : p.size == cfg.ack_bytes ? pt.ser_ack : ser(p.size, port_stats[pid_port].bps);
     pt.tx_bytes += p.size;
     if (!tier_tx.empty()) tier_tx[pt.tier] += p.size;
@@ -459,6 +457,14 @@ struct PacketSim::Impl final : CellFabricSink {
     pt.txdone_pending = has_eligible(pt);
     if (pt.txdone_pending) sim.schedule(Picoseconds(pt.free_at), kTxDone, pid_port);
     return true;
+  }
+
+  // A data packet leaves the buffer of the switch it waited in (p.node, not yet moved on): the shared buffer has
+  // that much more free, and, with PFC, its ingress there holds less.
+  void leave_switch_buffer(const Packet& p) {
+    if (p.type != kData) return;
+    if (sharing) shared_used[p.node] -= p.size;
+    if (cfg.pfc && p.in_port != kNone) release_held(p.in_port, p.size);
   }
 
   // PFC: data from upstream port `in_port` left the buffer here; below XON the port may send again.
@@ -748,8 +754,7 @@ struct PacketSim::Impl final : CellFabricSink {
           while (head != kNone) {
             const uint32_t id = list_pop(pool, head, tail);
             const Packet& p = pool[id];
-            if (cfg.pfc && p.type == kData && !node_is_nic[p.node] && p.in_port != kNone) release_held(p.in_port, p.size);
-            if (sharing && p.type == kData && !node_is_nic[p.node]) shared_used[p.node] -= p.size;
+            if (!node_is_nic[p.node]) leave_switch_buffer(p);
             lose_packet(id, idx);
           }
         };

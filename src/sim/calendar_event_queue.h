@@ -20,7 +20,6 @@ class CalendarEventQueue {
 
   bool empty() const { return size_ == 0; }
   size_t size() const { return size_; }
-  void reserve(size_t) {}
 
   // Times never go back: e.time is at or after the last popped event's.
   void push(const Event& e) {

@@ -75,7 +75,6 @@ class Simulator {
     }
     return false;
   }
-  void reserve(size_t events) { queue_.reserve(events); }
   // Sizes the calendar's slots (2^slot_bits ps) and window (2^wheel_bits slots) to the event density; only
   // before anything is scheduled. The order of events does not depend on it, only the speed.
   void size_calendar(int slot_bits, int wheel_bits) {
