@@ -34,7 +34,7 @@ void run_collective(benchmark::State& state, const Plan& plan, const std::string
   auto b = make_backend(backend, plan, o);
   double simulated_us = 0;
   for (auto _ : state) {
-    const Schedule s = build_schedule(CollectiveKind::AllReduce, algo, comm, bytes, plan.fabric.nics_per_server);
+    const Schedule s = build_schedule(CollectiveKind::AllReduce, algo, comm, bytes, plan.fabric);
     const CollectiveResult r = b->run(s);
     simulated_us = r.time.seconds() * 1e6;
     benchmark::DoNotOptimize(r);

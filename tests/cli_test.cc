@@ -91,6 +91,22 @@ TEST(Cli, PerfPrintsNcclTestsTable) {
   EXPECT_NE(r.out.find("# Avg bus bandwidth"), std::string::npos);
 }
 
+// The default algorithm is NCCL's choice per size, said in the header; --backend nccl-model prints NCCL's own time
+// (Tree/LL at 8 B over 1,024 H100: 6.8 + 2 x (7 x 0.6 + 7 x 5.0) = 85.2 us).
+TEST(Cli, PerfRunsNcclsChoiceAndPrintsItsModel) {
+  const std::string base = "perf all_reduce --spec " + kSrc + "/examples/h100-1024-rail.yaml -b 8 -e 64M -f 8";
+  const Result r = run(base);
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("from 8 B: tree LL (16 channels); NCCL's choice: Tree/LL"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("tree LL128 (16 channels); NCCL's choice: Tree/LL128"), std::string::npos) << r.out;
+  const Result m = run(base + " --backend nccl-model");
+  EXPECT_EQ(m.code, 0) << m.err;
+  EXPECT_NE(m.out.find("           8             2     float     sum      -1    85.20"), std::string::npos) << m.out;
+  const Result forced = run(base + " --algo ring --proto simple");
+  EXPECT_EQ(forced.code, 0) << forced.err;
+  EXPECT_NE(forced.out.find("from 8 B: ring Simple (16 channels); as asked: Ring/Simple"), std::string::npos) << forced.out;
+}
+
 // Same input, same bytes: every bundled example run twice gives identical files; another seed changes
 // what hashing decides (ECMP) and nothing else.
 TEST(Cli, RunsAreDeterministic) {

@@ -17,7 +17,7 @@ CollectiveResult run_with(const Plan& p, const Communicator& comm, const std::ve
   o.mode = mode;
   o.network.seed = seed;
   o.network.failed_links = resolve_failures(p.fabric, fail, seed).links;
-  return make_backend(backend, p, o)->run(build_schedule(CollectiveKind::AllReduce, Algorithm::Ring, comm, int64_t{8} << 30, p.fabric.nics_per_server));
+  return make_backend(backend, p, o)->run(build_schedule(CollectiveKind::AllReduce, Algorithm::Ring, comm, int64_t{8} << 30, p.fabric));
 }
 }  // namespace
 

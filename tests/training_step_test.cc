@@ -47,8 +47,12 @@ TEST(TrainingStep, From100GTo400GAsTheSeedDescribes) {
   const JobSpec job = load_job_spec(source_path("examples/job-13b-dp128.yaml"));
   const StepResult slow = step_on("examples/cluster-100g.yaml", job);
   const StepResult fast = step_on("examples/cluster-400g.yaml", job);
-  // The DP all-reduce runs on rail-aligned rings: 4x the link rate, 4x faster (goodput 4096/4160 both).
-  EXPECT_NEAR(comm(slow, "data").total.seconds() / comm(fast, "data").total.seconds(), 4.0, 0.04);
+  // The DP all-reduce runs on rail-aligned rings: 4x the link rate moves the bytes 4x faster (goodput 4096/4160
+  // both); the ring's latency (2 x 127 network hops at NCCL's ~14 us each, about 3.5 ms) does not shrink, so
+  // the whole all-reduce gains a little less than 4x: (4B + L) / (B + L) with B ~ 132 ms and L ~ 3.5 ms.
+  const double ratio = comm(slow, "data").total.seconds() / comm(fast, "data").total.seconds();
+  EXPECT_LT(ratio, 4.0);
+  EXPECT_GT(ratio, (4 * 0.132 + 0.0035) / (0.132 + 0.0035) - 0.03);
   // Seed 001: 65% on 100G, 91% on 400G.
   EXPECT_NEAR(slow.utilisation, 0.65, 0.04);
   EXPECT_NEAR(fast.utilisation, 0.91, 0.02);

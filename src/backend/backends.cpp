@@ -1,10 +1,16 @@
 // The analytic and flow-level backends over a FlowNetwork, and the factory that picks one by name.
+//
+// Both time a phase's data movement their own way and add the same latency (CollectiveLatency): the analytic
+// backend takes the load bound (the most loaded resource at capacity, every flow at most at its protocol cap),
+// which no schedule on this fabric can beat; the flow backend shares capacity max-min fairly and re-solves at
+// every flow's finish.
 #include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
 
 #include "backend/collective_backend.h"
+#include "backend/collective_latency.h"
 #include "core/input_error.h"
 #include "flow/max_min.h"
 
@@ -14,32 +20,36 @@ namespace {
 
 Picoseconds seconds_to_ps(double s) { return Picoseconds(static_cast<int64_t>(std::ceil(s * 1e12 - 1e-3))); }
 
-// Routes every transfer of a phase; returns the largest zero-load path latency.
-Picoseconds route_phase(const FlowNetwork& net, const Phase& ph, PathMode mode, FlowSet& fs, int64_t& unreachable) {
+// Routes every transfer of a phase; counts the transfers failures leave without a path.
+void route_phase(const FlowNetwork& net, const Phase& ph, PathMode mode, FlowSet& fs, int64_t& unreachable) {
   fs = FlowSet{};
   fs.usages.reserve(ph.transfers.size() * 8);
   std::vector<Usage> u;
-  Picoseconds worst(0);
   for (size_t i = 0; i < ph.transfers.size(); ++i) {
     u.clear();
     const Transfer& t = ph.transfers[i];
-    const uint64_t key = (static_cast<uint64_t>(t.src) << 32) ^ static_cast<uint64_t>(t.dst) ^ (static_cast<uint64_t>(i) << 48);
-    const Picoseconds lat = net.route(t.src, t.dst, mode, key, u);
-    if (lat.count() < 0) ++unreachable;
-    worst = std::max(worst, lat);
+    if (t.via == Via::ToSwitch) {
+      u.push_back({net.scale_up_egress(t.src), 1.0f});
+    } else if (t.via == Via::FromSwitch) {
+      u.push_back({net.scale_up_ingress(t.dst), 1.0f});
+    } else {
+      const uint64_t key = (static_cast<uint64_t>(t.src) << 32) ^ static_cast<uint64_t>(t.dst) ^ (static_cast<uint64_t>(i) << 48);
+      if (!net.route(t.src, t.dst, mode, key, u)) ++unreachable;
+    }
     fs.add(u);
   }
-  return worst;
 }
 
 class BackendBase : public CollectiveBackend {
  public:
-  BackendBase(const Plan& plan, const BackendOptions& o) : net_(plan, o.network), options_(o) {}
+  BackendBase(const Plan& plan, const BackendOptions& o) : net_(plan, o.network), latency_(plan), options_(o) {}
 
   CollectiveResult run(const Schedule& s) override {
     CollectiveResult r;
     r.backend = std::string(name());
+    r.time = latency_.base(s);
     Picoseconds longest(-1);
+    const double cap_gbps = s.constants.channel_cap_gbs > 0 ? s.constants.channel_cap_gbs * 8 : std::numeric_limits<double>::infinity();
     for (const Phase& ph : s.phases) {
       PhaseResult pr;
       pr.label = ph.label;
@@ -47,21 +57,20 @@ class BackendBase : public CollectiveBackend {
       pr.transfers = static_cast<int64_t>(ph.transfers.size());
       FlowSet fs;
       int64_t unreachable = 0;
-      const Picoseconds path = route_phase(net_, ph, mode(), fs, unreachable);
+      route_phase(net_, ph, mode(), fs, unreachable);
       r.unreachable = std::max(r.unreachable, unreachable);
       double slowest = 0;
       mean_rate_ = 0;
       first_rates_.clear();
-      const double seconds = transfer_seconds(ph, fs, slowest, r.solves);
+      pr.transfer_time = seconds_to_ps(transfer_seconds(ph, fs, cap_gbps, slowest, r.solves));
       pr.mean_rate_gbps = mean_rate_;
       if (pr.transfer_time * ph.repeat > longest) {
         longest = pr.transfer_time * ph.repeat;
         r.utilisation = tier_utilisation(fs, first_rates_);
       }
-      pr.transfer_time = seconds_to_ps(seconds);
-      pr.latency = (options_.step_overhead + path) * std::max<int64_t>(1, ph.latency_hops);
+      pr.latency = latency_.phase(s, ph);
       pr.slowest_rate_gbps = slowest;
-      r.time += (pr.transfer_time + pr.latency) * ph.repeat;
+      r.time += pr.transfer_time * ph.repeat + pr.latency;
       r.phases.push_back(std::move(pr));
     }
     return r;
@@ -69,8 +78,8 @@ class BackendBase : public CollectiveBackend {
 
  protected:
   virtual PathMode mode() const = 0;
-  // Time for all transfers of one repetition to finish.
-  virtual double transfer_seconds(const Phase& ph, const FlowSet& fs, double& slowest_rate, int64_t& solves) = 0;
+  // Time for all transfers of one repetition to move their bytes (no latency).
+  virtual double transfer_seconds(const Phase& ph, const FlowSet& fs, double cap_gbps, double& slowest_rate, int64_t& solves) = 0;
 
   std::vector<TierUtilisation> tier_utilisation(const FlowSet& fs, const std::vector<double>& rate) const {
     const auto& cap = net_.capacity_gbps();
@@ -98,12 +107,13 @@ class BackendBase : public CollectiveBackend {
   }
 
   FlowNetwork net_;
+  CollectiveLatency latency_;
   BackendOptions options_;
   double mean_rate_ = 0;               // set by transfer_seconds
   std::vector<double> first_rates_;    // rates at the start of the phase, set by transfer_seconds
 };
 
-// Alpha-beta bound: ideal spraying, every flow at its equal share of its most loaded resource.
+// The load bound: ideal spraying, and no resource carries more than its capacity allows.
 class AnalyticBackend final : public BackendBase {
  public:
   using BackendBase::BackendBase;
@@ -111,23 +121,25 @@ class AnalyticBackend final : public BackendBase {
 
  private:
   PathMode mode() const override { return PathMode::Spray; }
-  double transfer_seconds(const Phase& ph, const FlowSet& fs, double& slowest, int64_t& solves) override {
-    std::vector<double> rate;
-    bottleneck_rates(net_.capacity_gbps(), fs, rate);
+  double transfer_seconds(const Phase& ph, const FlowSet& fs, double cap_gbps, double& slowest, int64_t& solves) override {
+    std::vector<double> bits(fs.size());
+    for (size_t i = 0; i < fs.size(); ++i) bits[i] = static_cast<double>(ph.transfers[i].bytes) * 8.0;
+    const double t = load_bound_seconds(net_.capacity_gbps(), fs, bits, cap_gbps);
     ++solves;
-    double worst = 0, sum = 0;
+    // The rate each flow would need to finish at the bound (for utilisation and the phase's rate columns).
+    first_rates_.assign(fs.size(), 0.0);
+    double sum = 0;
     size_t counted = 0;
-    slowest = rate.empty() ? 0 : rate[0];
-    for (size_t i = 0; i < rate.size(); ++i) {
-      if (ph.transfers[i].bytes <= 0 || fs.begin[i] == fs.begin[i + 1]) continue;
-      worst = std::max(worst, static_cast<double>(ph.transfers[i].bytes) * 8.0 / (rate[i] * 1e9));
-      slowest = std::min(slowest, rate[i]);
-      sum += rate[i];
+    slowest = 0;
+    for (size_t i = 0; i < fs.size(); ++i) {
+      if (bits[i] <= 0 || fs.begin[i] == fs.begin[i + 1] || t <= 0) continue;
+      first_rates_[i] = bits[i] / t / 1e9;
+      slowest = counted == 0 ? first_rates_[i] : std::min(slowest, first_rates_[i]);
+      sum += first_rates_[i];
       ++counted;
     }
     mean_rate_ = counted ? sum / static_cast<double>(counted) : 0;
-    first_rates_ = rate;
-    return worst;
+    return t;
   }
 };
 
@@ -139,7 +151,7 @@ class FlowBackend final : public BackendBase {
 
  private:
   PathMode mode() const override { return options_.mode; }
-  double transfer_seconds(const Phase& ph, const FlowSet& fs, double& slowest, int64_t& solves) override {
+  double transfer_seconds(const Phase& ph, const FlowSet& fs, double cap_gbps, double& slowest, int64_t& solves) override {
     const size_t F = fs.size();
     std::vector<double> left(F);  // bits
     std::vector<uint8_t> active(F, 0);
@@ -154,7 +166,7 @@ class FlowBackend final : public BackendBase {
     slowest = -1;
     std::vector<double> rate;
     while (running > 0) {
-      solver_.solve(net_.capacity_gbps(), fs, active, rate);
+      solver_.solve(net_.capacity_gbps(), fs, active, rate, cap_gbps);
       if (solves_here++ == 0) {
         first_rates_ = rate;
         double sum = 0;
@@ -186,6 +198,25 @@ class FlowBackend final : public BackendBase {
   MaxMinSolver solver_;
 };
 
+// NCCL's tuning model's prediction for the schedule's (algorithm, protocol): no fabric, NCCL's own arithmetic.
+class NcclModelBackend final : public CollectiveBackend {
+ public:
+  std::string_view name() const override { return "nccl-model"; }
+  CollectiveResult run(const Schedule& s) override {
+    const std::optional<NcclAlgo> algo = nccl_algo_of(s.algorithm);
+    const double us = algo ? NcclModel(s.kind, s.system).time_us(*algo, s.protocol, s.bytes) : -1;
+    if (us < 0) {
+      throw InputError({}, "--backend", fmt::format("NCCL's tuning model has no prediction for {} with {} {}; use --algo nccl, ring, tree, nvls or nvls-tree",
+                                                    to_string(s.kind), to_string(s.algorithm), to_string(s.protocol)));
+    }
+    CollectiveResult r;
+    r.backend = "nccl-model";
+    r.time = Picoseconds(static_cast<int64_t>(std::llround(us * 1e6)));
+    r.solves = 1;
+    return r;
+  }
+};
+
 }  // namespace
 
 PathMode path_mode_for(LoadBalancing lb) { return lb == LoadBalancing::Ecmp ? PathMode::Ecmp : PathMode::Spray; }
@@ -193,7 +224,8 @@ PathMode path_mode_for(LoadBalancing lb) { return lb == LoadBalancing::Ecmp ? Pa
 std::unique_ptr<CollectiveBackend> make_backend(std::string_view name, const Plan& plan, const BackendOptions& options) {
   if (name == "analytic") return std::make_unique<AnalyticBackend>(plan, options);
   if (name == "flow") return std::make_unique<FlowBackend>(plan, options);
-  throw InputError({}, "--backend", fmt::format("'{}' is not available; expected analytic, flow or packet", name));
+  if (name == "nccl-model") return std::make_unique<NcclModelBackend>();
+  throw InputError({}, "--backend", fmt::format("'{}' is not available; expected analytic, flow, packet or nccl-model", name));
 }
 
 }  // namespace aifabric

@@ -41,7 +41,6 @@ struct CollectiveResult {
 
 struct BackendOptions {
   FlowNetworkOptions network;
-  Picoseconds step_overhead = ns(500);  // per-step software/launch latency, added to the path latency
   PathMode mode = PathMode::Spray;      // from the spec's load balancing: ecmp -> hashed paths, else spraying
 };
 
@@ -52,7 +51,8 @@ class CollectiveBackend {
   virtual CollectiveResult run(const Schedule& schedule) = 0;
 };
 
-// "analytic" or "flow"; throws InputError on another name. The plan must outlive the backend.
+// "analytic", "flow" or "nccl-model" (NCCL's tuning model's own prediction for the schedule's algorithm and
+// protocol, for side-by-side); throws InputError on another name. The plan must outlive the backend.
 std::unique_ptr<CollectiveBackend> make_backend(std::string_view name, const Plan& plan, const BackendOptions& options);
 PathMode path_mode_for(LoadBalancing lb);
 

@@ -165,6 +165,13 @@ ServerModel read_server(MapReader& m) {
   s.frontend_nics = static_cast<int>(m.integer("frontend_nics", s.frontend_nic.empty() ? 0 : 1, 0, 64));
   s.scale_up_domain = static_cast<int>(m.integer("scale_up_domain", s.xpus, 1, 100000));
   s.scale_up_gbps = m.integer("scale_up_gbps", 0, 0, 1'000'000);
+  s.scale_up_achievable_gbps = m.integer("scale_up_achievable_gbps", s.scale_up_gbps, 0, 1'000'000);
+  if (s.scale_up_gbps > 0 && s.scale_up_achievable_gbps > s.scale_up_gbps) {
+    throw InputError(m.location_of("scale_up_achievable_gbps"), "scale_up_achievable_gbps",
+                     fmt::format("{} exceeds the raw scale_up_gbps {}; expected at most {}", s.scale_up_achievable_gbps, s.scale_up_gbps, s.scale_up_gbps));
+  }
+  s.scale_up_reduction = m.boolean("scale_up_reduction", false);
+  s.xpu_arch = m.choice("xpu_arch", "other", {"volta", "ampere", "hopper", "blackwell", "other"});
   s.power_w = m.number("power_w", 0, 0, 1e6);
   s.height_ru = static_cast<int>(m.integer("height_ru", 0, 0, 48));
   s.price_usd = m.number("price_usd", 0, 0, 1e9);

@@ -82,7 +82,10 @@ struct ServerModel {
   std::string frontend_nic;      // front-end (storage, in-band) NIC model, if any
   int frontend_nics = 0;
   int scale_up_domain = 0;       // XPUs joined by the scale-up network (NVLink 8, NVL72 72)
-  int64_t scale_up_gbps = 0;     // scale-up bandwidth per XPU, each direction
+  int64_t scale_up_gbps = 0;     // scale-up bandwidth per XPU, each direction (raw signalling)
+  int64_t scale_up_achievable_gbps = 0;  // what a copy over it reaches per XPU, each direction (default: raw)
+  bool scale_up_reduction = false;  // the scale-up switch reduces and multicasts (NVLink SHARP, NCCL's NVLS)
+  std::string xpu_arch;          // volta, ampere, hopper, blackwell or other: which of NCCL's tables apply
   double power_w = 0;            // whole server at load, without back-end optics
   int height_ru = 0;
   double price_usd = 0;

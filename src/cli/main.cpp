@@ -19,6 +19,7 @@
 #include "plan/plan.h"
 #include "plan/proposal.h"
 #include "backend/collective_backend.h"
+#include "collective/nccl_system.h"
 #include "collective/schedule.h"
 #include "report/perf_table.h"
 #include "flow/failures.h"
@@ -138,8 +139,8 @@ int cmd_run(const Common& c, const RunArgs& a) {
   if (!a.no_sim) {
     // An all-reduce sweep over every XPU on both backends, then one training step.
     const Communicator comm = make_communicator(plan.fabric, "all", a.spec);
-    const Algorithm algo = comm.size() <= 16384 ? Algorithm::Ring : Algorithm::Hierarchical;
-    res.algorithm = std::string(to_string(algo));
+    const Algorithm algo = comm.size() <= 16384 ? Algorithm::Nccl : Algorithm::Hierarchical;
+    res.algorithm = algo == Algorithm::Nccl ? "NCCL-chosen (algorithm and protocol per size)" : std::string(to_string(algo));
     std::vector<int64_t> sizes;
     for (int64_t b = 8; b <= (int64_t{8} << 30); b *= 4) sizes.push_back(b);
     Progress progress(static_cast<int64_t>(3 * sizes.size() + 1), !a.quiet && Progress::stderr_is_terminal());
@@ -155,8 +156,9 @@ int cmd_run(const Common& c, const RunArgs& a) {
       sweep.title = fmt::format("{} on {}, {} ranks, {} backend, {}", res.algorithm, spec.name, comm.size(), name, to_string(spec.fabric.load_balancing));
       for (int64_t bytes : sizes) {
         if (g_stop_signal) break;
-        if (name == "packet" && bytes > (int64_t{256} << 20)) break;
-        const Schedule sched = build_schedule(CollectiveKind::AllReduce, algo, comm, bytes, plan.fabric.nics_per_server);
+        const Schedule sched = build_schedule(CollectiveKind::AllReduce, algo, comm, bytes, plan.fabric);
+        // The packet engine simulates every phase once: stop where that is more than 512 MiB of packets.
+        if (name == "packet" && sched.simulated_bytes() > (int64_t{512} << 20)) break;
         const CollectiveResult cr = backend->run(sched);
         sweep.rows.push_back(perf_row(CollectiveKind::AllReduce, comm.size(), bytes, cr.time));
         if (name == "flow") res.utilisation = cr.utilisation;
@@ -252,12 +254,20 @@ CollectiveKind collective_or_fail(const std::string& name, const char* option) {
 
 Algorithm algorithm_or_fail(const std::string& name) {
   const auto algo = parse_algorithm(name);
-  if (!algo) throw InputError({}, "--algo", fmt::format("'{}' is not an algorithm; expected auto, ring, tree, halving-doubling, direct, hierarchical or parameter-server", name));
+  if (!algo) throw InputError({}, "--algo", fmt::format("'{}' is not an algorithm; expected {}", name, kAlgorithmNames));
   return *algo;
 }
 
+// --proto as NCCL_PROTO: LL, LL128 or Simple; empty = NCCL's choice.
+std::optional<Protocol> protocol_or_fail(const std::string& name) {
+  if (name.empty() || name == "nccl" || name == "auto") return std::nullopt;
+  const auto p = parse_protocol(name);
+  if (!p) throw InputError({}, "--proto", fmt::format("'{}' is not a protocol; expected LL, LL128 or Simple (or nccl for NCCL's choice)", name));
+  return p;
+}
+
 struct PerfArgs {
-  std::string collective, spec, min_size = "8", max_size = "128M", backend = "flow", algo = "auto", group = "all", lb;
+  std::string collective, spec, min_size = "8", max_size = "128M", backend = "flow", algo = "nccl", proto, group = "all", lb;
   double factor = 2;
   int64_t ranks = 0;
   int channels = 0;
@@ -288,19 +298,24 @@ int cmd_perf(const Common& c, const PerfArgs& a) {
   if (!a.fail.empty()) healthy = backend_for(a.backend, plan, spec, c.seed);
   ScheduleOptions so;
   so.channels = a.channels;
+  so.protocol = protocol_or_fail(a.proto);
   PerfSweep sweep;
   sweep.kind = *kind;
   sweep.ranks = comm.size();
+  sweep.nodes = nccl_system(plan.fabric, comm).nodes;
   std::string algo_desc;
   for (double b = static_cast<double>(lo); b <= static_cast<double>(hi) * (1 + 1e-12); b *= a.factor) {
     const int64_t bytes = static_cast<int64_t>(b);
     Schedule sched;
     try {
-      sched = build_schedule(*kind, *algo, comm, bytes, plan.fabric.nics_per_server, so);
+      sched = build_schedule(*kind, *algo, comm, bytes, plan.fabric, so);
     } catch (const std::invalid_argument& e) {
       throw InputError({}, "--algo", e.what());
     }
-    algo_desc = fmt::format("{}{}", to_string(sched.algorithm), sched.channels > 1 ? fmt::format(" ({} channels)", sched.channels) : "");
+    const std::string desc = fmt::format("{} {}{}", to_string(sched.algorithm), to_string(sched.protocol),
+                                         sched.channels > 1 ? fmt::format(" ({} channels)", sched.channels) : "");
+    if (desc != algo_desc) sweep.choices.push_back(fmt::format("from {} B: {}; {}", bytes, desc, sched.choice));
+    algo_desc = desc;
     const CollectiveResult cr = backend->run(sched);
     if (cr.unreachable > 0) {
       throw InputError({}, "--fail", fmt::format("{} transfers of a step have no path left; the collective cannot complete on this fabric", cr.unreachable));
@@ -308,8 +323,8 @@ int cmd_perf(const Common& c, const PerfArgs& a) {
     sweep.rows.push_back(perf_row(*kind, comm.size(), bytes, cr.time));
     if (healthy) sweep.healthy.push_back(perf_row(*kind, comm.size(), bytes, healthy->run(sched).time));
   }
-  sweep.title = fmt::format("aifabric perf {}: {} ranks ({}), algorithm {}, backend {}, {} on {} ({}, {} tiers, {} planes){}", to_string(*kind),
-                            comm.size(), group, algo_desc, backend->name(), to_string(spec.fabric.load_balancing), spec.name,
+  sweep.title = fmt::format("aifabric perf {}: {} ranks ({}, {} nodes), algorithm {}, backend {}, {} on {} ({}, {} tiers, {} planes){}", to_string(*kind),
+                            comm.size(), group, sweep.nodes, *algo == Algorithm::Nccl ? "nccl (per size, below)" : std::string(to_string(*algo)), backend->name(), to_string(spec.fabric.load_balancing), spec.name,
                             to_string(plan.fabric.topology), plan.fabric.tiers, plan.fabric.planes,
                             a.fail.empty() ? "" : fmt::format(", failed: {}", fmt::join(resolve_failures(plan.fabric, a.fail, c.seed).what, "; ")));
   emit(a.out, a.json ? render_perf_json(sweep) : render_perf_table(sweep));
@@ -441,7 +456,7 @@ int cmd_packet(const Common& c, const PacketArgs& a) {
 
 struct CompareArgs {
   std::vector<std::string> specs, fail;
-  std::string collective = "all_reduce", size = "1G", group = "all", algo = "auto", backend = "flow", job, out, html, traffic, bytes = "1M";
+  std::string collective = "all_reduce", size = "1G", group = "all", algo = "nccl", backend = "flow", job, out, html, traffic, bytes = "1M";
   bool json = false;
 };
 
@@ -472,7 +487,7 @@ int cmd_compare(const Common& c, const CompareArgs& a) {
     const Communicator comm = make_communicator(plan.fabric, a.group, path);
     Schedule sched;
     try {
-      sched = build_schedule(*kind, *algo, comm, bytes, plan.fabric.nics_per_server);
+      sched = build_schedule(*kind, *algo, comm, bytes, plan.fabric);
     } catch (const std::invalid_argument& e) {
       throw InputError({path, 0, 0}, "--algo", e.what());
     }
@@ -564,9 +579,10 @@ int main(int argc, char** argv) {
   perf->add_option("-f,--stepfactor", pa.factor, "size multiplier per row")->capture_default_str();
   perf->add_option("--ranks", pa.ranks, "use the first N XPUs (overrides --group)");
   perf->add_option("--group", pa.group, "all, first:N, rail:K (local XPU K of every server), server:S")->capture_default_str();
-  perf->add_option("--backend", pa.backend, "analytic, flow or packet")->capture_default_str();
-  perf->add_option("--algo", pa.algo, "auto, ring, tree, halving-doubling, direct, hierarchical, parameter-server")->capture_default_str();
-  perf->add_option("--channels", pa.channels, "ring channels (default: one per NIC of a server)");
+  perf->add_option("--backend", pa.backend, "analytic (the load bound), flow, packet, or nccl-model (NCCL's tuning model's own time)")->capture_default_str();
+  perf->add_option("--algo", pa.algo, "nccl (NCCL's choice per size), ring, tree, nvls, nvls-tree, halving-doubling, direct, hierarchical, parameter-server (as NCCL_ALGO)")->capture_default_str();
+  perf->add_option("--proto", pa.proto, "LL, LL128 or Simple (as NCCL_PROTO; default: NCCL's choice)");
+  perf->add_option("--channels", pa.channels, "channels (default: as NCCL's topology search would set them)");
   perf->add_option("--lb", pa.lb, "override the spec's load balancing: ecmp or spraying");
   perf->add_option("--fail", pa.fail, "take out of service: plane:P, switch:NAME, tier:T:FRACTION|COUNT, link:NAME,NAME, links:T:FRACTION|COUNT (repeatable; seeded by --seed)");
   perf->add_flag("--json", pa.json, "JSON output (schema aifabric.perf/1)");
@@ -607,8 +623,8 @@ int main(int argc, char** argv) {
   compare->add_option("--collective", ca.collective, "all_reduce, all_gather, reduce_scatter, alltoall, ...")->capture_default_str();
   compare->add_option("--size", ca.size, "message size per rank (8, 64K, 1G)")->capture_default_str();
   compare->add_option("--group", ca.group, "all, first:N, rail:K, server:S")->capture_default_str();
-  compare->add_option("--algo", ca.algo, "auto, ring, tree, halving-doubling, direct, hierarchical, parameter-server")->capture_default_str();
-  compare->add_option("--backend", ca.backend, "analytic, flow or packet")->capture_default_str();
+  compare->add_option("--algo", ca.algo, "nccl, ring, tree, nvls, nvls-tree, halving-doubling, direct, hierarchical, parameter-server")->capture_default_str();
+  compare->add_option("--backend", ca.backend, "analytic, flow, packet or nccl-model")->capture_default_str();
   compare->add_option("--job", ca.job, "also time one step of this job on every design");
   compare->add_option("--fail", ca.fail, "take out of service on every design: plane:P, switch:NAME, tier:T:FRACTION|COUNT, link:NAME,NAME, links:T:FRACTION|COUNT");
   compare->add_option("--traffic", ca.traffic, "also run this traffic packet by packet on every design (permutation, incast:N, alltoall[:N], hotspot[:N], uniform, file:PATH), "

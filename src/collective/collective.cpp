@@ -20,7 +20,9 @@ std::string_view to_string(CollectiveKind k) {
 
 std::string_view to_string(Algorithm a) {
   switch (a) {
-    case Algorithm::Auto: return "auto";
+    case Algorithm::Nccl: return "nccl";
+    case Algorithm::Nvls: return "nvls";
+    case Algorithm::NvlsTree: return "nvls-tree";
     case Algorithm::Ring: return "ring";
     case Algorithm::DoubleBinaryTree: return "tree";
     case Algorithm::HalvingDoubling: return "halving-doubling";
@@ -45,7 +47,9 @@ std::optional<CollectiveKind> parse_collective(std::string_view s) {
 }
 
 std::optional<Algorithm> parse_algorithm(std::string_view s) {
-  if (s == "auto") return Algorithm::Auto;
+  if (s == "nccl" || s == "auto") return Algorithm::Nccl;
+  if (s == "nvls") return Algorithm::Nvls;
+  if (s == "nvls-tree" || s == "nvlstree") return Algorithm::NvlsTree;
   if (s == "ring") return Algorithm::Ring;
   if (s == "tree" || s == "double-binary-tree") return Algorithm::DoubleBinaryTree;
   if (s == "halving-doubling" || s == "rhd") return Algorithm::HalvingDoubling;

@@ -1,16 +1,20 @@
-// A collective as a schedule: a chain of phases, each a set of concurrent transfers repeated k times.
+// A collective as a schedule: a chain of phases, each a set of concurrent transfers repeated k times, plus the
+// chain of hops its first chunk crosses.
 //
-// This is the dependency graph of transfers restricted to step-synchronous algorithms: every transfer of
-// phase p starts after all of phase p-1 (and of the previous repetition) finished. Ring steps are
-// identical sets of (source, destination, bytes), so a phase with `repeat = 2(n-1)` stands for 2(n-1)
-// identical steps: backends solve it once and multiply, which is exact for identical steps.
+// Bandwidth and latency are kept apart, as a pipelined execution separates them: a phase's transfers give its
+// steady-state data movement (ring steps are identical sets of (source, destination, bytes), so a phase with
+// `repeat = 2(n-1)` stands for 2(n-1) identical steps, solved once and multiplied), and its chain gives the
+// latency a chunk pays on its way, each hop once. Every backend times the data movement its own way and the
+// latency through one shared model (backend/collective_latency.h).
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "collective/collective.h"
+#include "collective/nccl_model.h"
 #include "topo/fabric.h"
 
 namespace aifabric {
@@ -28,40 +32,58 @@ struct Communicator {
 // "server:S" (the XPUs of one server); throws InputError naming `what` on a bad group.
 Communicator make_communicator(const Fabric& f, const std::string& group, const std::string& what);
 
+// How a transfer uses the scale-up switch: between two XPUs, or one side of an in-switch reduction (NVLS):
+// to the switch (the source's egress only) or from it (the destination's ingress only).
+enum class Via : uint8_t { Peer, ToSwitch, FromSwitch };
+
 struct Transfer {
   uint32_t src = 0, dst = 0;  // global XPU indices
-  int64_t bytes = 0;
+  int64_t bytes = 0;          // bytes on the wire: the payload divided by the protocol's efficiency
+  Via via = Via::Peer;
+};
+
+// One step of the chain a chunk's data crosses, in order.
+struct Hop {
+  uint32_t src = 0, dst = 0;
 };
 
 struct Phase {
   std::string label;
   std::vector<Transfer> transfers;
   int64_t repeat = 1;        // identical steps
-  int64_t latency_hops = 0;  // sequential latency terms per repetition (pipelined chains: depth); 0 = 1
+  // Pipelined phases: the hops the first chunk crosses one after another over the whole phase (all repetitions);
+  // the phase's latency is their sum. Empty: step-synchronous, each repetition waits for its slowest hop.
+  std::vector<Hop> chain;
 };
 
 struct Schedule {
   CollectiveKind kind = CollectiveKind::AllReduce;
   Algorithm algorithm = Algorithm::Ring;
+  Protocol protocol = Protocol::Simple;
   int64_t bytes = 0;   // NCCL-tests "size": the per-rank buffer
   int64_t ranks = 0;
   int channels = 1;
+  NcclSystem system;            // what NCCL's search would find for this communicator
+  ProtocolConstants constants;  // per-hop latencies, wire efficiency and per-channel cap of (algorithm, protocol)
+  std::string choice;           // how the algorithm and protocol were chosen (for table headers)
   std::vector<Phase> phases;
   int64_t transfer_count() const;  // sum of transfers x repeat
+  int64_t simulated_bytes() const;  // bytes of one repetition of every phase (what a packet run moves)
 };
 
 struct ScheduleOptions {
-  int channels = 0;                         // ring channels; 0 = one per NIC of a server (as NCCL does)
+  int channels = 0;                         // channels; 0 = as NCCL's search would set them
   int64_t root = 0;
   int parameter_servers = 1;
+  std::optional<Protocol> protocol;         // as NCCL_PROTO; unset = NCCL's choice (Simple for non-NCCL algorithms)
   int64_t max_transfers_per_phase = 8'000'000;  // all-pairs schedules beyond this are refused
 };
 
 // Throws std::invalid_argument with a user-facing message when the algorithm cannot run this group.
-Schedule build_schedule(CollectiveKind kind, Algorithm algorithm, const Communicator& comm, int64_t bytes, int nics_per_server,
+Schedule build_schedule(CollectiveKind kind, Algorithm algorithm, const Communicator& comm, int64_t bytes, const Fabric& fabric,
                         const ScheduleOptions& options = {});
 
-// The algorithm `auto` picks: direct for all-to-all, ring (multi-channel, as NCCL for large messages) otherwise.
-Algorithm auto_algorithm(CollectiveKind kind, const Communicator& comm);
+// NCCL's algorithm for an aifabric one (nullopt for algorithms NCCL does not have).
+std::optional<NcclAlgo> nccl_algo_of(Algorithm a);
 
 }  // namespace aifabric

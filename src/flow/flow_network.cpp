@@ -108,10 +108,11 @@ FlowNetwork::FlowNetwork(const Plan& plan, const FlowNetworkOptions& options) : 
   }
   // Scale-up ports: egress and ingress per XPU.
   scale_up_base_ = static_cast<uint32_t>(capacity_gbps_.size());
-  const double su = static_cast<double>(f.server->scale_up_gbps > 0 ? f.server->scale_up_gbps : 3600);
+  // What a copy reaches over the scale-up link (the catalog's achievable rate), not its raw signalling.
+  const int64_t su_gbps = f.server->scale_up_achievable_gbps > 0 ? f.server->scale_up_achievable_gbps : f.server->scale_up_gbps;
+  const double su = static_cast<double>(su_gbps > 0 ? su_gbps : 3600);
   capacity_gbps_.resize(capacity_gbps_.size() + 2 * static_cast<size_t>(f.xpus()), su);
   resource_tier_.resize(capacity_gbps_.size(), 0);
-  for (size_t i = 0; i < plan.analysis.latency.size() && i < 3; ++i) path_latency_[i + 1] = plan.analysis.latency[i].total();
 }
 
 uint32_t FlowNetwork::nic_of(uint32_t xpu) const {
@@ -225,15 +226,14 @@ bool FlowNetwork::route_network(uint32_t nic_a, uint32_t nic_b, int plane, float
   return false;
 }
 
-Picoseconds FlowNetwork::route(uint32_t src, uint32_t dst, PathMode mode, uint64_t flow_key, std::vector<Usage>& out) const {
-  if (src == dst) return Picoseconds(0);
+bool FlowNetwork::route(uint32_t src, uint32_t dst, PathMode mode, uint64_t flow_key, std::vector<Usage>& out) const {
+  if (src == dst) return true;
   const Fabric& f = plan_.fabric;
   if (domain_of(src) == domain_of(dst)) {
     out.push_back({scale_up_base_ + 2 * src, 1.0f});
     out.push_back({scale_up_base_ + 2 * dst + 1, 1.0f});
-    return options_.scale_up_latency;
+    return true;
   }
-  Picoseconds extra(0);
   uint32_t from = src;
   const uint32_t Nn = static_cast<uint32_t>(f.nics_per_server), X = static_cast<uint32_t>(f.server->xpus);
   const uint32_t rail_a = nic_of(src) % Nn, rail_b = nic_of(dst) % Nn;
@@ -243,14 +243,13 @@ Picoseconds FlowNetwork::route(uint32_t src, uint32_t dst, PathMode mode, uint64
     if (from != src) {
       out.push_back({scale_up_base_ + 2 * src, 1.0f});
       out.push_back({scale_up_base_ + 2 * from + 1, 1.0f});
-      extra = options_.scale_up_latency;
     }
   }
   int level = 1;
   if (dead_.empty()) {
     const float coef = 1.0f / static_cast<float>(f.planes);
     for (int p = 0; p < f.planes; ++p) route_network(nic_of(from), nic_of(dst), p, coef, mode, flow_key, out, level);
-    return path_latency_[level] + extra;
+    return true;
   }
   // Around failures: stripe over the planes that still join the two NICs.
   std::vector<Usage> probe;
@@ -262,11 +261,11 @@ Picoseconds FlowNetwork::route(uint32_t src, uint32_t dst, PathMode mode, uint64
   }
   if (live == 0) {
     out.clear();
-    return Picoseconds(-1);
+    return false;
   }
   const float coef = 1.0f / static_cast<float>(live);
   for (int p = 0; p < f.planes; ++p) route_network(nic_of(from), nic_of(dst), p, coef, mode, flow_key, out, level);
-  return path_latency_[level] + extra;
+  return true;
 }
 
 }  // namespace aifabric

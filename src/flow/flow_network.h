@@ -21,7 +21,6 @@ struct FlowNetworkOptions {
   int mtu_bytes = 4096;           // payload per packet
   int header_bytes = 64;          // Ethernet + IP + UDP + BTH + ICRC + FCS, roughly; goodput = payload / (payload + header)
   bool pxn = true;                // rail designs: reach another rail through the scale-up domain (NCCL PXN)
-  Picoseconds scale_up_latency = ns(250);
   uint64_t seed = 1;              // ECMP hash seed
   std::vector<uint32_t> failed_links;  // link ids out of service (a failed switch: all its links)
 };
@@ -35,12 +34,14 @@ class FlowNetwork {
   double goodput_fraction() const { return goodput_; }
 
   // Appends the resources a transfer src -> dst (global XPU indices) crosses; `flow_key` feeds the ECMP hash.
-  // Returns the transfer's zero-load latency (network path class or scale-up), or a negative time when
-  // failures leave no path (nothing is appended then). Around failures, ECMP hashes over the live paths,
+  // Returns false when failures leave no path (nothing is appended then); latency is LatencyModel's. Around failures, ECMP hashes over the live paths,
   // spraying skips dead links (bundles hold live capacity only) and NICs stripe over the planes still reachable.
-  Picoseconds route(uint32_t src, uint32_t dst, PathMode mode, uint64_t flow_key, std::vector<Usage>& out) const;
+  bool route(uint32_t src, uint32_t dst, PathMode mode, uint64_t flow_key, std::vector<Usage>& out) const;
 
   const Plan& plan() const { return plan_; }
+  // The scale-up port resources of an XPU: what it sends into, and receives from, the scale-up switch.
+  uint32_t scale_up_egress(uint32_t xpu) const { return scale_up_base_ + 2 * xpu; }
+  uint32_t scale_up_ingress(uint32_t xpu) const { return scale_up_base_ + 2 * xpu + 1; }
   // Link tier a resource belongs to (1..3; a bundle: its links' tier), 0 for scale-up ports.
   int tier_of(uint32_t resource) const { return resource_tier_[resource]; }
 
@@ -63,7 +64,6 @@ class FlowNetwork {
   std::vector<uint8_t> resource_tier_;
   std::vector<uint8_t> dead_;  // per link, when failures were given
   uint32_t scale_up_base_ = 0;
-  std::array<Picoseconds, 4> path_latency_{};     // by highest tier reached (1..3)
 };
 
 }  // namespace aifabric

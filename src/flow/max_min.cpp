@@ -9,7 +9,7 @@ namespace aifabric {
 MaxMinSolver::MaxMinSolver(size_t resources) : slot_(resources, -1) {}
 
 int MaxMinSolver::solve(const std::vector<double>& capacity, const FlowSet& flows, const std::vector<uint8_t>& active,
-                        std::vector<double>& rate) {
+                        std::vector<double>& rate, double rate_cap) {
   const size_t F = flows.size();
   rate.assign(F, 0.0);
   touched_.clear();
@@ -54,6 +54,12 @@ int MaxMinSolver::solve(const std::vector<double>& capacity, const FlowSet& flow
     for (size_t t = 0; t < T; ++t) {
       if (coef_[t] > 1e-12) level = std::min(level, std::max(0.0, rem_[t]) / coef_[t]);
     }
+    if (level >= rate_cap) {
+      // Every flow still rising reaches the protocol's cap before any resource fills.
+      for (size_t f = 0; f < F; ++f) if (active[f] && !frozen[f]) rate[f] = rate_cap;
+      ++levels;
+      break;
+    }
     if (!(level < std::numeric_limits<double>::infinity())) break;  // flows with no constraint left
     ++levels;
     const double cut = level * (1 + 1e-9) + 1e-12;
@@ -77,18 +83,18 @@ int MaxMinSolver::solve(const std::vector<double>& capacity, const FlowSet& flow
   return levels;
 }
 
-void bottleneck_rates(const std::vector<double>& capacity, const FlowSet& flows, std::vector<double>& rate) {
-  std::vector<double> load(capacity.size(), 0.0);
-  for (const Usage& u : flows.usages) load[u.resource] += u.coef;
-  rate.assign(flows.size(), 0.0);
+double load_bound_seconds(const std::vector<double>& capacity, const FlowSet& flows, const std::vector<double>& bits, double rate_cap) {
+  std::vector<double> load(capacity.size(), 0.0);  // bits through each resource
+  double worst = 0;
   for (size_t f = 0; f < flows.size(); ++f) {
-    double r = std::numeric_limits<double>::infinity();
-    for (uint32_t k = flows.begin[f]; k < flows.begin[f + 1]; ++k) {
-      const Usage& u = flows.usages[k];
-      if (u.coef > 0) r = std::min(r, capacity[u.resource] / load[u.resource]);
-    }
-    rate[f] = r;
+    if (bits[f] <= 0 || flows.begin[f] == flows.begin[f + 1]) continue;
+    for (uint32_t k = flows.begin[f]; k < flows.begin[f + 1]; ++k) load[flows.usages[k].resource] += bits[f] * flows.usages[k].coef;
+    if (rate_cap < std::numeric_limits<double>::infinity()) worst = std::max(worst, bits[f] / (rate_cap * 1e9));
   }
+  for (size_t r = 0; r < capacity.size(); ++r) {
+    if (load[r] > 0 && capacity[r] > 0) worst = std::max(worst, load[r] / (capacity[r] * 1e9));
+  }
+  return worst;
 }
 
 }  // namespace aifabric

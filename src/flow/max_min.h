@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "flow/flow_network.h"
@@ -23,8 +24,10 @@ struct FlowSet {
 class MaxMinSolver {
  public:
   explicit MaxMinSolver(size_t resources);
-  // Rates (Gb/s) of the flows with active[f] != 0; inactive flows get 0. Returns the number of filling levels.
-  int solve(const std::vector<double>& capacity, const FlowSet& flows, const std::vector<uint8_t>& active, std::vector<double>& rate);
+  // Rates (Gb/s) of the flows with active[f] != 0; inactive flows get 0; no flow exceeds `rate_cap` (a protocol's
+  // per-channel limit). Returns the number of filling levels.
+  int solve(const std::vector<double>& capacity, const FlowSet& flows, const std::vector<uint8_t>& active, std::vector<double>& rate,
+            double rate_cap = std::numeric_limits<double>::infinity());
 
  private:
   std::vector<int32_t> slot_;  // resource -> dense index of touched resources, or -1
@@ -33,8 +36,9 @@ class MaxMinSolver {
   std::vector<uint32_t> tr_begin_, tr_flows_;  // touched resource -> flows (transpose)
 };
 
-// The bottleneck bound: each flow gets, on every resource, an equal share weighted by usage; its rate is
-// the smallest of those shares (no redistribution of what others leave unused).
-void bottleneck_rates(const std::vector<double>& capacity, const FlowSet& flows, std::vector<double>& rate);
+// The load bound of a set of flows moving `bits[f]` each: no schedule finishes before the most loaded resource has
+// carried its load at capacity, nor before any flow has moved its bits at `rate_cap`. Seconds.
+double load_bound_seconds(const std::vector<double>& capacity_gbps, const FlowSet& flows, const std::vector<double>& bits,
+                          double rate_cap_gbps = std::numeric_limits<double>::infinity());
 
 }  // namespace aifabric

@@ -29,7 +29,9 @@ std::string time_us(double us) {
 
 std::string render_perf_table(const PerfSweep& s) {
   std::string o;
-  o += "# " + s.title + "\n#\n";
+  o += "# " + s.title + "\n";
+  for (const std::string& c : s.choices) o += "#   " + c + "\n";
+  o += "#\n";
   o += "#                                                              out-of-place                       in-place          \n";
   o += "#       size         count      type   redop    root     time   algbw   busbw #wrong     time   algbw   busbw #wrong\n";
   o += "#        (B)    (elements)                               (us)  (GB/s)  (GB/s)            (us)  (GB/s)  (GB/s)       \n";
@@ -59,6 +61,7 @@ std::string render_perf_json(const PerfSweep& s) {
   j["collective"] = std::string(to_string(s.kind));
   j["ranks"] = s.ranks;
   j["busbw_factor"] = busbw_factor(s.kind, s.ranks);
+  j["choices"] = s.choices;
   auto rows = nlohmann::ordered_json::array();
   for (const auto& r : s.rows) {
     rows.push_back({{"size_bytes", r.bytes}, {"time_ps", r.time.count()}, {"algbw_gbytes_per_s", r.algbw_gbs}, {"busbw_gbytes_per_s", r.busbw_gbs}});

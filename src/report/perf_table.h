@@ -20,6 +20,8 @@ struct PerfSweep {
   std::string title;     // one line describing fabric, ranks, algorithm, backend
   CollectiveKind kind = CollectiveKind::AllReduce;
   int64_t ranks = 0;
+  int64_t nodes = 0;
+  std::vector<std::string> choices;  // what ran from which size on (algorithm, protocol, channels, and why)
   std::vector<PerfRow> rows;
   std::vector<PerfRow> healthy;  // with --fail: the same sizes with nothing failed, to say what the failures cost
 };

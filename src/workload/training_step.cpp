@@ -115,7 +115,7 @@ StepResult simulate_step(const JobSpec& job, const Plan& plan, CollectiveBackend
       for (int d = 0; d < job.dp; ++d) {
         std::vector<uint32_t> x;
         for (int t = 0; t < job.tp; ++t) x.push_back(lay.xpu(s, d, t));
-        parts.push_back(build_schedule(CollectiveKind::AllReduce, Algorithm::Ring, lay.group(std::move(x)), act_bytes, f.nics_per_server));
+        parts.push_back(build_schedule(CollectiveKind::AllReduce, Algorithm::Nccl, lay.group(std::move(x)), act_bytes, f));
       }
     }
     StepComm c{"tensor", "all_reduce", job.tp, act_bytes, 4LL * layers_per_stage * r.micro_batches, time_all(parts), {}, {}, 0, ""};
@@ -128,12 +128,13 @@ StepResult simulate_step(const JobSpec& job, const Plan& plan, CollectiveBackend
   }
   // Pipeline parallel: activations forward and gradients backward at every stage boundary, per micro-batch.
   if (job.pp > 1) {
-    Schedule s;
-    s.kind = CollectiveKind::SendRecv;
+    const int64_t bytes = std::max<int64_t>(1, act_bytes / job.tp);
+    // One boundary's send/recv sets the protocol constants; every boundary's transfers then run at once.
+    Schedule s = build_schedule(CollectiveKind::SendRecv, Algorithm::Nccl, lay.group({lay.xpu(0, 0, 0), lay.xpu(1, 0, 0)}), bytes, f);
     s.ranks = ranks;
+    s.phases.clear();
     Phase ph;
     ph.label = "pipeline boundary transfers";
-    const int64_t bytes = std::max<int64_t>(1, act_bytes / job.tp);
     for (int st = 0; st + 1 < job.pp; ++st)
       for (int d = 0; d < job.dp; ++d)
         for (int t = 0; t < job.tp; ++t) ph.transfers.push_back({lay.xpu(st, d, t), lay.xpu(st + 1, d, t), bytes});
@@ -156,7 +157,7 @@ StepResult simulate_step(const JobSpec& job, const Plan& plan, CollectiveBackend
         for (int t = 0; t < job.tp; ++t) {
           std::vector<uint32_t> x;
           for (int d = d0; d < d0 + job.ep; ++d) x.push_back(lay.xpu(s, d, t));
-          parts.push_back(build_schedule(CollectiveKind::AllToAll, Algorithm::Direct, lay.group(std::move(x)), bytes, f.nics_per_server));
+          parts.push_back(build_schedule(CollectiveKind::AllToAll, Algorithm::Direct, lay.group(std::move(x)), bytes, f));
         }
     const int64_t moe_per_stage = std::max<int64_t>(1, job.moe_layers / job.pp);
     StepComm c{"expert", "alltoall", job.ep, bytes, 4 * moe_per_stage * r.micro_batches, time_all(parts), {}, {}, 0, ""};
@@ -175,7 +176,7 @@ StepResult simulate_step(const JobSpec& job, const Plan& plan, CollectiveBackend
       for (int t = 0; t < job.tp; ++t) {
         std::vector<uint32_t> x;
         for (int d = 0; d < job.dp; ++d) x.push_back(lay.xpu(s, d, t));
-        parts.push_back(build_schedule(CollectiveKind::AllReduce, algo, lay.group(std::move(x)), bytes, f.nics_per_server));
+        parts.push_back(build_schedule(CollectiveKind::AllReduce, algo, lay.group(std::move(x)), bytes, f));
       }
     StepComm c{"data", "all_reduce", job.dp, bytes, 1, time_all(parts), {}, {}, 0, ""};
     c.total = c.each;

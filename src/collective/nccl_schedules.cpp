@@ -1,0 +1,246 @@
+// NCCL's algorithms as schedules: rings through each node's GPUs, double binary trees over nodes with a chain
+// inside each node, NVLS (reduction in the NVLink switch), NVLS-tree, and send/recv with one peer per rank.
+#include <algorithm>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "collective/schedule_builders.h"
+
+namespace aifabric::schedules {
+
+std::vector<std::vector<uint32_t>> ranks_by_node(const Communicator& comm, const Fabric& f) {
+  const uint32_t domain = static_cast<uint32_t>(std::max(f.server->scale_up_domain, f.server->xpus));
+  std::unordered_map<uint32_t, size_t> slot;
+  std::vector<std::vector<uint32_t>> nodes;
+  for (uint32_t x : comm.xpus) {
+    const auto [it, fresh] = slot.try_emplace(x / domain, nodes.size());
+    if (fresh) nodes.emplace_back();
+    nodes[it->second].push_back(x);
+  }
+  return nodes;
+}
+
+namespace {
+
+// Ring orders, one per channel: the communicator's rank order, with each run of consecutive ranks on one
+// server rotated so that channel c enters the server at its c-th rank (with PXN routing, each channel
+// then crosses the fabric on its own rail, as NCCL lays out its rings).
+std::vector<std::vector<uint32_t>> ring_orders(const Communicator& comm, int channels) {
+  std::vector<std::pair<int64_t, int64_t>> runs;  // [first, last) rank ranges on one server
+  for (int64_t r = 0; r < comm.size();) {
+    int64_t e = r + 1;
+    while (e < comm.size() && comm.server_of(e) == comm.server_of(r)) ++e;
+    runs.emplace_back(r, e);
+    r = e;
+  }
+  std::vector<std::vector<uint32_t>> rings;
+  for (int c = 0; c < channels; ++c) {
+    std::vector<uint32_t> ring;
+    ring.reserve(static_cast<size_t>(comm.size()));
+    for (const auto& [first, last] : runs) {
+      const int64_t len = last - first;
+      for (int64_t k = 0; k < len; ++k) ring.push_back(comm.xpus[first + (k + c) % len]);
+    }
+    rings.push_back(std::move(ring));
+  }
+  return rings;
+}
+
+// One ring step on every channel: each rank sends `chunk` to its successor.
+Phase ring_step(const std::vector<std::vector<uint32_t>>& rings, int64_t chunk, int64_t repeat, std::string label) {
+  Phase p;
+  p.label = std::move(label);
+  p.repeat = repeat;
+  for (const auto& ring : rings) {
+    const size_t n = ring.size();
+    for (size_t i = 0; i < n; ++i) p.transfers.push_back({ring[i], ring[(i + 1) % n], chunk});
+  }
+  return p;
+}
+
+// The hops the slowest chunk crosses walking `steps` times along the ring: it starts on the last rank of a
+// node, so it crosses as many node boundaries as a walk that long can (2 x nodes for an all-reduce; NCCL's model
+// counts 2 x (nodes - 1)).
+std::vector<Hop> ring_walk(const std::vector<uint32_t>& ring, int64_t steps, uint32_t domain) {
+  std::vector<Hop> chain;
+  chain.reserve(static_cast<size_t>(std::max<int64_t>(0, steps)));
+  const size_t n = ring.size();
+  size_t start = 0;
+  while (start + 1 < n && ring[start] / domain == ring[start + 1] / domain) ++start;
+  if (start + 1 == n) start = 0;  // one node
+  for (int64_t i = 0; i < steps; ++i) chain.push_back({ring[(start + static_cast<size_t>(i)) % n], ring[(start + static_cast<size_t>(i) + 1) % n]});
+  return chain;
+}
+
+// Heap-ordered binary trees over `n` nodes; tree 1 mirrors tree 0, so a node interior in one is a leaf in the other.
+size_t tree_node(int tree, size_t heap, size_t n) { return tree == 0 ? heap : n - 1 - heap; }
+
+// Inter-node hops from the deepest heap position to the root: the tree's depth in hops.
+std::vector<size_t> path_to_root(size_t n) {
+  std::vector<size_t> path;
+  for (size_t h = n - 1;; h = (h - 1) / 2) {
+    path.push_back(h);
+    if (h == 0) break;
+  }
+  return path;
+}
+
+}  // namespace
+
+void append_ring(Schedule& s, const Communicator& comm, const Fabric& f, int64_t wire) {
+  const int64_t n = comm.size();
+  const uint32_t domain = static_cast<uint32_t>(std::max(f.server->scale_up_domain, f.server->xpus));
+  const auto rings = ring_orders(comm, s.channels);
+  const int64_t per_channel = ceil_div(wire, s.channels);
+  const int64_t chunk = ceil_div(per_channel, n);
+  switch (s.kind) {
+    case CollectiveKind::AllReduce:
+      s.phases.push_back(ring_step(rings, chunk, 2 * (n - 1), "ring step (reduce-scatter then all-gather)"));
+      s.phases.back().chain = ring_walk(rings[0], 2 * (n - 1), domain);
+      break;
+    case CollectiveKind::ReduceScatter:
+      s.phases.push_back(ring_step(rings, chunk, n - 1, "ring reduce-scatter step"));
+      s.phases.back().chain = ring_walk(rings[0], n - 1, domain);
+      break;
+    case CollectiveKind::AllGather:
+      s.phases.push_back(ring_step(rings, chunk, n - 1, "ring all-gather step"));
+      s.phases.back().chain = ring_walk(rings[0], n - 1, domain);
+      break;
+    case CollectiveKind::Broadcast:
+    case CollectiveKind::Reduce: {
+      // A pipelined chain from (or to) the root: every hop streams the whole buffer; latency adds per hop.
+      Phase p;
+      p.label = s.kind == CollectiveKind::Broadcast ? "pipelined ring broadcast" : "pipelined ring reduce";
+      for (const auto& ring : rings) {
+        for (int64_t i = 0; i + 1 < n; ++i) {
+          const uint32_t a = ring[static_cast<size_t>(i)], b = ring[static_cast<size_t>(i + 1)];
+          p.transfers.push_back(s.kind == CollectiveKind::Broadcast ? Transfer{a, b, per_channel} : Transfer{b, a, per_channel});
+        }
+      }
+      p.chain = ring_walk(rings[0], n - 1, domain);
+      s.phases.push_back(std::move(p));
+      break;
+    }
+    case CollectiveKind::SendRecv: append_sendrecv(s, comm, wire); break;
+    case CollectiveKind::AllToAll: refuse("all-to-all has no ring schedule; use direct");
+  }
+}
+
+void append_sendrecv(Schedule& s, const Communicator& comm, int64_t wire) {
+  // As NCCL-tests' sendrecv_perf: every rank sends its whole buffer to the next rank and receives from the previous.
+  const int64_t n = comm.size();
+  Phase p;
+  p.label = "send to the next rank, receive from the previous";
+  for (int64_t r = 0; r < n; ++r) p.transfers.push_back({comm.xpus[static_cast<size_t>(r)], comm.xpus[static_cast<size_t>((r + 1) % n)], wire});
+  s.phases.push_back(std::move(p));
+}
+
+void append_tree(Schedule& s, const Communicator& comm, const Fabric& f, int64_t wire) {
+  if (s.kind != CollectiveKind::AllReduce) refuse("the double binary tree is an all-reduce algorithm");
+  const auto nodes = ranks_by_node(comm, f);
+  const size_t N = nodes.size();
+  // Channels alternate between the two trees; each pair of channels shares one attach GPU (and so one NIC) per node.
+  const int channels = std::max(2, s.channels + s.channels % 2);
+  s.channels = channels;
+  const int64_t chunk = ceil_div(wire, channels);
+  Phase p;
+  p.label = "tree reduce and broadcast (both trees, pipelined)";
+  for (int c = 0; c < channels; ++c) {
+    const int tree = c % 2;
+    auto attach = [&](size_t node) { const auto& m = nodes[node]; return m[static_cast<size_t>(c / 2) % m.size()]; };
+    for (size_t g = 0; g < N; ++g) {
+      // The chain inside the node ends at the GPU whose NIC the channel uses.
+      const auto& m = nodes[g];
+      const size_t L = m.size(), a = static_cast<size_t>(c / 2) % L;
+      for (size_t k = 1; k < L; ++k) {
+        const uint32_t from = m[(a + k) % L], to = m[(a + k + 1) % L];
+        p.transfers.push_back({from, to, chunk});  // reduce toward the attach GPU
+        p.transfers.push_back({to, from, chunk});  // broadcast back along the chain
+      }
+    }
+    for (size_t h = 1; h < N; ++h) {
+      const uint32_t child = attach(tree_node(tree, h, N)), parent = attach(tree_node(tree, (h - 1) / 2, N));
+      p.transfers.push_back({child, parent, chunk});
+      p.transfers.push_back({parent, child, chunk});
+    }
+  }
+  // A chunk's way: up the deepest node's chain, up the tree to the root, down again, down the chain.
+  const auto& deep = nodes[tree_node(0, N - 1, N)];
+  std::vector<Hop> intra;
+  for (size_t k = 1; k < deep.size(); ++k) intra.push_back({deep[k], deep[(k + 1) % deep.size()]});
+  std::vector<Hop> up;
+  const auto path = path_to_root(N);
+  for (size_t i = 0; i + 1 < path.size(); ++i) up.push_back({nodes[tree_node(0, path[i], N)][0], nodes[tree_node(0, path[i + 1], N)][0]});
+  p.chain = intra;
+  p.chain.insert(p.chain.end(), up.begin(), up.end());
+  for (auto it = up.rbegin(); it != up.rend(); ++it) p.chain.push_back({it->dst, it->src});
+  for (auto it = intra.rbegin(); it != intra.rend(); ++it) p.chain.push_back({it->dst, it->src});
+  s.phases.push_back(std::move(p));
+}
+
+void append_nvls(Schedule& s, const Communicator& comm, int64_t wire) {
+  if (s.system.nodes > 1) refuse("NVLS across nodes needs in-network reduction (CollNet/SHARP); use nvls-tree");
+  const int64_t n = comm.size();
+  const int64_t slice = ceil_div(wire, n);
+  // Each GPU's slice is reduced in the switch from every GPU's copy (multimem load-reduce) and the result
+  // multicast back to every GPU (multimem store): per GPU, its whole buffer and one slice each way.
+  int64_t to_switch = 0, from_switch = 0;
+  switch (s.kind) {
+    case CollectiveKind::AllReduce: to_switch = from_switch = wire + slice; break;
+    case CollectiveKind::ReduceScatter: to_switch = wire; from_switch = slice; break;
+    case CollectiveKind::AllGather: to_switch = slice; from_switch = wire; break;
+    default: refuse(fmt::format("NVLS runs all-reduce, reduce-scatter and all-gather, not {}", to_string(s.kind)));
+  }
+  Phase p;
+  p.label = "NVLS: reduce and multicast in the NVLink switch";
+  for (uint32_t x : comm.xpus) {
+    p.transfers.push_back({x, x, to_switch, Via::ToSwitch});
+    p.transfers.push_back({x, x, from_switch, Via::FromSwitch});
+  }
+  p.chain = {{comm.xpus[0], comm.xpus[1]}};
+  s.phases.push_back(std::move(p));
+}
+
+void append_nvls_tree(Schedule& s, const Communicator& comm, const Fabric& f, int64_t wire) {
+  if (s.kind != CollectiveKind::AllReduce) refuse("NVLS-tree is an all-reduce algorithm");
+  const auto nodes = ranks_by_node(comm, f);
+  const size_t N = nodes.size();
+  if (N < 2) refuse("NVLS-tree joins several nodes; one node runs nvls");
+  Phase p;
+  p.label = "NVLS inside each node, trees between the nodes' heads (pipelined)";
+  for (size_t g = 0; g < N; ++g) {
+    const auto& m = nodes[g];
+    const int64_t slice = ceil_div(wire, static_cast<int64_t>(m.size()));
+    for (uint32_t x : m) {
+      // Every GPU's buffer into the switch, its head's reduced slice out and back in, the result multicast to all.
+      p.transfers.push_back({x, x, wire + slice, Via::ToSwitch});
+      p.transfers.push_back({x, x, slice + wire, Via::FromSwitch});
+    }
+  }
+  // Head k of every node (local rank k, its NIC) runs both trees over the nodes for its slice, half on each.
+  const size_t heads = nodes[0].size();
+  for (size_t k = 0; k < heads; ++k) {
+    for (int tree = 0; tree < 2; ++tree) {
+      for (size_t h = 1; h < N; ++h) {
+        const auto& cm = nodes[tree_node(tree, h, N)];
+        const auto& pm = nodes[tree_node(tree, (h - 1) / 2, N)];
+        const int64_t half = ceil_div(ceil_div(wire, static_cast<int64_t>(cm.size())), 2);
+        const uint32_t child = cm[k % cm.size()], parent = pm[k % pm.size()];
+        p.transfers.push_back({child, parent, half});
+        p.transfers.push_back({parent, child, half});
+      }
+    }
+  }
+  s.channels = static_cast<int>(heads);
+  // NVLS inside the node once, then up the tree and down again between heads 0.
+  p.chain.push_back({nodes[0][0], nodes[0][nodes[0].size() > 1 ? 1 : 0]});
+  const auto path = path_to_root(N);
+  std::vector<Hop> up;
+  for (size_t i = 0; i + 1 < path.size(); ++i) up.push_back({nodes[tree_node(0, path[i], N)][0], nodes[tree_node(0, path[i + 1], N)][0]});
+  p.chain.insert(p.chain.end(), up.begin(), up.end());
+  for (auto it = up.rbegin(); it != up.rend(); ++it) p.chain.push_back({it->dst, it->src});
+  s.phases.push_back(std::move(p));
+}
+
+}  // namespace aifabric::schedules
