@@ -25,7 +25,7 @@ struct Design {
 };
 
 // Small fabrics of every kind the bound must hold on: Clos with spraying and with ECMP, rail-optimised,
-// oversubscribed, 3 tiers, multi-plane.
+// oversubscribed, 3 tiers, multi-plane, in-network reduction (SHARP).
 const std::vector<Design>& designs() {
   static const std::vector<Design> d = {
       {"cluster: {server: dgx-h100, servers: 16}\nfabric: {topology: clos, switch: quantum2-qm9700, load_balancing: spraying}\n"
@@ -38,12 +38,14 @@ const std::vector<Design>& designs() {
        "layout: {servers_per_rack: 4}\npower: {rack_power_limit_kw: 45}\n", {"links:3:2"}},
       {"cluster: {server: hgx-b300-800g, servers: 8}\nfabric: {topology: rail-optimized, switch: th5-64x800g-osfp, planes: 4}\n"
        "layout: {servers_per_rack: 2}\npower: {rack_power_limit_kw: 60}\n", {"plane:1"}},
+      {"cluster: {server: dgx-h100, servers: 16}\nfabric: {topology: rail-optimized, scalable_unit_servers: 8, switch: quantum2-qm9700, "
+       "load_balancing: spraying, in_network_reduction: true}\nlayout: {servers_per_rack: 4}\npower: {rack_power_limit_kw: 45}\n", {"links:2:2"}},
   };
   return d;
 }
 
 const std::vector<Algorithm> kAlgos = {Algorithm::Nccl, Algorithm::Ring, Algorithm::DoubleBinaryTree, Algorithm::Nvls, Algorithm::NvlsTree,
-                                       Algorithm::HalvingDoubling, Algorithm::Direct, Algorithm::Hierarchical, Algorithm::ParameterServer};
+                                       Algorithm::CollNetChain, Algorithm::CollNetDirect, Algorithm::Pat, Algorithm::HalvingDoubling, Algorithm::Direct, Algorithm::Hierarchical, Algorithm::ParameterServer};
 const std::vector<CollectiveKind> kKinds = {CollectiveKind::AllReduce, CollectiveKind::ReduceScatter, CollectiveKind::AllGather, CollectiveKind::Broadcast,
                                             CollectiveKind::Reduce, CollectiveKind::AllToAll, CollectiveKind::SendRecv};
 

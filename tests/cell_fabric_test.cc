@@ -10,6 +10,8 @@
 
 namespace aifabric {
 using testing::fixed_delays;
+using testing::kRoceOverhead;
+using testing::kRocePacket;
 using testing::jain_index;
 using testing::last_finish;
 using testing::plan_from;
@@ -42,10 +44,10 @@ TEST(CellFabric, OnePacketTimelineToThePicosecond) {
   const PacketSimResult r = sim.run();
   ASSERT_TRUE(r.all_done);
   const int64_t D = 1'000'000, C = 2 * D;
-  const int64_t S = serialisation_time(1000 + 64, gbps(400)).count();
+  const int64_t S = serialisation_time(1000 + kRoceOverhead, gbps(400)).count();
   const int64_t cell = serialisation_time(256, gbps(fabric_gbps)).count();
   EXPECT_EQ(r.flows[0].finish.count(), (S + D) + 2 * C + (2 * cell + 2 * D) + (S + D));
-  // 1,064 bytes in cells of 240 bytes of payload: 5 cells; the ack (64 bytes) is one more.
+  // 1,082 bytes (RoCEv2 on Ethernet) in cells of 240 bytes of payload: 5 cells; the ack (64 bytes) is one more.
   EXPECT_EQ(r.cells.cells, 5 + 1);
   EXPECT_EQ(r.cells.credits, 2);
 }
@@ -90,7 +92,7 @@ TEST(CellFabric, IncastIsLosslessAndFair) {
     EXPECT_EQ(r.retransmits, 0);
     EXPECT_EQ(r.pauses, 0) << "no PFC in a cell fabric";
     EXPECT_GT(jain_index(r), 0.99);
-    const double floor_s = 16.0 * (2 << 20) * 8 / (400e9 * 4096 / 4160);
+    const double floor_s = 16.0 * (2 << 20) * 8 / (400e9 * 4096 / kRocePacket);
     EXPECT_GE(last_finish(r).seconds(), floor_s);
     const double rtt = PacketSim(p, c).base_rtt().seconds();  // request, grant, cells and ack at zero load
     EXPECT_LT(last_finish(r).seconds(), 1.02 * floor_s + rtt) << to_string(t);
@@ -112,7 +114,7 @@ TEST(CellFabric, HotSpotDoesNotHurtItsNeighbours) {
   EXPECT_EQ(r.drops, 0);
   EXPECT_EQ(r.bytes_delivered, r.bytes_offered);
   EXPECT_GT(jain_index(r, 0), 0.99) << "fair shares of the hot NIC";
-  const double line = 400e9 * 4096 / 4160 / 8;  // payload bytes per second
+  const double line = 400e9 * 4096 / kRocePacket / 8;  // payload bytes per second
   const double hot_floor = (n - 1) * 4.0 * static_cast<double>(bytes) / line;
   const double victim_floor = ((n - 2) * 1.0 + 4.0) * static_cast<double>(bytes) / line;  // the sender's own link
   Picoseconds hot_last, victim_last;

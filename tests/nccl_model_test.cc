@@ -2,6 +2,7 @@
 // schedules and latencies aifabric runs for NCCL's choice.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -180,6 +181,64 @@ power: {pue: 1.3, rack_power_limit_kw: 45, rack_air_cooling_limit_kw: 45}
   const ProtocolConstants c = protocol_constants(CollectiveKind::AllReduce, NcclAlgo::Tree, Protocol::LL, h100_1024(), 8);
   EXPECT_EQ(lat.hop(c, 0, 32 * 8), Picoseconds(5'000'000));  // server 0 to server 32: another scalable unit
   EXPECT_LT(lat.hop(c, 0, 8), Picoseconds(5'000'000));        // server 0 to server 1: the same rail leaf
+}
+
+}  // namespace aifabric
+
+namespace aifabric {
+using testing::plan_from;
+
+// With SHARP on the QM9700s (fabric.in_network_reduction), NCCL runs NVLS across nodes: each GPU's buffer into the
+// NVLink switch and its slice through the network's reduction. At 8 GiB the NVLink side binds: per GPU
+// S (1 + 1/8) at 5/6 of 370.75 GB/s, while each NIC carries only S/8 each way. CollNet direct is bound by its
+// reduce-scatter and all-gather over NVLink: 2 x 7/8 x S at 370.75 GB/s.
+TEST(NcclSchedules, InNetworkReductionIsBoundWhereThePhysicsSays) {
+  const Plan p = plan_from(R"(
+cluster: {server: dgx-h100, servers: 128}
+fabric: {topology: rail-optimized, scalable_unit_servers: 32, switch: quantum2-qm9700, load_balancing: adaptive, in_network_reduction: true}
+layout: {servers_per_rack: 4, racks_per_row: 8, network_racks: end-of-row}
+power: {rack_power_limit_kw: 45}
+)");
+  ASSERT_TRUE(p.fabric.in_network_reduction);
+  const Communicator comm = make_communicator(p.fabric, "all", "t");
+  const int64_t S = int64_t{8} << 30;
+  const double nvlink = 2966e9 / 8;  // bytes per second, the catalog's achievable rate
+  const Schedule nvls = build_schedule(CollectiveKind::AllReduce, Algorithm::Nccl, comm, S, p.fabric);
+  ASSERT_EQ(nvls.algorithm, Algorithm::Nvls) << nvls.choice;
+  auto flow = make_backend("flow", p, {});
+  const double t_nvls = flow->run(nvls).time.seconds();
+  const double nvls_floor = static_cast<double>(S) / (5.0 / 6.0) * (1 + 1.0 / 8) / nvlink;
+  EXPECT_GE(t_nvls, nvls_floor);
+  EXPECT_LT(t_nvls, 1.01 * nvls_floor);
+  const Schedule direct = build_schedule(CollectiveKind::AllReduce, Algorithm::CollNetDirect, comm, S, p.fabric);
+  const double t_direct = flow->run(direct).time.seconds(), direct_floor = 2 * 7.0 / 8 * static_cast<double>(S) / nvlink;
+  EXPECT_GE(t_direct, direct_floor);
+  EXPECT_LT(t_direct, 1.02 * direct_floor);
+}
+
+}  // namespace aifabric
+
+namespace aifabric {
+using testing::plan_from;
+
+// PAT (one GPU per node): log2(128) = 7 exchange steps; every rank passes on n - 1 blocks of the gathered buffer
+// (bandwidth-optimal, as a ring) at 1/0.75 of the payload on the wire; NCCL's choice for a rail-aligned
+// all-gather of 64 KiB, where the ring would pay 127 network hops.
+TEST(NcclSchedules, PatGathersInLogStepsWithRingBytes) {
+  const Plan p = plan_from(kRail1024);
+  const Communicator rail = make_communicator(p.fabric, "rail:0", "t");
+  const int64_t S = int64_t{128} << 20;
+  const Schedule s = build_schedule(CollectiveKind::AllGather, Algorithm::Pat, rail, S, p.fabric);
+  ASSERT_EQ(s.phases.size(), 7u);
+  std::map<uint32_t, int64_t> sent;
+  for (const auto& ph : s.phases) for (const Transfer& t : ph.transfers) sent[t.src] += t.bytes;
+  ASSERT_EQ(sent.size(), 128u);
+  const int64_t block = (static_cast<int64_t>(std::ceil(static_cast<double>(S) / 0.75)) + 127) / 128;
+  for (const auto& [x, b] : sent) EXPECT_EQ(b, 127 * block) << x;
+  const Schedule chosen = build_schedule(CollectiveKind::AllGather, Algorithm::Nccl, rail, 64 << 10, p.fabric);
+  EXPECT_EQ(chosen.algorithm, Algorithm::Pat) << chosen.choice;
+  EXPECT_THROW(build_schedule(CollectiveKind::AllGather, Algorithm::Pat, make_communicator(p.fabric, "first:16", "t"), S, p.fabric),
+               std::invalid_argument);
 }
 
 }  // namespace aifabric

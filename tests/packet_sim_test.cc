@@ -10,6 +10,8 @@
 
 namespace aifabric {
 using testing::fixed_delays;
+using testing::kIbOverhead;
+using testing::kIbPacket;
 using testing::jain_index;
 using testing::last_finish;
 using testing::plan_from;
@@ -45,8 +47,8 @@ TEST(PacketSim, OneFlowStreamsAtLineRateToThePicosecond) {
       const PacketSimResult r = sim.run();
       expect_conserved(r);
       const int64_t n = (bytes + 4095) / 4096;
-      const int64_t full = serialisation_time(4096 + 64, gbps(400)).count();
-      const int64_t last = serialisation_time(1000 + 64, gbps(400)).count();
+      const int64_t full = serialisation_time(kIbPacket, gbps(400)).count();
+      const int64_t last = serialisation_time(1000 + kIbOverhead, gbps(400)).count();
       const int64_t expect = (n - 1) * full + 3 * full + last + 4 * 1'000'000 + 3 * sw_ps;
       EXPECT_EQ(r.flows[0].finish.count(), expect) << "switch latency " << sw_ps;
       EXPECT_EQ(r.drops, 0);
@@ -64,7 +66,7 @@ TEST(PacketSim, LongFlowReachesLineRateTimesPayloadFraction) {
   sim.add_flow({0, 64, int64_t{64} << 20, Picoseconds(0)});
   const PacketSimResult r = sim.run();
   expect_conserved(r);
-  const double line = 400.0 * 4096 / 4160;
+  const double line = 400.0 * 4096 / kIbPacket;
   EXPECT_NEAR(r.flows[0].goodput_gbps(), line, 0.01 * line);
   EXPECT_LE(r.flows[0].goodput_gbps(), line);
 }
@@ -87,7 +89,7 @@ TEST(PacketSim, EcmpCollidesSprayingFillsTheBisection) {
   // The share is that time over the time the last flow actually took.
   auto share = [](const PacketSimResult& r) {
     const int64_t packets = (1 << 20) / 4096;
-    const int64_t full = serialisation_time(4096 + 64, gbps(400)).count();
+    const int64_t full = serialisation_time(kIbPacket, gbps(400)).count();
     const double alone = static_cast<double>((packets + 3) * full + 4 * 1'000'000);
     return alone / static_cast<double>(last_finish(r).count());
   };
@@ -108,7 +110,7 @@ TEST(PacketSim, IncastLosslessVersusSmallBuffers) {
   expect_conserved(a);
   EXPECT_EQ(a.drops, 0);
   EXPECT_GT(a.ecn_marks, 0);
-  const double floor_s = 16.0 * (2 << 20) * 8 / (400e9 * 4096 / 4160);
+  const double floor_s = 16.0 * (2 << 20) * 8 / (400e9 * 4096 / kIbPacket);
   EXPECT_GE(last_finish(a).seconds(), floor_s);
   EXPECT_LT(last_finish(a).seconds(), 1.1 * floor_s) << "the receiver's link stays busy";
   EXPECT_GT(jain_index(a), 0.95) << "fair shares";
@@ -141,7 +143,7 @@ TEST(PacketSim, SharedBufferDynamicThresholds) {
   c.ecn = false;
   c.port_buffer_bytes = 64 << 20;
   c.shared_buffer_bytes = 1'000'000;
-  const double packet = 4096 + 64;
+  const double packet = kIbPacket;
   for (const double alpha : {1.0, 3.0}) {
     c.buffer_alpha = alpha;
     const PacketSimResult r = run_traffic(p, c, "incast:16", 2 << 20, 1);
@@ -222,7 +224,7 @@ TEST(PacketSim, RoceDcqcnIncastWithAndWithoutPfc) {
   EXPECT_GT(a.cnps, 0);
   EXPECT_GT(jain_index(a), 0.95);
   // The receiver's link is the bottleneck: the last byte cannot land before 16 x 2 MiB at line rate.
-  const double floor_s = 16.0 * (2 << 20) * 8 / (400e9 * 4096 / 4160);
+  const double floor_s = 16.0 * (2 << 20) * 8 / (400e9 * 4096 / kIbPacket);
   EXPECT_GE(last_finish(a).seconds(), floor_s);
 
   PacketSimConfig lossy = c;

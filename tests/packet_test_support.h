@@ -18,6 +18,13 @@ layout: {servers_per_rack: 4, racks_per_row: 8}
 power: {rack_power_limit_kw: 45}
 )";
 
+// A 4 KiB InfiniBand packet on the wire (QM9700 fabrics): LRH 8 + BTH 12 + ICRC 4 + VCRC 2 bytes of overhead.
+inline constexpr int kIbPacket = 4096 + 8 + 12 + 4 + 2;
+inline constexpr int kIbOverhead = kIbPacket - 4096;
+// The same over RoCEv2 on Ethernet: preamble+SFD 8, Ethernet 14, IPv4 20, UDP 8, BTH 12, ICRC 4, FCS 4, gap 12.
+inline constexpr int kRocePacket = 4096 + 8 + 14 + 20 + 8 + 12 + 4 + 4 + 12;
+inline constexpr int kRoceOverhead = kRocePacket - 4096;
+
 // 1 us per link, no switch latency: the reference scenario's physics.
 inline PacketSimConfig fixed_delays() {
   PacketSimConfig c;

@@ -47,8 +47,8 @@ TEST(TrainingStep, From100GTo400GAsTheSeedDescribes) {
   const JobSpec job = load_job_spec(source_path("examples/job-13b-dp128.yaml"));
   const StepResult slow = step_on("examples/cluster-100g.yaml", job);
   const StepResult fast = step_on("examples/cluster-400g.yaml", job);
-  // The DP all-reduce runs on rail-aligned rings: 4x the link rate moves the bytes 4x faster (goodput 4096/4160
-  // both); the ring's latency (2 x 127 network hops at NCCL's ~14 us each, about 3.5 ms) does not shrink, so
+  // The DP all-reduce runs on rail-aligned rings: 4x the link rate moves the bytes 4x faster (the same goodput
+  // on both); the ring's latency (2 x 127 network hops at NCCL's ~14 us each, about 3.5 ms) does not shrink, so
   // the whole all-reduce gains a little less than 4x: (4B + L) / (B + L) with B ~ 132 ms and L ~ 3.5 ms.
   const double ratio = comm(slow, "data").total.seconds() / comm(fast, "data").total.seconds();
   EXPECT_LT(ratio, 4.0);

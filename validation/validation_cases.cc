@@ -169,6 +169,28 @@ void model_cases(Fixture& fx, std::vector<Row>& rows) {
   }
 }
 
+// All-gather and reduce-scatter beside NCCL's model: PAT with one GPU per node, rings with eight.
+void gather_scatter_cases(Fixture& fx, std::vector<Row>& rows) {
+  const Plan& p = fx.plan(128);
+  BackendOptions bo;
+  bo.mode = path_mode_for(p.spec.fabric.load_balancing);
+  auto flow = make_backend("flow", p, bo);
+  auto model = make_backend("nccl-model", p, bo);
+  for (CollectiveKind kind : {CollectiveKind::AllGather, CollectiveKind::ReduceScatter}) {
+    for (const char* group : {"rail:0", "all"}) {
+      const Communicator comm = make_communicator(p.fabric, group, "validation");
+      for (int64_t bytes : {int64_t{64} << 10, int64_t{64} << 20, int64_t{1} << 30}) {
+        const Schedule s = build_schedule(kind, Algorithm::Nccl, comm, bytes, p.fabric);
+        const double ours = flow->run(s).time.seconds() * 1e6, theirs = model->run(s).time.seconds() * 1e6;
+        rows.push_back(Row{"model", fmt::format("{} {} over {} ranks ({}), {} {}", to_string(kind), human(bytes), comm.size(), group, to_string(s.algorithm),
+                                            to_string(s.protocol)),
+                           std::string(kNcclModelVersion), fmt::format("128 x DGX H100 rail-optimised on QM9700, group {}, {}", group, s.choice),
+                           fmt::format("{:.1f} us", theirs), theirs, theirs, ours, "us", 0.25});
+      }
+    }
+  }
+}
+
 std::string render(const std::vector<Row>& rows) {
   std::string o;
   o += "# Validation\n\n";
@@ -212,6 +234,7 @@ int main(int argc, char** argv) {
     std::vector<Row> rows;
     hardware_cases(fx, rows);
     model_cases(fx, rows);
+    gather_scatter_cases(fx, rows);
     int passed = 0, failed = 0;
     for (const Row& r : rows) {
       if (r.gating) (r.pass() ? passed : failed)++;

@@ -26,7 +26,7 @@ Picoseconds CollectiveLatency::phase(const Schedule& s, const Phase& ph) const {
   }
   Picoseconds slowest(0);
   for (const Transfer& t : ph.transfers) {
-    if (t.via != Via::Peer || t.src == t.dst) continue;
+    if (t.via != Via::Peer || t.src == t.dst) continue;  // scale-up and network reductions: the chain says their latency
     slowest = std::max(slowest, hop(s.constants, t.src, t.dst));
   }
   return slowest * ph.repeat;

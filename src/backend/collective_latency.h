@@ -14,7 +14,7 @@
 
 namespace aifabric {
 
-inline constexpr Picoseconds kNcclReferencePath{1'464'200};
+inline constexpr Picoseconds kNcclReferencePath{1'463'440};
 
 class CollectiveLatency {
  public:

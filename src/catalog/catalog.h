@@ -43,6 +43,8 @@ struct SwitchModel {
   double cmis = 0;             // highest CMIS version the host software manages
   int64_t latency_ns = 0;      // port-to-port, cut-through or typical
   double buffer_mb = 0;
+  bool in_network_reduction = false;  // reduces in the switch (InfiniBand SHARP; NCCL's CollNet)
+  std::string link_layer = "ethernet";  // ethernet (RoCEv2) or infiniband: what a packet costs on the wire
   // Switch-scheduled roles: a leaf element has `cages` host ports plus fabric links; a fabric
   // element has only fabric links.
   int fabric_links = 0;

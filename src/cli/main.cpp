@@ -34,6 +34,7 @@
 #include "workload/job_spec.h"
 #include "workload/training_step.h"
 #include "spec/cluster_spec.h"
+#include "topo/wire_format.h"
 
 namespace {
 
@@ -449,7 +450,7 @@ int cmd_packet(const Common& c, const PacketArgs& a) {
                                         packet_settings(plan, cfg), r.stopped_early ? "; interrupted: partial results" : "");
   const PacketSimResult* base = baseline ? &*baseline : nullptr;
   emit(a.out, a.json ? render_packet_json(r, title, base)
-                     : render_packet_text(r, title, static_cast<double>(plan.fabric.host_link_gbps * plan.fabric.planes) * cfg.mtu_bytes / (cfg.mtu_bytes + cfg.header_bytes), base));
+                     : render_packet_text(r, title, static_cast<double>(plan.fabric.host_link_gbps * plan.fabric.planes) * wire_format(plan.fabric).goodput(), base));
   if (g_stop_signal) return 128 + static_cast<int>(g_stop_signal);
   return 0;
 }
@@ -580,7 +581,7 @@ int main(int argc, char** argv) {
   perf->add_option("--ranks", pa.ranks, "use the first N XPUs (overrides --group)");
   perf->add_option("--group", pa.group, "all, first:N, rail:K (local XPU K of every server), server:S")->capture_default_str();
   perf->add_option("--backend", pa.backend, "analytic (the load bound), flow, packet, or nccl-model (NCCL's tuning model's own time)")->capture_default_str();
-  perf->add_option("--algo", pa.algo, "nccl (NCCL's choice per size), ring, tree, nvls, nvls-tree, halving-doubling, direct, hierarchical, parameter-server (as NCCL_ALGO)")->capture_default_str();
+  perf->add_option("--algo", pa.algo, "nccl (NCCL's choice per size), ring, tree, nvls, nvls-tree, collnet-chain, collnet-direct, pat, halving-doubling, direct, hierarchical, parameter-server (as NCCL_ALGO)")->capture_default_str();
   perf->add_option("--proto", pa.proto, "LL, LL128 or Simple (as NCCL_PROTO; default: NCCL's choice)");
   perf->add_option("--channels", pa.channels, "channels (default: as NCCL's topology search would set them)");
   perf->add_option("--lb", pa.lb, "override the spec's load balancing: ecmp or spraying");
@@ -623,7 +624,7 @@ int main(int argc, char** argv) {
   compare->add_option("--collective", ca.collective, "all_reduce, all_gather, reduce_scatter, alltoall, ...")->capture_default_str();
   compare->add_option("--size", ca.size, "message size per rank (8, 64K, 1G)")->capture_default_str();
   compare->add_option("--group", ca.group, "all, first:N, rail:K, server:S")->capture_default_str();
-  compare->add_option("--algo", ca.algo, "nccl, ring, tree, nvls, nvls-tree, halving-doubling, direct, hierarchical, parameter-server")->capture_default_str();
+  compare->add_option("--algo", ca.algo, "nccl, ring, tree, nvls, nvls-tree, collnet-chain, collnet-direct, pat, halving-doubling, direct, hierarchical, parameter-server")->capture_default_str();
   compare->add_option("--backend", ca.backend, "analytic, flow, packet or nccl-model")->capture_default_str();
   compare->add_option("--job", ca.job, "also time one step of this job on every design");
   compare->add_option("--fail", ca.fail, "take out of service on every design: plane:P, switch:NAME, tier:T:FRACTION|COUNT, link:NAME,NAME, links:T:FRACTION|COUNT");

@@ -23,6 +23,9 @@ std::string_view to_string(Algorithm a) {
     case Algorithm::Nccl: return "nccl";
     case Algorithm::Nvls: return "nvls";
     case Algorithm::NvlsTree: return "nvls-tree";
+    case Algorithm::CollNetChain: return "collnet-chain";
+    case Algorithm::CollNetDirect: return "collnet-direct";
+    case Algorithm::Pat: return "pat";
     case Algorithm::Ring: return "ring";
     case Algorithm::DoubleBinaryTree: return "tree";
     case Algorithm::HalvingDoubling: return "halving-doubling";
@@ -50,6 +53,9 @@ std::optional<Algorithm> parse_algorithm(std::string_view s) {
   if (s == "nccl" || s == "auto") return Algorithm::Nccl;
   if (s == "nvls") return Algorithm::Nvls;
   if (s == "nvls-tree" || s == "nvlstree") return Algorithm::NvlsTree;
+  if (s == "collnet-chain" || s == "collnetchain") return Algorithm::CollNetChain;
+  if (s == "collnet-direct" || s == "collnetdirect") return Algorithm::CollNetDirect;
+  if (s == "pat") return Algorithm::Pat;
   if (s == "ring") return Algorithm::Ring;
   if (s == "tree" || s == "double-binary-tree") return Algorithm::DoubleBinaryTree;
   if (s == "halving-doubling" || s == "rhd") return Algorithm::HalvingDoubling;

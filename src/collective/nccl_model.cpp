@@ -293,9 +293,16 @@ ProtocolConstants protocol_constants(CollectiveKind kind, NcclAlgo algo, Protoco
       c.base_us = 0;
       c.efficiency = 5.0 / 6.0;  // NCCL's NVLS ratio: the switch's reduce and multicast reach 5/6 of the link
       break;
-    case NcclAlgo::Pat: c.efficiency = 0.75; break;
+    case NcclAlgo::Pat:
+      // NCCL's PAT latency: 8 us, a linear 2.8 us per rank, and a fraction (1/3.5) of the network hop per step.
+      c.efficiency = 0.75;
+      c.base_us = 8 + 2.8 * static_cast<double>(s.ranks);
+      c.net_hop_us /= 3.5;
+      break;
     case NcclAlgo::CollNetDirect:
-    case NcclAlgo::CollNetChain: c.efficiency = 0.9; break;
+      c.base_us = 2 * static_cast<double>(s.ranks / nodes - 1) * 0.4;  // NCCL's arity serialisation, 0.4 us per local rank each way
+      break;
+    case NcclAlgo::CollNetChain: break;
   }
   if (payload_cap > 0) c.channel_cap_gbs = payload_cap / c.efficiency;
   if (algo == NcclAlgo::Tree && kind == CollectiveKind::AllReduce) {

@@ -179,8 +179,28 @@ void append_tree(Schedule& s, const Communicator& comm, const Fabric& f, int64_t
   s.phases.push_back(std::move(p));
 }
 
-void append_nvls(Schedule& s, const Communicator& comm, int64_t wire) {
-  if (s.system.nodes > 1) refuse("NVLS across nodes needs in-network reduction (CollNet/SHARP); use nvls-tree");
+void append_nvls(Schedule& s, const Communicator& comm, const Fabric& f, int64_t wire) {
+  if (s.system.nodes > 1) {
+    if (!s.system.collnet) refuse("NVLS across nodes needs in-network reduction (CollNet/SHARP); use nvls-tree");
+    if (s.kind != CollectiveKind::AllReduce) refuse("NVLS across nodes runs all-reduce only");
+    // NVLS inside each node, then every head's slice through the network's switches (SHARP) and back.
+    const auto nodes = ranks_by_node(comm, f);
+    Phase p;
+    p.label = "NVLS inside each node, the heads' slices reduced in the network's switches (pipelined)";
+    for (const auto& m : nodes) {
+      const int64_t slice = ceil_div(wire, static_cast<int64_t>(m.size()));
+      for (uint32_t x : m) {
+        p.transfers.push_back({x, x, wire + slice, Via::ToSwitch});
+        p.transfers.push_back({x, x, slice + wire, Via::FromSwitch});
+        p.transfers.push_back({x, x, slice, Via::ToNetwork});
+        p.transfers.push_back({x, x, slice, Via::FromNetwork});
+      }
+    }
+    const auto& first = nodes.front();
+    p.chain = {{first[0], first[first.size() > 1 ? 1 : 0]}, {first[0], nodes.back()[0]}};
+    s.phases.push_back(std::move(p));
+    return;
+  }
   const int64_t n = comm.size();
   const int64_t slice = ceil_div(wire, n);
   // Each GPU's slice is reduced in the switch from every GPU's copy (multimem load-reduce) and the result
@@ -241,6 +261,92 @@ void append_nvls_tree(Schedule& s, const Communicator& comm, const Fabric& f, in
   p.chain.insert(p.chain.end(), up.begin(), up.end());
   for (auto it = up.rbegin(); it != up.rend(); ++it) p.chain.push_back({it->dst, it->src});
   s.phases.push_back(std::move(p));
+}
+
+}  // namespace aifabric::schedules
+
+namespace aifabric::schedules {
+
+namespace {
+// A chain inside one node from its first rank's neighbour to `head`, as (from, to) hops.
+std::vector<Hop> chain_to(const std::vector<uint32_t>& m, size_t head) {
+  std::vector<Hop> hops;
+  const size_t L = m.size();
+  for (size_t k = 1; k < L; ++k) hops.push_back({m[(head + k) % L], m[(head + k + 1) % L]});
+  return hops;
+}
+}  // namespace
+
+void append_collnet_chain(Schedule& s, const Communicator& comm, const Fabric& f, int64_t wire) {
+  if (s.kind != CollectiveKind::AllReduce) refuse("CollNet chain is an all-reduce algorithm");
+  const auto nodes = ranks_by_node(comm, f);
+  const int64_t chunk = ceil_div(wire, s.channels);
+  Phase p;
+  p.label = "CollNet chain: reduce along each node's chain, in the network's switches, and back (pipelined)";
+  for (int c = 0; c < s.channels; ++c) {
+    for (const auto& m : nodes) {
+      const size_t head = static_cast<size_t>(c) % m.size();
+      for (const Hop& h : chain_to(m, head)) {
+        p.transfers.push_back({h.src, h.dst, chunk});  // reduce toward the head
+        p.transfers.push_back({h.dst, h.src, chunk});  // the result back along the chain
+      }
+      p.transfers.push_back({m[head], m[head], chunk, Via::ToNetwork});
+      p.transfers.push_back({m[head], m[head], chunk, Via::FromNetwork});
+    }
+  }
+  // Up the first node's chain, once through the switches' reduction tree, down the chain again.
+  const auto up = chain_to(nodes.front(), 0);
+  p.chain = up;
+  p.chain.push_back({nodes.front()[0], nodes.back()[0]});
+  for (auto it = up.rbegin(); it != up.rend(); ++it) p.chain.push_back({it->dst, it->src});
+  s.phases.push_back(std::move(p));
+}
+
+void append_collnet_direct(Schedule& s, const Communicator& comm, const Fabric& f, int64_t wire) {
+  if (s.kind != CollectiveKind::AllReduce) refuse("CollNet direct is an all-reduce algorithm");
+  const auto nodes = ranks_by_node(comm, f);
+  Phase p;
+  p.label = "CollNet direct: reduce-scatter in the node, every GPU's slice through the network's switches, all-gather (pipelined)";
+  for (const auto& m : nodes) {
+    const int64_t slice = ceil_div(wire, static_cast<int64_t>(m.size()));
+    for (size_t i = 0; i < m.size(); ++i) {
+      for (size_t j = 0; j < m.size(); ++j) {
+        if (i != j) {
+          p.transfers.push_back({m[i], m[j], slice});  // reduce-scatter: my copy of j's slice to j
+          p.transfers.push_back({m[j], m[i], slice});  // all-gather: j's reduced slice to me
+        }
+      }
+      p.transfers.push_back({m[i], m[i], slice, Via::ToNetwork});
+      p.transfers.push_back({m[i], m[i], slice, Via::FromNetwork});
+    }
+  }
+  const auto& first = nodes.front();
+  const uint32_t peer = first.size() > 1 ? first[1] : first[0];
+  p.chain = {{peer, first[0]}, {first[0], nodes.back()[0]}, {first[0], peer}};
+  s.phases.push_back(std::move(p));
+}
+
+}  // namespace aifabric::schedules
+
+namespace aifabric::schedules {
+
+void append_pat(Schedule& s, const Communicator& comm, const Fabric& f, int64_t wire) {
+  if (s.kind != CollectiveKind::AllGather && s.kind != CollectiveKind::ReduceScatter) refuse("PAT runs all-gather and reduce-scatter");
+  if (ranks_by_node(comm, f).size() != static_cast<size_t>(comm.size())) refuse("PAT runs with one GPU per node");
+  // Log-depth exchanges, as Bruck's all-gather: at step k each rank passes the min(2^k, n - 2^k) blocks it has
+  // gathered to the rank 2^k behind it, n - 1 blocks in all; the reduce-scatter runs the same steps backwards.
+  const int64_t n = comm.size();
+  const int64_t block = ceil_div(wire, n);
+  std::vector<Phase> steps;
+  for (int64_t d = 1; d < n; d *= 2) {
+    Phase p;
+    p.label = fmt::format("PAT step at distance {}", d);
+    const int64_t blocks = std::min(d, n - d);
+    for (int64_t r = 0; r < n; ++r) p.transfers.push_back({comm.xpus[static_cast<size_t>(r)], comm.xpus[static_cast<size_t>((r - d + n) % n)], blocks * block});
+    steps.push_back(std::move(p));
+  }
+  if (s.kind == CollectiveKind::ReduceScatter) std::reverse(steps.begin(), steps.end());
+  for (Phase& p : steps) s.phases.push_back(std::move(p));
 }
 
 }  // namespace aifabric::schedules

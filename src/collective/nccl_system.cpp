@@ -27,6 +27,7 @@ NcclSystem nccl_system(const Fabric& f, const Communicator& comm) {
   const double nvlink_gbs = static_cast<double>(srv.scale_up_achievable_gbps > 0 ? srv.scale_up_achievable_gbps : srv.scale_up_gbps) / 8.0;
   s.nvlink = nvlink_gbs > 0;
   s.nvls = srv.scale_up_reduction && most >= 2 && s.arch >= GpuArch::Hopper;
+  s.collnet = f.in_network_reduction && s.nodes > 1;
   const double nic_gbs = static_cast<double>(f.host_link_gbps * f.planes) / 8.0;
   auto duplicate = [](int& channels, double& bw) {
     if (bw >= 25.0) {  // NCCL doubles the channels and halves their speed
@@ -58,9 +59,10 @@ NcclSystem nccl_system(const Fabric& f, const Communicator& comm) {
   duplicate(s.channels, s.bw_intra);
   s.bw_inter = s.bw_intra;
   if (s.nvls) {
-    // The NVLS graph: one head per GPU of the node, each at the speed its share of NVLink allows.
-    s.nvls_channels = static_cast<int>(most);
-    s.nvls_bw_intra = nccl_speed_step(s.arch, false, nvlink_gbs / static_cast<double>(most));
+    // The NVLS graph: one head per GPU of the node (at most 16: NCCL's NVLS channels follow the GPU's NVLink
+    // links, not the domain's size), each at the speed its share of NVLink allows.
+    s.nvls_channels = static_cast<int>(std::min<int64_t>(most, 16));
+    s.nvls_bw_intra = nccl_speed_step(s.arch, false, nvlink_gbs / static_cast<double>(s.nvls_channels));
     s.nvls_bw_inter = s.nodes > 1 ? nccl_speed_step(s.arch, true, nic_gbs) : s.nvls_bw_intra;
   }
   return s;

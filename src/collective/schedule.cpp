@@ -72,6 +72,9 @@ std::optional<NcclAlgo> nccl_algo_of(Algorithm a) {
     case Algorithm::DoubleBinaryTree: return NcclAlgo::Tree;
     case Algorithm::Nvls: return NcclAlgo::Nvls;
     case Algorithm::NvlsTree: return NcclAlgo::NvlsTree;
+    case Algorithm::CollNetChain: return NcclAlgo::CollNetChain;
+    case Algorithm::CollNetDirect: return NcclAlgo::CollNetDirect;
+    case Algorithm::Pat: return NcclAlgo::Pat;
     default: return std::nullopt;
   }
 }
@@ -85,15 +88,17 @@ Algorithm from_nccl(NcclAlgo a) {
     case NcclAlgo::Tree: return Algorithm::DoubleBinaryTree;
     case NcclAlgo::Nvls: return Algorithm::Nvls;
     case NcclAlgo::NvlsTree: return Algorithm::NvlsTree;
+    case NcclAlgo::CollNetChain: return Algorithm::CollNetChain;
+    case NcclAlgo::CollNetDirect: return Algorithm::CollNetDirect;
+    case NcclAlgo::Pat: return Algorithm::Pat;
     default: return Algorithm::Ring;
   }
 }
 
-bool runs_here(NcclAlgo a) { return a == NcclAlgo::Ring || a == NcclAlgo::Tree || a == NcclAlgo::Nvls || a == NcclAlgo::NvlsTree; }
 
 std::string model_cell(NcclAlgo a, Protocol p, double us) { return fmt::format("{}/{} (NCCL's model {:.1f} us)", to_string(a), to_string(p), us); }
 
-// The (algorithm, protocol) to run: NCCL's choice among what the user allowed and aifabric runs, said in words.
+// The (algorithm, protocol) to run: NCCL's choice among what the user allowed, said in words.
 void choose(Schedule& s, Algorithm requested, const std::optional<Protocol>& proto) {
   if (s.kind == CollectiveKind::AllToAll || s.kind == CollectiveKind::SendRecv) {
     // Point-to-point operations: NCCL has no tuning table; nccl-tests runs them as grouped sends and receives.
@@ -109,14 +114,7 @@ void choose(Schedule& s, Algorithm requested, const std::optional<Protocol>& pro
     s.choice = fmt::format("{} with {} (not an NCCL algorithm)", to_string(requested), to_string(s.protocol));
     return;
   }
-  const NcclModel model(s.kind, s.system);
-  const auto best = model.choose(s.bytes, fixed, proto);
-  std::optional<NcclModel::Choice> run;
-  for (int a = 0; a < kNcclAlgos; ++a) {
-    if (!runs_here(static_cast<NcclAlgo>(a)) || (fixed && *fixed != static_cast<NcclAlgo>(a))) continue;
-    const auto c = model.choose(s.bytes, static_cast<NcclAlgo>(a), proto);
-    if (c && (!run || c->time_us < run->time_us)) run = c;
-  }
+  const auto run = NcclModel(s.kind, s.system).choose(s.bytes, fixed, proto);
   if (!run) {
     if (fixed) {
       refuse(fmt::format("NCCL's model has no {} for {} on this communicator ({}{})", to_string(*fixed), to_string(s.kind),
@@ -126,13 +124,7 @@ void choose(Schedule& s, Algorithm requested, const std::optional<Protocol>& pro
   }
   s.algorithm = from_nccl(run->algo);
   s.protocol = run->proto;
-  const std::string how = requested == Algorithm::Nccl ? "NCCL's choice" : "as asked";
-  if (best && (best->algo != run->algo || best->proto != run->proto)) {
-    s.choice = fmt::format("{}; NCCL would run {}, which aifabric does not model yet", model_cell(run->algo, run->proto, run->time_us),
-                           model_cell(best->algo, best->proto, best->time_us));
-  } else {
-    s.choice = fmt::format("{}: {}", how, model_cell(run->algo, run->proto, run->time_us));
-  }
+  s.choice = fmt::format("{}: {}", requested == Algorithm::Nccl ? "NCCL's choice" : "as asked", model_cell(run->algo, run->proto, run->time_us));
 }
 
 }  // namespace
@@ -150,6 +142,10 @@ Schedule build_schedule(CollectiveKind kind, Algorithm algorithm, const Communic
     refuse(fmt::format("{} needs a scale-up switch that reduces in the switch and 2 or more ranks per node; {} has scale_up_reduction: {}",
                        to_string(algorithm), f.server->name, f.server->scale_up_reduction ? "true" : "false"));
   }
+  if ((algorithm == Algorithm::CollNetChain || algorithm == Algorithm::CollNetDirect) && !s.system.collnet) {
+    refuse(fmt::format("{} needs switches that reduce in the network across 2 or more nodes; set fabric.in_network_reduction: true on switches that do",
+                       to_string(algorithm)));
+  }
   choose(s, algorithm, o.protocol);
   const NcclAlgo row = nccl_algo_of(s.algorithm).value_or(NcclAlgo::Ring);
   s.constants = protocol_constants(kind, row, s.protocol, s.system, bytes);
@@ -163,8 +159,11 @@ Schedule build_schedule(CollectiveKind kind, Algorithm algorithm, const Communic
       else schedules::append_ring(s, comm, f, wire);
       break;
     case Algorithm::DoubleBinaryTree: schedules::append_tree(s, comm, f, wire); break;
-    case Algorithm::Nvls: schedules::append_nvls(s, comm, wire); break;
+    case Algorithm::Nvls: schedules::append_nvls(s, comm, f, wire); break;
     case Algorithm::NvlsTree: schedules::append_nvls_tree(s, comm, f, wire); break;
+    case Algorithm::CollNetChain: schedules::append_collnet_chain(s, comm, f, wire); break;
+    case Algorithm::CollNetDirect: schedules::append_collnet_direct(s, comm, f, wire); break;
+    case Algorithm::Pat: schedules::append_pat(s, comm, f, wire); break;
     case Algorithm::Direct:
       if (kind == CollectiveKind::SendRecv) schedules::append_sendrecv(s, comm, wire);
       else schedules::append_direct(s, comm, wire, o.max_transfers_per_phase);

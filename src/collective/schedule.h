@@ -34,7 +34,8 @@ Communicator make_communicator(const Fabric& f, const std::string& group, const 
 
 // How a transfer uses the scale-up switch: between two XPUs, or one side of an in-switch reduction (NVLS):
 // to the switch (the source's egress only) or from it (the destination's ingress only).
-enum class Via : uint8_t { Peer, ToSwitch, FromSwitch };
+// In-network reduction (SHARP) the same way: a NIC's stream into the fabric's reduction tree, and the result back.
+enum class Via : uint8_t { Peer, ToSwitch, FromSwitch, ToNetwork, FromNetwork };
 
 struct Transfer {
   uint32_t src = 0, dst = 0;  // global XPU indices

@@ -19,8 +19,11 @@ std::vector<std::vector<uint32_t>> ranks_by_node(const Communicator& comm, const
 // `wire` is the per-rank buffer in wire bytes (payload divided by the protocol's efficiency).
 void append_ring(Schedule& s, const Communicator& comm, const Fabric& f, int64_t wire);
 void append_tree(Schedule& s, const Communicator& comm, const Fabric& f, int64_t wire);
-void append_nvls(Schedule& s, const Communicator& comm, int64_t wire);
+void append_nvls(Schedule& s, const Communicator& comm, const Fabric& f, int64_t wire);
 void append_nvls_tree(Schedule& s, const Communicator& comm, const Fabric& f, int64_t wire);
+void append_collnet_chain(Schedule& s, const Communicator& comm, const Fabric& f, int64_t wire);
+void append_collnet_direct(Schedule& s, const Communicator& comm, const Fabric& f, int64_t wire);
+void append_pat(Schedule& s, const Communicator& comm, const Fabric& f, int64_t wire);
 void append_sendrecv(Schedule& s, const Communicator& comm, int64_t wire);
 
 void append_direct(Schedule& s, const Communicator& comm, int64_t wire, int64_t limit);

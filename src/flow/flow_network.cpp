@@ -1,6 +1,8 @@
 // FlowNetwork: resources and routing over a planned fabric, for the flow and analytic backends.
 #include "flow/flow_network.h"
 
+#include "topo/wire_format.h"
+
 #include <algorithm>
 
 namespace aifabric {
@@ -20,7 +22,9 @@ uint64_t mix(uint64_t x) {  // splitmix64 finaliser
 
 FlowNetwork::FlowNetwork(const Plan& plan, const FlowNetworkOptions& options) : plan_(plan), options_(options) {
   const Fabric& f = plan.fabric;
-  goodput_ = static_cast<double>(options.mtu_bytes) / static_cast<double>(options.mtu_bytes + options.header_bytes);
+  WireFormat wire = wire_format(plan.fabric);
+  if (options.header_bytes > 0) wire.overhead_bytes = options.header_bytes;
+  goodput_ = wire.goodput();
   const size_t L = f.links.size();
   const size_t N = f.nodes.size();
   if (!options.failed_links.empty()) {
@@ -265,6 +269,20 @@ bool FlowNetwork::route(uint32_t src, uint32_t dst, PathMode mode, uint64_t flow
   }
   const float coef = 1.0f / static_cast<float>(live);
   for (int p = 0; p < f.planes; ++p) route_network(nic_of(from), nic_of(dst), p, coef, mode, flow_key, out, level);
+  return true;
+}
+
+bool FlowNetwork::nic_links(uint32_t xpu, bool up, std::vector<Usage>& out) const {
+  const Fabric& f = plan_.fabric;
+  const size_t E = static_cast<size_t>(f.nic_count());
+  const uint32_t nic = nic_of(xpu);
+  int live = 0;
+  for (int p = 0; p < f.planes; ++p) live += alive(nic_link_[static_cast<size_t>(p) * E + nic]) ? 1 : 0;
+  if (live == 0) return false;
+  for (int p = 0; p < f.planes; ++p) {
+    const uint32_t link = nic_link_[static_cast<size_t>(p) * E + nic];
+    if (alive(link)) out.push_back({2 * link + (up ? 0u : 1u), 1.0f / static_cast<float>(live)});
+  }
   return true;
 }
 

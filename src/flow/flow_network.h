@@ -18,8 +18,7 @@ struct Usage {
 };
 
 struct FlowNetworkOptions {
-  int mtu_bytes = 4096;           // payload per packet
-  int header_bytes = 64;          // Ethernet + IP + UDP + BTH + ICRC + FCS, roughly; goodput = payload / (payload + header)
+  int header_bytes = 0;           // per 4 KiB packet on the wire; 0 = the fabric's link layer (topo/wire_format.h)
   bool pxn = true;                // rail designs: reach another rail through the scale-up domain (NCCL PXN)
   uint64_t seed = 1;              // ECMP hash seed
   std::vector<uint32_t> failed_links;  // link ids out of service (a failed switch: all its links)
@@ -42,6 +41,9 @@ class FlowNetwork {
   // The scale-up port resources of an XPU: what it sends into, and receives from, the scale-up switch.
   uint32_t scale_up_egress(uint32_t xpu) const { return scale_up_base_ + 2 * xpu; }
   uint32_t scale_up_ingress(uint32_t xpu) const { return scale_up_base_ + 2 * xpu + 1; }
+  // The links an XPU's NIC streams into the fabric's in-network reduction (up) or receives its result on (down),
+  // striped over the planes still alive; false when none is.
+  bool nic_links(uint32_t xpu, bool up, std::vector<Usage>& out) const;
   // Link tier a resource belongs to (1..3; a bundle: its links' tier), 0 for scale-up ports.
   int tier_of(uint32_t resource) const { return resource_tier_[resource]; }
 

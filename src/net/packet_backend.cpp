@@ -10,6 +10,7 @@
 #include <cmath>
 
 #include "backend/collective_latency.h"
+#include "topo/wire_format.h"
 
 namespace aifabric {
 
@@ -37,12 +38,17 @@ class PacketBackend final : public CollectiveBackend {
       pr.transfers = static_cast<int64_t>(ph.transfers.size());
       PacketSim sim(plan_, cfg_);
       std::vector<int64_t> su_out(static_cast<size_t>(std::max<int64_t>(0, f.xpus())), 0), su_in(su_out.size(), 0);
+      // In-network reductions: the switches reduce, so a packet run has nothing to simulate; each NIC streams its
+      // bytes at its rate less the packet headers.
+      std::vector<int64_t> nic_out(static_cast<size_t>(f.nic_count()), 0), nic_in(nic_out.size(), 0);
       std::vector<Picoseconds> zero_load;  // per packet flow: the path the shared latency model charges
       int64_t capped_ps = 0;
       for (const Transfer& t : ph.transfers) {
         if (t.bytes <= 0) continue;
         if (t.via == Via::ToSwitch) { su_out[t.src] += t.bytes; continue; }
         if (t.via == Via::FromSwitch) { su_in[t.dst] += t.bytes; continue; }
+        if (t.via == Via::ToNetwork) { nic_out[paths.nic_of(t.src)] += t.bytes; continue; }
+        if (t.via == Via::FromNetwork) { nic_in[paths.nic_of(t.dst)] += t.bytes; continue; }
         if (t.src == t.dst) continue;
         if (cap_bps > 0) capped_ps = std::max(capped_ps, static_cast<int64_t>(std::ceil(static_cast<double>(t.bytes) * 8 / cap_bps * 1e12)));
         if (t.src / domain == t.dst / domain) {  // inside the scale-up domain
@@ -72,7 +78,11 @@ class PacketBackend final : public CollectiveBackend {
       int64_t su_bytes = 0;
       for (size_t i = 0; i < su_out.size(); ++i) su_bytes = std::max({su_bytes, su_out[i], su_in[i]});
       const int64_t su_ps = su_bytes > 0 ? static_cast<int64_t>(std::ceil(static_cast<double>(su_bytes) * 8 / su_bps * 1e12)) : 0;
-      pr.transfer_time = Picoseconds(std::max({net_ps, su_ps, capped_ps}));
+      int64_t nic_bytes = 0;
+      for (size_t i = 0; i < nic_out.size(); ++i) nic_bytes = std::max({nic_bytes, nic_out[i], nic_in[i]});
+      const double nic_bps = static_cast<double>(f.host_link_gbps * f.planes) * 1e9 * wire_format(f).goodput();
+      const int64_t nic_ps = nic_bytes > 0 ? static_cast<int64_t>(std::ceil(static_cast<double>(nic_bytes) * 8 / nic_bps * 1e12)) : 0;
+      pr.transfer_time = Picoseconds(std::max({net_ps, su_ps, capped_ps, nic_ps}));
       pr.latency = latency_.phase(s, ph);
       r.time += pr.transfer_time * ph.repeat + pr.latency;
       r.phases.push_back(std::move(pr));

@@ -2,6 +2,7 @@
 // flowlet / adaptive choice and mark ECN; a spraying transport acks every packet and retransmits selectively.
 // The hot path allocates nothing per packet or event: packets live in a pool, events in a reused heap.
 #include "net/packet_sim.h"
+#include "topo/wire_format.h"
 
 #include <algorithm>
 #include <cmath>
@@ -222,6 +223,7 @@ struct PacketSim::Impl final : CellFabricSink {
   int64_t ser(int64_t bytes, int64_t bps) const { return serialisation_time(bytes, BitRate(bps)).count(); }
 
   void build() {
+    if (cfg.header_bytes <= 0) cfg.header_bytes = wire_format(f).overhead_bytes;  // the fabric's link layer
     E = f.nic_count();
     const size_t L = f.links.size(), N = f.nodes.size();
     ports.resize(2 * L);

@@ -50,7 +50,7 @@ struct LinkFailure {
 
 struct PacketSimConfig {
   int mtu_bytes = 4096;               // payload per data packet
-  int header_bytes = 64;              // on the wire per packet
+  int header_bytes = 0;               // on the wire per packet beyond the payload; 0 = the fabric's link layer (topo/wire_format.h)
   int ack_bytes = 64;
   LoadBalancing lb = LoadBalancing::Spraying;
   int64_t port_buffer_bytes = 0;      // per output port; 0 = one bandwidth-delay product of the longest path

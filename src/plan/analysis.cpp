@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "plan/plan.h"
+#include "topo/wire_format.h"
 #include "topo/build_fabric.h"
 
 namespace aifabric {
@@ -217,7 +218,7 @@ void latency_paths(Plan& plan) {
     const size_t best = static_cast<size_t>(std::max_element(uses.begin(), uses.end()) - uses.begin());
     mod_ns[t] = plan.choices.empty() ? 0 : plan.choices[best].latency_ns;
   }
-  const Picoseconds ser = serialisation_time(4096 + 64, gbps(f.host_link_gbps));
+  const Picoseconds ser = serialisation_time(wire_format(f).packet_bytes(), gbps(f.host_link_gbps));
   auto make = [&](const std::string& name, int up_to_tier) {
     LatencyPath p;
     p.name = name;

@@ -105,6 +105,8 @@ void read_fabric(MapReader& f, FabricSpec& fab) {
                      : lb == "flowlet" ? LoadBalancing::Flowlet : LoadBalancing::Adaptive;
   fab.transport = f.choice("transport", "spray", {"spray", "roce"}) == "roce" ? TransportKind::RoceDcqcn : TransportKind::Spray;
   fab.pfc = f.boolean("pfc", false);
+  fab.reduction_where = f.location_of("in_network_reduction");
+  fab.in_network_reduction = f.boolean("in_network_reduction", false);
   if (fab.architecture == Architecture::SwitchScheduled && fab.topology != Topology::Clos) {
     f.fail("topology", "a switch-scheduled fabric is a single cell-switched Clos; use topology: clos");
   }

@@ -46,8 +46,9 @@ struct FabricSpec {
   LoadBalancing load_balancing = LoadBalancing::Ecmp;
   TransportKind transport = TransportKind::Spray;  // what the NICs run, for packet-level simulation
   bool pfc = false;                                // priority flow control on the data priority
+  bool in_network_reduction = false;  // the switches reduce collectives (SHARP) and NCCL may run CollNet
   bool one_link_per_pair = false;  // every lower switch joins every upper switch of its group with exactly one link
-  SourceLocation where, tiers_where, planes_where, switch_where, link_where;
+  SourceLocation where, tiers_where, planes_where, switch_where, link_where, reduction_where;
 };
 
 // A separate front-end (storage, in-band management) network, planned as its own Clos.

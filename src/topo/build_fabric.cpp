@@ -229,7 +229,12 @@ Fabric build_fabric(const ClusterSpec& spec, const Catalog& catalog, const Build
                                  f.host_link_gbps, fmt::join(f.nic->breakouts, ", ")));
   }
 
-  if (fs.architecture == Architecture::SwitchScheduled) return detail::build_switch_scheduled(spec, catalog, std::move(f));
+  if (fs.architecture == Architecture::SwitchScheduled) {
+    if (fs.in_network_reduction) {
+      throw InputError(fs.reduction_where, "fabric.in_network_reduction", "a switch-scheduled cell fabric does not reduce in the network; use false");
+    }
+    return detail::build_switch_scheduled(spec, catalog, std::move(f));
+  }
 
   const SwitchModel& leaf = find_switch_or_fail(catalog, fs.leaf_switch, fs.switch_where, "fabric.switch");
   const SwitchModel& spine = find_switch_or_fail(catalog, fs.spine_switch, fs.switch_where, "fabric.spine_switch");
@@ -481,6 +486,19 @@ Fabric build_fabric(const ClusterSpec& spec, const Catalog& catalog, const Build
   if (f.planes > 1) {
     f.explanation.push_back(fmt::format("{} planes: each {}G NIC port splits into {} x {}G, one link into each independent plane", f.planes,
                                         nic_gbps, f.planes, r));
+  }
+  f.in_network_reduction = fs.in_network_reduction;
+  if (fs.in_network_reduction) {
+    for (int t = 1; t <= f.tiers; ++t) {
+      const SwitchModel& m = *f.tier[t].model;
+      if (!m.in_network_reduction) {
+        std::vector<std::string> able;
+        for (const SwitchModel& c : catalog.switches()) if (c.in_network_reduction) able.push_back(c.name);
+        throw InputError(fs.reduction_where, "fabric.in_network_reduction",
+                         fmt::format("the tier-{} switch '{}' does not reduce in the network (catalog in_network_reduction); switches that do: {}", t,
+                                     m.name, able.empty() ? "none" : fmt::format("{}", fmt::join(able, ", "))));
+      }
+    }
   }
   return f;
 }

@@ -67,6 +67,7 @@ struct Fabric {
   int tiers = 0;
   int64_t host_link_gbps = 0;     // NIC-to-leaf rate per plane
   int scalable_unit_servers = 0;  // rail designs
+  bool in_network_reduction = false;  // every tier's switches reduce in the network and the spec asks for it (SHARP)
   int pods = 0;                   // 3-tier designs
   std::array<TierDesign, kMaxTiers + 1> tier{};  // index 1..tiers
   ClosLimits limits;              // endpoint-scheduled designs: what this switch choice reaches
