@@ -2,6 +2,9 @@
 // conservation, ECMP collisions versus spraying, incast fairness and loss.
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
+
 #include "core/units.h"
 #include "net/packet_sim.h"
 #include "net/traffic.h"
@@ -28,12 +31,22 @@ void expect_conserved(const PacketSimResult& r) {
 
 }  // namespace
 
-// One flow between leaves on an idle fabric: the NIC streams back to back, every hop store-and-forward.
-// The short last packet cannot overtake its full-size predecessor at the three switches, so the last byte
-// arrives at (N-1) F + 3 F + S_last + 4 D + 3 L (F, S_last: serialisation of a full and of the last packet,
-// D: link delay, L: switch latency).
+// One flow between leaves on an idle fabric: the NIC streams back to back. QM9700s cut through: a packet leaves
+// each switch once its header (H) is in, so the last byte arrives at (N-1) F + S_last + 4 D + 3 (L + H). Stored and
+// forwarded instead, the short last packet cannot overtake its full-size predecessor at the three switches:
+// (N-1) F + 3 F + S_last + 4 D + 3 L (F, S_last: serialisation of a full and of the last packet, D: link delay,
+// L: switch latency).
 TEST(PacketSim, OneFlowStreamsAtLineRateToThePicosecond) {
-  const Plan p = plan_from(k128);
+  Catalog stores = testing::shipped_catalog();
+  std::ifstream in(testing::source_path("catalog/switches.yaml"));
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string entry = "  - name: quantum2-qm9700\n";
+  ASSERT_NE(text.find(entry), std::string::npos);
+  text.insert(text.find(entry) + entry.size(), "    forwarding: store-and-forward\n");
+  stores.load_yaml(text, "store-and-forward.yaml");
+  for (const bool cut_through : {true, false}) {
+  const Plan p = cut_through ? plan_from(k128) : make_plan(testing::spec_from(k128), stores);
+  ASSERT_EQ(p.fabric.tier[1].model->cut_through, cut_through);
   for (int64_t sw_ps : {int64_t{0}, int64_t{350'000}}) {
     PacketSimConfig c = fixed_delays();
     c.switch_latency_ps = sw_ps;
@@ -49,10 +62,13 @@ TEST(PacketSim, OneFlowStreamsAtLineRateToThePicosecond) {
       const int64_t n = (bytes + 4095) / 4096;
       const int64_t full = serialisation_time(kIbPacket, gbps(400)).count();
       const int64_t last = serialisation_time(1000 + kIbOverhead, gbps(400)).count();
-      const int64_t expect = (n - 1) * full + 3 * full + last + 4 * 1'000'000 + 3 * sw_ps;
-      EXPECT_EQ(r.flows[0].finish.count(), expect) << "switch latency " << sw_ps;
+      const int64_t head = serialisation_time(kIbOverhead, gbps(400)).count();
+      const int64_t expect = cut_through ? (n - 1) * full + last + 4 * 1'000'000 + 3 * (sw_ps + head)
+                                         : (n - 1) * full + 3 * full + last + 4 * 1'000'000 + 3 * sw_ps;
+      EXPECT_EQ(r.flows[0].finish.count(), expect) << "switch latency " << sw_ps << (cut_through ? ", cut-through" : ", store-and-forward");
       EXPECT_EQ(r.drops, 0);
     }
+  }
   }
 }
 

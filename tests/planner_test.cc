@@ -10,6 +10,8 @@
 
 namespace aifabric {
 using testing::plan_from;
+using testing::shipped_catalog;
+using testing::spec_from;
 using testing::source_path;
 
 namespace {
@@ -171,6 +173,20 @@ TEST(Planner, ZeroLoadLatencyFromFirstPrinciples) {
   EXPECT_EQ(same.switches, 1);
   EXPECT_EQ(same.switching, ns(130));  // QM9700 port-to-port latency
   EXPECT_EQ(p.analysis.latency[1].switches, 3);
+}
+
+// Store-and-forward switches serialise the packet again at each of the three switches of a leaf-spine-leaf path;
+// cut-through ones (the QM9700 as shipped) pay it once. All links here run at 400G.
+TEST(Planner, StoreAndForwardPaysSerialisationPerSwitch) {
+  Catalog stores = shipped_catalog();
+  stores.load_yaml("switches:\n  - {name: quantum2-qm9700, cages: 32, cage_gbps: 800, form_factor: osfp, lane_gbps: 100, breakouts: [1, 2], "
+                   "fec: [rs544], cmis: 5.0, latency_ns: 130, link_layer: infiniband, forwarding: store-and-forward}\n",
+                   "sf.yaml");
+  const Plan cut = plan_from(kRail1024), stored = make_plan(spec_from(kRail1024), stores);
+  const Picoseconds one = serialisation_time(4096 + 26, gbps(400));
+  EXPECT_EQ(cut.analysis.latency[1].serialisation, one);
+  EXPECT_EQ(stored.analysis.latency[1].serialisation, one * 4);
+  EXPECT_EQ(stored.analysis.latency[0].serialisation, one * 2);  // one leaf
 }
 
 TEST(Planner, DeploymentChecksPassOnAValidPlan) {

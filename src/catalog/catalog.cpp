@@ -116,6 +116,7 @@ SwitchModel read_switch(MapReader& m) {
   s.buffer_mb = m.number("buffer_mb", 0, 0, 1e6);
   s.in_network_reduction = m.boolean("in_network_reduction", false);
   s.link_layer = m.choice("link_layer", "ethernet", {"ethernet", "infiniband"});
+  s.cut_through = m.choice("forwarding", "cut-through", {"cut-through", "store-and-forward"}) == "cut-through";
   s.fabric_links = static_cast<int>(m.integer("fabric_links", 0, 0, 100000));
   s.fabric_link_gbps = m.integer("fabric_link_gbps", 0, 0, 3200);
   s.cell_bytes = static_cast<int>(m.integer("cell_bytes", 0, 0, 100000));

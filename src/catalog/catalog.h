@@ -45,6 +45,7 @@ struct SwitchModel {
   double buffer_mb = 0;
   bool in_network_reduction = false;  // reduces in the switch (InfiniBand SHARP; NCCL's CollNet)
   std::string link_layer = "ethernet";  // ethernet (RoCEv2) or infiniband: what a packet costs on the wire
+  bool cut_through = true;     // forwards once the header is in (else stores the whole packet first)
   // Switch-scheduled roles: a leaf element has `cages` host ports plus fabric links; a fabric
   // element has only fabric links.
   int fabric_links = 0;

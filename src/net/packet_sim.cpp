@@ -73,6 +73,7 @@ struct alignas(64) Port {
   bool from_switch = false;
   bool paused = false;          // PFC: the downstream ingress asked this port to stop sending data
   bool dead = false;            // failed: nothing is queued on it or routed to it
+  uint16_t head_ps = 0;         // cut-through at the far end: the header's serialisation (0 = it stores the whole packet)
 };
 static_assert(sizeof(Port) == 64);
 
@@ -229,6 +230,12 @@ struct PacketSim::Impl final : CellFabricSink {
     ports.resize(2 * L);
     port_stats.resize(2 * L);
     const int64_t data_wire = cfg.mtu_bytes + cfg.header_bytes;
+    // A cut-through packet switch forwards once the header is in, unless a packet may leave faster than it came.
+    std::vector<int64_t> fastest(N, 0);
+    for (const Link& l : f.links) {
+      fastest[l.lower.value()] = std::max<int64_t>(fastest[l.lower.value()], l.gbps);
+      fastest[l.upper.value()] = std::max<int64_t>(fastest[l.upper.value()], l.gbps);
+    }
     for (size_t i = 0; i < L; ++i) {
       const Link& l = f.links[i];
       int64_t delay = cfg.link_delay_ps;
@@ -253,6 +260,10 @@ struct PacketSim::Impl final : CellFabricSink {
         pt.delay_ps = static_cast<uint32_t>(delay + sw);
         pt.ser_data = static_cast<uint32_t>(ser_data);
         pt.ser_ack = static_cast<uint32_t>(ser_ack);
+        const bool packet_switch = to.role == NodeRole::Leaf || to.role == NodeRole::Spine || to.role == NodeRole::Core;
+        if (packet_switch && f.tier[to.tier].model->cut_through && l.gbps >= fastest[pt.to]) {
+          pt.head_ps = static_cast<uint16_t>(std::clamp<int64_t>(ser(cfg.header_bytes, bps), 1, 65535));
+        }
       }
     }
     if (f.architecture == Architecture::SwitchScheduled) {
@@ -454,7 +465,9 @@ struct PacketSim::Impl final : CellFabricSink {
     p.in_port = pid_port;
     p.out_hint = kNone;
     pt.free_at = now + s;
-    sim.schedule(Picoseconds(now + s + pt.delay_ps), kArrive, id);
+    // Into a cut-through switch the packet is there to forward once its header is: its tail follows at this
+    // link's rate, and it leaves on a link no faster, so it never outruns itself.
+    sim.schedule(Picoseconds(now + (pt.head_ps ? std::min<int64_t>(pt.head_ps, s) : s) + pt.delay_ps), kArrive, id);
     // The next packet starts when this one has left; an event is needed only if one is already waiting.
     pt.txdone_pending = has_eligible(pt);
     if (pt.txdone_pending) sim.schedule(Picoseconds(pt.free_at), kTxDone, pid_port);

@@ -203,7 +203,8 @@ void failure_domains(Plan& plan) {
   }
 }
 
-// Zero-load latency of the typical path of each class, with a 4 KiB MTU, cut-through switches.
+// Zero-load latency of the typical path of each class, with a 4 KiB MTU: the first packet's serialisation once through
+// cut-through switches, again at every switch that stores it (store-and-forward, or onto a faster link).
 void latency_paths(Plan& plan) {
   const Fabric& f = plan.fabric;
   Analysis& a = plan.analysis;
@@ -233,6 +234,16 @@ void latency_paths(Plan& plan) {
     for (int t = 1; t <= up_to_tier; ++t) {
       const int64_t sw = f.tier[t].model->latency_ns;
       p.switching += ns(t == up_to_tier ? sw : 2 * sw);
+    }
+    // A switch that stores the packet (store-and-forward, or onto a faster link) serialises it again.
+    auto rate = [&](int t) { return t <= 1 || f.tier[t - 1].up_gbps <= 0 ? f.host_link_gbps : f.tier[t - 1].up_gbps; };
+    std::vector<int> links;
+    for (int t = 1; t <= up_to_tier; ++t) links.push_back(t);
+    for (int t = up_to_tier; t >= 1; --t) links.push_back(t);
+    for (size_t k = 0; k + 1 < links.size(); ++k) {
+      const int at = std::min(links[k], links[k + 1]);  // leaf between tiers 1 and 2, spine between two tier-2 links
+      const int64_t in = rate(links[k]), out = rate(links[k + 1]);
+      if (!f.tier[at].model->cut_through || out > in) p.serialisation += serialisation_time(wire_format(f).packet_bytes(), gbps(out));
     }
     a.latency.push_back(p);
   };

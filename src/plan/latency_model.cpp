@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "topo/wire_format.h"
+
 namespace aifabric {
 
 namespace {
@@ -25,7 +27,7 @@ LatencyModel::LatencyModel(const Plan& plan) : plan_(plan) {
     if (leaf_[n] != kNone && leaf_pod[leaf_[n]] != kNone) pod_[n] = leaf_pod[leaf_[n]];
   }
   for (size_t i = 0; i < plan.analysis.latency.size() && i < 3; ++i) class_[i + 1] = plan.analysis.latency[i].total();
-  if (!plan.analysis.latency.empty()) serialisation_ = plan.analysis.latency.front().serialisation;
+  serialisation_ = serialisation_time(wire_format(plan.fabric).packet_bytes(), gbps(plan.fabric.host_link_gbps));
 }
 
 int LatencyModel::tier_between_nics(uint32_t a, uint32_t b) const {

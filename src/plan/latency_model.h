@@ -27,7 +27,7 @@ class LatencyModel {
   // The planned path class up to `tier` (analysis.latency), zero for tier 0.
   Picoseconds path_class(int tier) const { return class_[static_cast<size_t>(std::clamp(tier, 0, 3))]; }
 
-  // The part of every path class that is the first packet's serialisation (cut-through switches pay it once).
+  // The first packet's serialisation onto the host link, which every path class includes once.
   Picoseconds first_packet_serialisation() const { return serialisation_; }
 
   uint32_t nic_of(uint32_t xpu) const;

@@ -93,7 +93,7 @@ std::string render_plan_text(const Plan& plan) {
                      thousands(d.xpus_cut_off), thousands(d.xpus_degraded), d.fabric_bandwidth_lost_pct, d.local_bandwidth_lost_pct, d.explanation));
   }
   line("");
-  line("zero-load latency (4 KiB MTU, cut-through switches, 5 ns/m, mean link lengths):");
+  line("zero-load latency (4 KiB MTU, each switch cut-through or store-and-forward as the catalog says, 5 ns/m, mean link lengths):");
   for (const auto& l : a.latency) {
     line(fmt::format("  {:<24} {:>8.1f} ns  ({} links, {} switches: serialisation {:.1f} + propagation {:.1f} + modules {:.1f} + switching {:.1f})",
                      l.name, l.total().nanoseconds(), l.links, l.switches, l.serialisation.nanoseconds(), l.propagation.nanoseconds(),
