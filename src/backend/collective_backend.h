@@ -42,6 +42,8 @@ struct CollectiveResult {
 struct BackendOptions {
   FlowNetworkOptions network;
   PathMode mode = PathMode::Spray;      // from the spec's load balancing: ecmp -> hashed paths, else spraying
+  // Flow backend: finishes within this fraction of the elapsed phase time are one event (0 = every finish its own).
+  double finish_window = 1e-2;
 };
 
 class CollectiveBackend {

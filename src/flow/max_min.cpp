@@ -48,34 +48,61 @@ int MaxMinSolver::solve(const std::vector<double>& capacity, const FlowSet& flow
   std::vector<uint8_t> frozen(F, 0);
   size_t left = 0;
   for (size_t f = 0; f < F; ++f) left += active[f] ? 1 : 0;
+  // Resources by the level at which they fill (remaining capacity over the unfrozen flows' weight). Freezing
+  // flows only raises a resource's level, so a min-heap with stale entries re-pushed on pop finds each next
+  // bottleneck in O(log T) instead of a scan of every touched resource per level.
+  auto key = [&](size_t t) { return std::max(0.0, rem_[t]) / coef_[t]; };
+  heap_.clear();
+  for (size_t t = 0; t < T; ++t) if (coef_[t] > 1e-12) heap_.push_back({key(t), static_cast<uint32_t>(t)});
+  auto later = [](const std::pair<double, uint32_t>& a, const std::pair<double, uint32_t>& b) { return a.first > b.first || (a.first == b.first && a.second > b.second); };
+  std::make_heap(heap_.begin(), heap_.end(), later);
+  auto freeze_through = [&](size_t t, double level) {
+    for (uint32_t k = tr_begin_[t]; k < tr_begin_[t + 1]; ++k) {
+      const uint32_t f = tr_flows_[k];
+      if (frozen[f]) continue;
+      frozen[f] = 1;
+      rate[f] = level;
+      --left;
+      for (uint32_t u = flows.begin[f]; u < flows.begin[f + 1]; ++u) {
+        const int32_t s = slot_[flows.usages[u].resource];
+        rem_[s] -= flows.usages[u].coef * level;
+        coef_[s] -= flows.usages[u].coef;
+      }
+    }
+  };
   int levels = 0;
-  while (left > 0) {
-    double level = std::numeric_limits<double>::infinity();
-    for (size_t t = 0; t < T; ++t) {
-      if (coef_[t] > 1e-12) level = std::min(level, std::max(0.0, rem_[t]) / coef_[t]);
+  while (left > 0 && !heap_.empty()) {
+    std::pop_heap(heap_.begin(), heap_.end(), later);
+    const auto [stale, t] = heap_.back();
+    heap_.pop_back();
+    if (coef_[t] <= 1e-12) continue;  // every flow through it is frozen
+    const double level = key(t);
+    if (level > stale * (1 + 1e-12) + 1e-15) {  // raised since it was pushed
+      heap_.push_back({level, t});
+      std::push_heap(heap_.begin(), heap_.end(), later);
+      continue;
     }
     if (level >= rate_cap) {
       // Every flow still rising reaches the protocol's cap before any resource fills.
       for (size_t f = 0; f < F; ++f) if (active[f] && !frozen[f]) rate[f] = rate_cap;
       ++levels;
+      left = 0;
       break;
     }
-    if (!(level < std::numeric_limits<double>::infinity())) break;  // flows with no constraint left
     ++levels;
+    freeze_through(t, level);
+    // Resources filling at the same level (within rounding) freeze their flows at it too.
     const double cut = level * (1 + 1e-9) + 1e-12;
-    for (size_t t = 0; t < T; ++t) {
-      if (coef_[t] <= 1e-12 || std::max(0.0, rem_[t]) / coef_[t] > cut) continue;
-      for (uint32_t k = tr_begin_[t]; k < tr_begin_[t + 1]; ++k) {
-        const uint32_t f = tr_flows_[k];
-        if (frozen[f]) continue;
-        frozen[f] = 1;
-        rate[f] = level;
-        --left;
-        for (uint32_t u = flows.begin[f]; u < flows.begin[f + 1]; ++u) {
-          const int32_t s = slot_[flows.usages[u].resource];
-          rem_[s] -= flows.usages[u].coef * level;
-          coef_[s] -= flows.usages[u].coef;
-        }
+    while (!heap_.empty() && heap_.front().first <= cut) {
+      std::pop_heap(heap_.begin(), heap_.end(), later);
+      const uint32_t u = heap_.back().second;
+      heap_.pop_back();
+      if (coef_[u] <= 1e-12) continue;
+      if (key(u) <= cut) {
+        freeze_through(u, level);
+      } else {
+        heap_.push_back({key(u), u});
+        std::push_heap(heap_.begin(), heap_.end(), later);
       }
     }
   }

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <utility>
 #include <vector>
 
 #include "flow/flow_network.h"
@@ -34,6 +35,7 @@ class MaxMinSolver {
   std::vector<uint32_t> touched_;
   std::vector<double> rem_, coef_;
   std::vector<uint32_t> tr_begin_, tr_flows_;  // touched resource -> flows (transpose)
+  std::vector<std::pair<double, uint32_t>> heap_;  // (fill level, touched resource)
 };
 
 // The load bound of a set of flows moving `bits[f]` each: no schedule finishes before the most loaded resource has
