@@ -147,6 +147,20 @@ TEST(Cli, CompareDesignsSideBySide) {
   EXPECT_EQ(run("compare --spec " + kSrc + "/examples/cluster-400g.yaml").code, 2) << "one design is not a comparison";
 }
 
+// SHARP on the QM9700s: NCCL runs NVLS across nodes and the 1 GiB all-reduce is bound by NVLink, not the NICs:
+// algbw = 370.75 GB/s x 5/6 (NVLS) x 8/9 (each GPU moves S (1 + 1/8) each way) = 274.6 GB/s, busbw x 2 x 1023/1024,
+// less the latency of 43 us on 3.9 ms. Without SHARP the tree is bound by the NICs, well below.
+TEST(Cli, InNetworkReductionIsComparedAgainstTheSameFabricWithout) {
+  const Result r = run("compare --spec " + kSrc + "/examples/h100-1024-rail.yaml --spec " + kSrc + "/examples/h100-1024-rail-sharp.yaml --size 1G --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  const double plain = j["designs"][0]["busbw_gbytes_per_s"], sharp = j["designs"][1]["busbw_gbytes_per_s"];
+  const double nvlink_bound = 370.75 * 5 / 6 * 8 / 9 * 2 * 1023 / 1024;
+  EXPECT_LT(sharp, nvlink_bound);
+  EXPECT_GT(sharp, 0.97 * nvlink_bound);
+  EXPECT_LT(plain, 0.7 * sharp);
+}
+
 // The same hot-spot traffic packet by packet on an ECMP + RoCE + PFC fabric and a cell fabric, from specs
 // that carry their transport and flow control: one row each, with the hot spot and the victims apart.
 TEST(Cli, CompareRunsTrafficPacketByPacket) {
