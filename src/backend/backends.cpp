@@ -218,9 +218,14 @@ class NcclModelBackend final : public CollectiveBackend {
   CollectiveResult run(const Schedule& s) override {
     const std::optional<NcclAlgo> algo = nccl_algo_of(s.algorithm);
     const double us = algo ? NcclModel(s.kind, s.system).time_us(*algo, s.protocol, s.bytes) : -1;
+    if (us < 0 && (s.kind == CollectiveKind::SendRecv || s.kind == CollectiveKind::AllToAll)) {
+      throw InputError({}, "--backend", fmt::format("NCCL's tuning model has no table for point-to-point operations ({}); use the analytic, flow or packet backend",
+                                                    to_string(s.kind)));
+    }
     if (us < 0) {
-      throw InputError({}, "--backend", fmt::format("NCCL's tuning model has no prediction for {} with {} {}; use --algo nccl, ring, tree, nvls or nvls-tree",
-                                                    to_string(s.kind), to_string(s.algorithm), to_string(s.protocol)));
+      throw InputError({}, "--backend", fmt::format("NCCL's tuning model has no prediction for {} with {} {}; use an NCCL algorithm "
+                                                    "(nccl, ring, tree, nvls, nvls-tree, collnet-chain, collnet-direct, pat) that runs {}",
+                                                    to_string(s.kind), to_string(s.algorithm), to_string(s.protocol), to_string(s.kind)));
     }
     CollectiveResult r;
     r.backend = "nccl-model";
