@@ -159,7 +159,8 @@ int cmd_run(const Common& c, const RunArgs& a) {
         if (g_stop_signal) break;
         const Schedule sched = build_schedule(CollectiveKind::AllReduce, algo, comm, bytes, plan.fabric);
         // The packet engine simulates every phase once: stop where that is more than 512 MiB of packets.
-        if (name == "packet" && sched.simulated_bytes() > (int64_t{512} << 20)) break;
+        const uint32_t domain = static_cast<uint32_t>(std::max(plan.fabric.server->scale_up_domain, plan.fabric.server->xpus));
+        if (name == "packet" && sched.network_bytes(domain) > (int64_t{512} << 20)) break;
         const CollectiveResult cr = backend->run(sched);
         sweep.rows.push_back(perf_row(CollectiveKind::AllReduce, comm.size(), bytes, cr.time));
         if (name == "flow") res.utilisation = cr.utilisation;

@@ -21,9 +21,11 @@ int64_t Schedule::transfer_count() const {
   return n;
 }
 
-int64_t Schedule::simulated_bytes() const {
+int64_t Schedule::network_bytes(uint32_t domain) const {
   int64_t n = 0;
-  for (const auto& p : phases) for (const auto& t : p.transfers) n += t.bytes;
+  for (const auto& p : phases) {
+    for (const auto& t : p.transfers) n += t.via == Via::Peer && t.src / domain != t.dst / domain ? t.bytes : 0;
+  }
   return n;
 }
 

@@ -69,7 +69,8 @@ struct Schedule {
   std::string choice;           // how the algorithm and protocol were chosen (for table headers)
   std::vector<Phase> phases;
   int64_t transfer_count() const;  // sum of transfers x repeat
-  int64_t simulated_bytes() const;  // bytes of one repetition of every phase (what a packet run moves)
+  // Bytes one repetition of every phase moves between NVLink domains of `domain` XPUs (what a packet run simulates).
+  int64_t network_bytes(uint32_t domain) const;
 };
 
 struct ScheduleOptions {
