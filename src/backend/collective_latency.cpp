@@ -12,7 +12,7 @@ Picoseconds us(double v) { return Picoseconds(static_cast<int64_t>(std::llround(
 
 Picoseconds CollectiveLatency::hop(const ProtocolConstants& c, uint32_t src, uint32_t dst) const {
   const Fabric& f = plan_.fabric;
-  const uint32_t domain = static_cast<uint32_t>(std::max(f.server->scale_up_domain, f.server->xpus));
+  const uint32_t domain = f.scale_up_domain();
   if (src / domain == dst / domain) return us(c.nvlink_hop_us);
   const Picoseconds endpoints = std::max(Picoseconds(0), us(c.net_hop_us) - kNcclReferencePath);
   return endpoints + fabric_.between_xpus(src, dst);

@@ -159,9 +159,12 @@ int cmd_run(const Common& c, const RunArgs& a) {
         if (g_stop_signal) break;
         const Schedule sched = build_schedule(CollectiveKind::AllReduce, algo, comm, bytes, plan.fabric);
         // The packet engine simulates every phase once: stop where that is more than 512 MiB of packets.
-        const uint32_t domain = static_cast<uint32_t>(std::max(plan.fabric.server->scale_up_domain, plan.fabric.server->xpus));
-        if (name == "packet" && sched.network_bytes(domain) > (int64_t{512} << 20)) break;
+        if (name == "packet" && sched.network_bytes(plan.fabric.scale_up_domain()) > (int64_t{512} << 20)) break;
         const CollectiveResult cr = backend->run(sched);
+        const std::string desc = fmt::format("{} {}", to_string(sched.algorithm), to_string(sched.protocol));
+        if (sweep.choices.empty() || sweep.choices.back().find(desc + ";") == std::string::npos) {
+          sweep.choices.push_back(fmt::format("from {} B: {}; {}", bytes, desc, sched.choice));
+        }
         sweep.rows.push_back(perf_row(CollectiveKind::AllReduce, comm.size(), bytes, cr.time));
         if (name == "flow") res.utilisation = cr.utilisation;
         progress.update(++done, fmt::format("{} all-reduce {} B", name, bytes));

@@ -10,7 +10,7 @@
 namespace aifabric::schedules {
 
 std::vector<std::vector<uint32_t>> ranks_by_node(const Communicator& comm, const Fabric& f) {
-  const uint32_t domain = static_cast<uint32_t>(std::max(f.server->scale_up_domain, f.server->xpus));
+  const uint32_t domain = f.scale_up_domain();
   std::unordered_map<uint32_t, size_t> slot;
   std::vector<std::vector<uint32_t>> nodes;
   for (uint32_t x : comm.xpus) {
@@ -90,7 +90,7 @@ std::vector<size_t> path_to_root(size_t n) {
 
 void append_ring(Schedule& s, const Communicator& comm, const Fabric& f, int64_t wire) {
   const int64_t n = comm.size();
-  const uint32_t domain = static_cast<uint32_t>(std::max(f.server->scale_up_domain, f.server->xpus));
+  const uint32_t domain = f.scale_up_domain();
   const auto rings = ring_orders(comm, s.channels);
   const int64_t per_channel = ceil_div(wire, s.channels);
   const int64_t chunk = ceil_div(per_channel, n);

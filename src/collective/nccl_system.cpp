@@ -19,12 +19,12 @@ NcclSystem nccl_system(const Fabric& f, const Communicator& comm) {
   const ServerModel& srv = *f.server;
   s.ranks = comm.size();
   s.arch = gpu_arch_of(srv);
-  const uint32_t domain = static_cast<uint32_t>(std::max(srv.scale_up_domain, srv.xpus));
+  const uint32_t domain = f.scale_up_domain();
   std::unordered_map<uint32_t, int64_t> per_node;
   int64_t most = 0;
   for (uint32_t x : comm.xpus) most = std::max(most, ++per_node[x / domain]);
   s.nodes = std::max<int64_t>(1, static_cast<int64_t>(per_node.size()));
-  const double nvlink_gbs = static_cast<double>(srv.scale_up_achievable_gbps > 0 ? srv.scale_up_achievable_gbps : srv.scale_up_gbps) / 8.0;
+  const double nvlink_gbs = static_cast<double>(f.scale_up_data_gbps()) / 8.0;
   s.nvlink = nvlink_gbs > 0;
   s.nvls = srv.scale_up_reduction && most >= 2 && s.arch >= GpuArch::Hopper;
   s.collnet = f.in_network_reduction && s.nodes > 1;

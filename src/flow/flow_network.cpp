@@ -113,23 +113,14 @@ FlowNetwork::FlowNetwork(const Plan& plan, const FlowNetworkOptions& options) : 
   // Scale-up ports: egress and ingress per XPU.
   scale_up_base_ = static_cast<uint32_t>(capacity_gbps_.size());
   // What a copy reaches over the scale-up link (the catalog's achievable rate), not its raw signalling.
-  const int64_t su_gbps = f.server->scale_up_achievable_gbps > 0 ? f.server->scale_up_achievable_gbps : f.server->scale_up_gbps;
-  const double su = static_cast<double>(su_gbps > 0 ? su_gbps : 3600);
+  const double su = static_cast<double>(f.scale_up_data_gbps());
   capacity_gbps_.resize(capacity_gbps_.size() + 2 * static_cast<size_t>(f.xpus()), su);
   resource_tier_.resize(capacity_gbps_.size(), 0);
 }
 
-uint32_t FlowNetwork::nic_of(uint32_t xpu) const {
-  const Fabric& f = plan_.fabric;
-  const uint32_t X = static_cast<uint32_t>(f.server->xpus), Nn = static_cast<uint32_t>(f.nics_per_server);
-  return (xpu / X) * Nn + (xpu % X) * Nn / X;
-}
+uint32_t FlowNetwork::nic_of(uint32_t xpu) const { return plan_.fabric.nic_of_xpu(xpu); }
 
-uint32_t FlowNetwork::domain_of(uint32_t xpu) const {
-  const Fabric& f = plan_.fabric;
-  const uint32_t d = static_cast<uint32_t>(std::max(f.server->scale_up_domain, f.server->xpus));
-  return xpu / d;
-}
+uint32_t FlowNetwork::domain_of(uint32_t xpu) const { return xpu / plan_.fabric.scale_up_domain(); }
 
 bool FlowNetwork::route_network(uint32_t nic_a, uint32_t nic_b, int plane, float coef, PathMode mode, uint64_t key,
                                 std::vector<Usage>& out, int& level) const {

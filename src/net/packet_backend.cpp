@@ -24,9 +24,8 @@ class PacketBackend final : public CollectiveBackend {
   CollectiveResult run(const Schedule& s) override {
     const Fabric& f = plan_.fabric;
     const LatencyModel& paths = latency_.fabric();
-    const uint32_t domain = static_cast<uint32_t>(std::max(f.server->scale_up_domain, f.server->xpus));
-    const int64_t su_gbps = f.server->scale_up_achievable_gbps > 0 ? f.server->scale_up_achievable_gbps : f.server->scale_up_gbps;
-    const double su_bps = static_cast<double>(su_gbps > 0 ? su_gbps : 3600) * 1e9;
+    const uint32_t domain = f.scale_up_domain();
+    const double su_bps = static_cast<double>(f.scale_up_data_gbps()) * 1e9;
     const double cap_bps = s.constants.channel_cap_gbs > 0 ? s.constants.channel_cap_gbs * 8e9 : 0;
     CollectiveResult r;
     r.backend = "packet";

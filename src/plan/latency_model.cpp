@@ -38,11 +38,7 @@ int LatencyModel::tier_between_nics(uint32_t a, uint32_t b) const {
   return std::min(2, tiers);
 }
 
-uint32_t LatencyModel::nic_of(uint32_t xpu) const {
-  const Fabric& f = plan_.fabric;
-  const uint32_t X = static_cast<uint32_t>(f.server->xpus), N = static_cast<uint32_t>(f.nics_per_server);
-  return (xpu / X) * N + (xpu % X) * N / X;
-}
+uint32_t LatencyModel::nic_of(uint32_t xpu) const { return plan_.fabric.nic_of_xpu(xpu); }
 
 uint32_t LatencyModel::sending_nic(uint32_t src, uint32_t dst) const {
   const Fabric& f = plan_.fabric;

@@ -401,6 +401,11 @@ std::string render_html_report(const Plan& plan, const RunResults& r) {
     o += "<section><h2>Collective performance</h2>";
     o += figure("busbw", busbw_chart(r), fmt::format("{} all-reduce over all {} XPUs ({}), NCCL-tests busbw = algbw x 2(n-1)/n.", r.algorithm, th(f.xpus()),
                                                       r.sweeps.front().second.title));
+    if (!r.sweeps.front().second.choices.empty()) {
+      o += "<p>What NCCL's tuning model chooses, and aifabric runs on this fabric:</p><ul>";
+      for (const std::string& c : r.sweeps.front().second.choices) o += "<li>" + e(c) + "</li>";
+      o += "</ul>";
+    }
     if (!r.utilisation.empty()) o += figure("utilisation", utilisation_chart(r), "Mean and busiest link of each tier while the longest phase of the largest all-reduce runs.");
     o += "<table><tr><th class=\"num\">size (B)</th>";
     for (const auto& [backend, s] : r.sweeps) o += fmt::format("<th class=\"num\">{} time (us)</th><th class=\"num\">{} busbw (GB/s)</th>", e(backend), e(backend));

@@ -1,6 +1,7 @@
 // The fabric graph: NIC and switch nodes by tier and plane, links with rate; dense ids, no pointers.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <string>
@@ -78,6 +79,18 @@ struct Fabric {
   std::vector<std::string> explanation;  // why these tiers and counts, in the user's terms
 
   int64_t nic_count() const { return servers * nics_per_server; }
+  // XPUs joined by one scale-up (NVLink) domain: a server, or more (an NVL72 rack).
+  uint32_t scale_up_domain() const { return static_cast<uint32_t>(std::max(server->scale_up_domain, server->xpus)); }
+  // The NIC an XPU owns (XPUs share NICs evenly when a server has fewer NICs than XPUs).
+  uint32_t nic_of_xpu(uint32_t xpu) const {
+    const uint32_t X = static_cast<uint32_t>(server->xpus), N = static_cast<uint32_t>(nics_per_server);
+    return (xpu / X) * N + (xpu % X) * N / X;
+  }
+  // What data moves at per XPU and direction over the scale-up network, Gb/s: the catalog's achievable rate.
+  int64_t scale_up_data_gbps() const {
+    const int64_t g = server->scale_up_achievable_gbps > 0 ? server->scale_up_achievable_gbps : server->scale_up_gbps;
+    return g > 0 ? g : 3600;  // a server without a figure: NVLink-4 class
+  }
   int64_t xpus() const { return servers * server->xpus; }
   NodeId nic_node(int64_t server, int nic) const { return NodeId(static_cast<uint32_t>(server * nics_per_server + nic)); }
   uint32_t first_of(int plane, int tier) const { return tier_begin[static_cast<size_t>(plane) * (kMaxTiers + 2) + tier]; }
