@@ -5,6 +5,7 @@
 // model shows that aifabric runs NCCL's choices consistently, not that either is right.
 #include <cmath>
 #include <cstdio>
+#include <deque>
 #include <string>
 #include <utility>
 #include <vector>
@@ -67,7 +68,7 @@ std::string dgx_h100_roce_spec(int servers) {
 
 struct Fixture {
   Catalog catalog = load_catalog({});
-  std::vector<std::pair<std::string, Plan>> plans;  // kept alive for the backends
+  std::deque<std::pair<std::string, Plan>> plans;  // kept alive for the backends (a deque: references stay valid)
   const Plan& plan(const std::string& yaml, const std::string& name) {
     for (const auto& [n, p] : plans) if (n == name) return p;
     plans.emplace_back(name, make_plan(parse_cluster_spec(yaml, name + ".yaml"), catalog));
@@ -77,13 +78,14 @@ struct Fixture {
 };
 
 double busbw(const Plan& plan, CollectiveKind kind, const std::string& group, Algorithm algo, int64_t bytes, const char* backend = "flow",
-             std::optional<Protocol> proto = std::nullopt) {
+             std::optional<Protocol> proto = std::nullopt, Execution execution = Execution::Phases) {
   const Communicator comm = make_communicator(plan.fabric, group, "validation");
   ScheduleOptions o;
   o.protocol = proto;
   const Schedule s = build_schedule(kind, algo, comm, bytes, plan.fabric, o);
   BackendOptions bo;
   bo.mode = path_mode_for(plan.spec.fabric.load_balancing);
+  bo.execution = execution;
   return perf_row(kind, comm.size(), bytes, make_backend(backend, plan, bo)->run(s).time).busbw_gbs;
 }
 
@@ -112,6 +114,18 @@ void hardware_cases(Fixture& fx, std::vector<Row>& rows) {
                     fmt::format("{} x DGX H100, 8 x ConnectX-7 400G per server, QM9700 rail leaves, NCCL_ALGO=RING all_reduce_perf -b 8G; busbw / 8 NICs "
                                 "(the PXN hop to the NIC on the next node's rail crosses NVLink, which binds before the NICs)", servers),
                     "46-48 GB/s per NIC", 46, 48, busbw(p, CollectiveKind::AllReduce, "all", Algorithm::Ring, big) / 8, "GB/s per NIC", 0.05});
+  }
+  // The same ring-only cases run as the dependency graph of chunk transfers (2 MiB ring loops, each paying its
+  // steps' latency): the published figures are whole runs of NCCL's loops.
+  rows.push_back(Row{"hardware", "DGX H100, all_reduce, ring only, as the chunk graph", nccl212,
+                  "1 x DGX H100, NCCL_ALGO=RING all_reduce_perf -b 8G, executed chunk by chunk (--execution graph)", "365-370 GB/s busbw", 365, 370,
+                  busbw(one, CollectiveKind::AllReduce, "server:0", Algorithm::Ring, big, "flow", std::nullopt, Execution::Graph), "GB/s busbw", 0.05});
+  for (int servers : {2, 4}) {
+    const Plan& p = fx.plan(servers);
+    rows.push_back(Row{"hardware", fmt::format("{} x DGX H100 over 8 x 400G NDR, all_reduce, ring only, per NIC, as the chunk graph", servers), nccl290,
+                    fmt::format("{} x DGX H100, NCCL_ALGO=RING all_reduce_perf -b 8G, busbw / 8 NICs, executed chunk by chunk (--execution graph)", servers),
+                    "46-48 GB/s per NIC", 46, 48,
+                    busbw(p, CollectiveKind::AllReduce, "all", Algorithm::Ring, big, "flow", std::nullopt, Execution::Graph) / 8, "GB/s per NIC", 0.05});
   }
   const std::string nccl2140 = "NVIDIA/nccl issue 2140, 2026-04-28, NCCL 2.30.4: 8 x H100 busbw 370 (NVLS off) and 480 (on); 8 x B300 695 and 845";
   const Plan& b300 = fx.plan(hgx_b300_spec(1), "hgx-b300-x1");

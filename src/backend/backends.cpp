@@ -11,6 +11,8 @@
 
 #include "backend/collective_backend.h"
 #include "backend/collective_latency.h"
+#include "backend/flow_graph_executor.h"
+#include "backend/phase_routing.h"
 #include "core/input_error.h"
 #include "flow/max_min.h"
 
@@ -20,33 +22,12 @@ namespace {
 
 Picoseconds seconds_to_ps(double s) { return Picoseconds(static_cast<int64_t>(std::ceil(s * 1e12 - 1e-3))); }
 
-// Routes every transfer of a phase; counts the transfers failures leave without a path.
-void route_phase(const FlowNetwork& net, const Phase& ph, PathMode mode, FlowSet& fs, int64_t& unreachable) {
-  fs = FlowSet{};
-  fs.usages.reserve(ph.transfers.size() * 8);
-  std::vector<Usage> u;
-  for (size_t i = 0; i < ph.transfers.size(); ++i) {
-    u.clear();
-    const Transfer& t = ph.transfers[i];
-    if (t.via == Via::ToSwitch) {
-      u.push_back({net.scale_up_egress(t.src), 1.0f});
-    } else if (t.via == Via::FromSwitch) {
-      u.push_back({net.scale_up_ingress(t.dst), 1.0f});
-    } else if (t.via == Via::ToNetwork || t.via == Via::FromNetwork) {
-      if (!net.nic_links(t.src, t.via == Via::ToNetwork, u)) ++unreachable;
-    } else {
-      const uint64_t key = (static_cast<uint64_t>(t.src) << 32) ^ static_cast<uint64_t>(t.dst) ^ (static_cast<uint64_t>(i) << 48);
-      if (!net.route(t.src, t.dst, mode, key, u)) ++unreachable;
-    }
-    fs.add(u);
-  }
-}
-
 class BackendBase : public CollectiveBackend {
  public:
   BackendBase(const Plan& plan, const BackendOptions& o) : net_(plan, o.network), latency_(plan), options_(o) {}
 
   CollectiveResult run(const Schedule& s) override {
+    if (options_.execution == Execution::Graph) return run_graph(s);
     CollectiveResult r;
     r.backend = std::string(name());
     r.time = latency_.base(s);
@@ -80,6 +61,7 @@ class BackendBase : public CollectiveBackend {
 
  protected:
   virtual PathMode mode() const = 0;
+  virtual CollectiveResult run_graph(const Schedule& s) = 0;
   // Time for all transfers of one repetition to move their bytes (no latency).
   virtual double transfer_seconds(const Phase& ph, const FlowSet& fs, double cap_gbps, double& slowest_rate, int64_t& solves) = 0;
 
@@ -123,6 +105,9 @@ class AnalyticBackend final : public BackendBase {
 
  private:
   PathMode mode() const override { return PathMode::Spray; }
+  CollectiveResult run_graph(const Schedule&) override {
+    throw InputError({}, "--execution", "the analytic backend is the load bound of the steady state; run the dependency graph on the flow backend");
+  }
   double transfer_seconds(const Phase& ph, const FlowSet& fs, double cap_gbps, double& slowest, int64_t& solves) override {
     std::vector<double> bits(fs.size());
     for (size_t i = 0; i < fs.size(); ++i) bits[i] = static_cast<double>(ph.transfers[i].bytes) * 8.0;
@@ -153,6 +138,13 @@ class FlowBackend final : public BackendBase {
 
  private:
   PathMode mode() const override { return options_.mode; }
+  CollectiveResult run_graph(const Schedule& s) override {
+    try {
+      return run_flow_graph(s, net_, latency_, solver_, options_);
+    } catch (const std::invalid_argument& e) {
+      throw InputError({}, "--execution", e.what());
+    }
+  }
   double transfer_seconds(const Phase& ph, const FlowSet& fs, double cap_gbps, double& slowest, int64_t& solves) override {
     const size_t F = fs.size();
     std::vector<double> left(F);  // bits

@@ -37,13 +37,22 @@ struct CollectiveResult {
   std::vector<TierUtilisation> utilisation;
   int64_t solves = 0;       // rate computations made (events, for the flow backend)
   int64_t unreachable = 0;  // transfers (per step) that failures left without any path
+  int64_t graph_ops = 0;    // dependency-graph execution: the chunk transfers run (0: steady-state phases)
+  int graph_slices = 0;     // and the slices each transfer was cut into
 };
+
+// How a backend executes a schedule: each phase's steady state solved once and multiplied, with the latency of
+// its chain added (fast, any size), or every chunk transfer as a node of the dependency graph, started when what
+// it waits for has arrived (pipelining, fill and drain, and congestion that delays one hop delays those after it).
+enum class Execution : uint8_t { Phases, Graph };
 
 struct BackendOptions {
   FlowNetworkOptions network;
   PathMode mode = PathMode::Spray;      // from the spec's load balancing: ecmp -> hashed paths, else spraying
   // Flow backend: finishes within this fraction of the elapsed phase time are one event (0 = every finish its own).
   double finish_window = 1e-2;
+  Execution execution = Execution::Phases;
+  int64_t max_graph_ops = 2'000'000;    // a graph larger than this is refused (the steady state runs any size)
 };
 
 class CollectiveBackend {

@@ -18,6 +18,21 @@ Picoseconds CollectiveLatency::hop(const ProtocolConstants& c, uint32_t src, uin
   return endpoints + fabric_.between_xpus(src, dst);
 }
 
+Picoseconds CollectiveLatency::transit(const ProtocolConstants& c, const Transfer& t) const {
+  switch (t.via) {
+    case Via::Peer: return t.src == t.dst ? Picoseconds(0) : hop(c, t.src, t.dst);
+    case Via::ToSwitch:
+    case Via::ToNetwork: return Picoseconds(0);
+    case Via::FromSwitch: return us(c.nvlink_hop_us);
+    case Via::FromNetwork: {
+      const Fabric& f = plan_.fabric;
+      const auto xpus = static_cast<uint32_t>(f.xpus()), domain = f.scale_up_domain();
+      return xpus > domain ? hop(c, t.dst, (t.dst + domain) % xpus) : Picoseconds(0);
+    }
+  }
+  return Picoseconds(0);
+}
+
 Picoseconds CollectiveLatency::phase(const Schedule& s, const Phase& ph) const {
   Picoseconds total(0);
   if (!ph.chain.empty()) {

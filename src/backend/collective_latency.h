@@ -22,6 +22,9 @@ class CollectiveLatency {
 
   // One hop of a chunk from XPU src to XPU dst under the schedule's protocol constants.
   Picoseconds hop(const ProtocolConstants& c, uint32_t src, uint32_t dst) const;
+  // What a transfer's data takes to reach where its successors start (dependency-graph execution): a hop for a
+  // transfer between XPUs, an NVLink hop out of the switch, a hop between nodes out of the network, nothing into them.
+  Picoseconds transit(const ProtocolConstants& c, const Transfer& t) const;
   // A phase's latency: the sum of its chain, or (step-synchronous) each repetition's slowest hop.
   Picoseconds phase(const Schedule& s, const Phase& ph) const;
   // NCCL's base latency, once per collective.

@@ -75,8 +75,9 @@ std::vector<LinkFailure> packet_failures(const Fabric& f, const std::vector<std:
 
 // analytic, flow or packet: the packet engine plugs in behind the same interface.
 std::unique_ptr<CollectiveBackend> backend_for(const std::string& name, const Plan& plan, const ClusterSpec& spec, uint64_t seed = 1,
-                                               const std::vector<std::string>& failures = {}) {
+                                               const std::vector<std::string>& failures = {}, Execution execution = Execution::Phases) {
   BackendOptions bo;
+  bo.execution = execution;
   bo.mode = path_mode_for(spec.fabric.load_balancing);
   bo.network.seed = seed;
   for (const std::string& f : failures) {
@@ -272,7 +273,7 @@ std::optional<Protocol> protocol_or_fail(const std::string& name) {
 }
 
 struct PerfArgs {
-  std::string collective, spec, min_size = "8", max_size = "128M", backend = "flow", algo = "nccl", proto, group = "all", lb;
+  std::string collective, spec, min_size = "8", max_size = "128M", backend = "flow", algo = "nccl", proto, group = "all", lb, execution = "phases";
   double factor = 2;
   int64_t ranks = 0;
   int channels = 0;
@@ -298,9 +299,13 @@ int cmd_perf(const Common& c, const PerfArgs& a) {
   const Plan plan = make_plan(spec, cat, options_for(c));
   const std::string group = a.ranks > 0 ? fmt::format("first:{}", a.ranks) : a.group;
   const Communicator comm = make_communicator(plan.fabric, group, a.spec);
-  auto backend = backend_for(a.backend, plan, spec, c.seed, a.fail);
+  if (a.execution != "phases" && a.execution != "graph") {
+    throw InputError({}, "--execution", fmt::format("'{}' is not valid; expected phases or graph", a.execution));
+  }
+  const Execution execution = a.execution == "graph" ? Execution::Graph : Execution::Phases;
+  auto backend = backend_for(a.backend, plan, spec, c.seed, a.fail, execution);
   std::unique_ptr<CollectiveBackend> healthy;  // with failures: the same sweep on the whole fabric, to cost them
-  if (!a.fail.empty()) healthy = backend_for(a.backend, plan, spec, c.seed);
+  if (!a.fail.empty()) healthy = backend_for(a.backend, plan, spec, c.seed, {}, execution);
   ScheduleOptions so;
   so.channels = a.channels;
   so.protocol = protocol_or_fail(a.proto);
@@ -328,8 +333,10 @@ int cmd_perf(const Common& c, const PerfArgs& a) {
     sweep.rows.push_back(perf_row(*kind, comm.size(), bytes, cr.time));
     if (healthy) sweep.healthy.push_back(perf_row(*kind, comm.size(), bytes, healthy->run(sched).time));
   }
-  sweep.title = fmt::format("aifabric perf {}: {} ranks ({}, {} nodes), algorithm {}, backend {}, {} on {} ({}, {} tiers, {} planes){}", to_string(*kind),
-                            comm.size(), group, sweep.nodes, *algo == Algorithm::Nccl ? "nccl (per size, below)" : std::string(to_string(*algo)), backend->name(), to_string(spec.fabric.load_balancing), spec.name,
+  sweep.title = fmt::format("aifabric perf {}: {} ranks ({}, {} nodes), algorithm {}, backend {}{}, {} on {} ({}, {} tiers, {} planes){}", to_string(*kind),
+                            comm.size(), group, sweep.nodes, *algo == Algorithm::Nccl ? "nccl (per size, below)" : std::string(to_string(*algo)), backend->name(),
+                            execution == Execution::Graph ? " running the dependency graph of chunk transfers (NCCL FIFO slots)" : "",
+                            to_string(spec.fabric.load_balancing), spec.name,
                             to_string(plan.fabric.topology), plan.fabric.tiers, plan.fabric.planes,
                             a.fail.empty() ? "" : fmt::format(", failed: {}", fmt::join(resolve_failures(plan.fabric, a.fail, c.seed).what, "; ")));
   emit(a.out, a.json ? render_perf_json(sweep) : render_perf_table(sweep));
@@ -589,6 +596,7 @@ int main(int argc, char** argv) {
   perf->add_option("--proto", pa.proto, "LL, LL128 or Simple (as NCCL_PROTO; default: NCCL's choice)");
   perf->add_option("--channels", pa.channels, "channels (default: as NCCL's topology search would set them)");
   perf->add_option("--lb", pa.lb, "override the spec's load balancing: ecmp or spraying");
+  perf->add_option("--execution", pa.execution, "phases (each phase's steady state, any size) or graph (every chunk transfer as a dependency graph; flow backend)")->capture_default_str();
   perf->add_option("--fail", pa.fail, "take out of service: plane:P, switch:NAME, tier:T:FRACTION|COUNT, link:NAME,NAME, links:T:FRACTION|COUNT (repeatable; seeded by --seed)");
   perf->add_flag("--json", pa.json, "JSON output (schema aifabric.perf/1)");
   perf->add_option("-o,--output", pa.out, "write to this file (atomically)");

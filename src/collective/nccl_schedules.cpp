@@ -52,9 +52,10 @@ Phase ring_step(const std::vector<std::vector<uint32_t>>& rings, int64_t chunk, 
   Phase p;
   p.label = std::move(label);
   p.repeat = repeat;
-  for (const auto& ring : rings) {
+  for (size_t c = 0; c < rings.size(); ++c) {
+    const auto& ring = rings[c];
     const size_t n = ring.size();
-    for (size_t i = 0; i < n; ++i) p.transfers.push_back({ring[i], ring[(i + 1) % n], chunk});
+    for (size_t i = 0; i < n; ++i) p.transfers.push_back({ring[i], ring[(i + 1) % n], chunk, Via::Peer, static_cast<uint16_t>(c)});
   }
   return p;
 }
@@ -75,6 +76,13 @@ std::vector<Hop> ring_walk(const std::vector<uint32_t>& ring, int64_t steps, uin
 
 // Heap-ordered binary trees over `n` nodes; tree 1 mirrors tree 0, so a node interior in one is a leaf in the other.
 size_t tree_node(int tree, size_t heap, size_t n) { return tree == 0 ? heap : n - 1 - heap; }
+
+// Depth of heap position h (the root is 0).
+size_t tree_depth(size_t h) {
+  size_t d = 0;
+  for (; h > 0; h = (h - 1) / 2) ++d;
+  return d;
+}
 
 // Inter-node hops from the deepest heap position to the root: the tree's depth in hops.
 std::vector<size_t> path_to_root(size_t n) {
@@ -112,13 +120,23 @@ void append_ring(Schedule& s, const Communicator& comm, const Fabric& f, int64_t
       // A pipelined chain from (or to) the root: every hop streams the whole buffer; latency adds per hop.
       Phase p;
       p.label = s.kind == CollectiveKind::Broadcast ? "pipelined ring broadcast" : "pipelined ring reduce";
-      for (const auto& ring : rings) {
+      for (size_t c = 0; c < rings.size(); ++c) {
+        const auto& ring = rings[c];
         for (int64_t i = 0; i + 1 < n; ++i) {
           const uint32_t a = ring[static_cast<size_t>(i)], b = ring[static_cast<size_t>(i + 1)];
-          p.transfers.push_back(s.kind == CollectiveKind::Broadcast ? Transfer{a, b, per_channel} : Transfer{b, a, per_channel});
+          // Stage: the hop's place along the chain from (broadcast) or toward (reduce) the root.
+          const auto ch = static_cast<uint16_t>(c);
+          p.transfers.push_back(s.kind == CollectiveKind::Broadcast ? Transfer{a, b, per_channel, Via::Peer, ch, static_cast<uint16_t>(i)}
+                                                                    : Transfer{b, a, per_channel, Via::Peer, ch, static_cast<uint16_t>(n - 2 - i)});
         }
       }
-      p.chain = ring_walk(rings[0], n - 1, domain);
+      // The chain the data takes: from the root along the ring (broadcast) or toward it (reduce), crossing
+      // nodes - 1 boundaries as NCCL's model counts.
+      const auto& ring = rings[0];
+      for (int64_t i = 0; i + 1 < n; ++i) {
+        const uint32_t a = ring[static_cast<size_t>(i)], b = ring[static_cast<size_t>(i + 1)];
+        p.chain.push_back(s.kind == CollectiveKind::Broadcast ? Hop{a, b} : Hop{ring[static_cast<size_t>(n - 1 - i)], ring[static_cast<size_t>(n - 2 - i)]});
+      }
       s.phases.push_back(std::move(p));
       break;
     }
@@ -144,10 +162,17 @@ void append_tree(Schedule& s, const Communicator& comm, const Fabric& f, int64_t
   const int channels = std::max(2, s.channels + s.channels % 2);
   s.channels = channels;
   const int64_t chunk = ceil_div(wire, channels);
+  // Stages, in the order a chunk meets them: up the chain inside a node (hop k-1), up the tree (the deeper the
+  // sender, the earlier), down the tree (the deeper, the later), back along the chain.
+  size_t longest = 1;
+  for (const auto& m : nodes) longest = std::max(longest, m.size());
+  const size_t depth = tree_depth(N - 1), up_stage = longest - 1, down_stage = up_stage + depth, back = down_stage + depth;
+  auto stage = [](size_t v) { return static_cast<uint16_t>(v); };
   Phase p;
   p.label = "tree reduce and broadcast (both trees, pipelined)";
   for (int c = 0; c < channels; ++c) {
     const int tree = c % 2;
+    const auto ch = static_cast<uint16_t>(c);
     auto attach = [&](size_t node) { const auto& m = nodes[node]; return m[static_cast<size_t>(c / 2) % m.size()]; };
     for (size_t g = 0; g < N; ++g) {
       // The chain inside the node ends at the GPU whose NIC the channel uses.
@@ -155,14 +180,14 @@ void append_tree(Schedule& s, const Communicator& comm, const Fabric& f, int64_t
       const size_t L = m.size(), a = static_cast<size_t>(c / 2) % L;
       for (size_t k = 1; k < L; ++k) {
         const uint32_t from = m[(a + k) % L], to = m[(a + k + 1) % L];
-        p.transfers.push_back({from, to, chunk});  // reduce toward the attach GPU
-        p.transfers.push_back({to, from, chunk});  // broadcast back along the chain
+        p.transfers.push_back({from, to, chunk, Via::Peer, ch, stage(k - 1)});               // reduce toward the attach GPU
+        p.transfers.push_back({to, from, chunk, Via::Peer, ch, stage(back + (L - 1 - k))});  // broadcast back along the chain
       }
     }
     for (size_t h = 1; h < N; ++h) {
       const uint32_t child = attach(tree_node(tree, h, N)), parent = attach(tree_node(tree, (h - 1) / 2, N));
-      p.transfers.push_back({child, parent, chunk});
-      p.transfers.push_back({parent, child, chunk});
+      p.transfers.push_back({child, parent, chunk, Via::Peer, ch, stage(up_stage + depth - tree_depth(h))});
+      p.transfers.push_back({parent, child, chunk, Via::Peer, ch, stage(down_stage + tree_depth(h) - 1)});
     }
   }
   // A chunk's way: up the deepest node's chain, up the tree to the root, down again, down the chain.
@@ -190,10 +215,10 @@ void append_nvls(Schedule& s, const Communicator& comm, const Fabric& f, int64_t
     for (const auto& m : nodes) {
       const int64_t slice = ceil_div(wire, static_cast<int64_t>(m.size()));
       for (uint32_t x : m) {
-        p.transfers.push_back({x, x, wire + slice, Via::ToSwitch});
-        p.transfers.push_back({x, x, slice + wire, Via::FromSwitch});
-        p.transfers.push_back({x, x, slice, Via::ToNetwork});
-        p.transfers.push_back({x, x, slice, Via::FromNetwork});
+        p.transfers.push_back({x, x, wire + slice, Via::ToSwitch, 0, 0});
+        p.transfers.push_back({x, x, slice + wire, Via::FromSwitch, 0, 1});
+        p.transfers.push_back({x, x, slice, Via::ToNetwork, 0, 2});
+        p.transfers.push_back({x, x, slice, Via::FromNetwork, 0, 3});
       }
     }
     const auto& first = nodes.front();
@@ -215,8 +240,8 @@ void append_nvls(Schedule& s, const Communicator& comm, const Fabric& f, int64_t
   Phase p;
   p.label = "NVLS: reduce and multicast in the NVLink switch";
   for (uint32_t x : comm.xpus) {
-    p.transfers.push_back({x, x, to_switch, Via::ToSwitch});
-    p.transfers.push_back({x, x, from_switch, Via::FromSwitch});
+    p.transfers.push_back({x, x, to_switch, Via::ToSwitch, 0, 0});
+    p.transfers.push_back({x, x, from_switch, Via::FromSwitch, 0, 1});
   }
   p.chain = {{comm.xpus[0], comm.xpus[1]}};
   s.phases.push_back(std::move(p));
@@ -232,23 +257,26 @@ void append_nvls_tree(Schedule& s, const Communicator& comm, const Fabric& f, in
   for (size_t g = 0; g < N; ++g) {
     const auto& m = nodes[g];
     const int64_t slice = ceil_div(wire, static_cast<int64_t>(m.size()));
-    for (uint32_t x : m) {
+    for (size_t k = 0; k < m.size(); ++k) {
       // Every GPU's buffer into the switch, its head's reduced slice out and back in, the result multicast to all.
-      p.transfers.push_back({x, x, wire + slice, Via::ToSwitch});
-      p.transfers.push_back({x, x, slice + wire, Via::FromSwitch});
+      const uint32_t x = m[k];
+      p.transfers.push_back({x, x, wire + slice, Via::ToSwitch, static_cast<uint16_t>(k), 0});
+      p.transfers.push_back({x, x, slice + wire, Via::FromSwitch, static_cast<uint16_t>(k), 1});
     }
   }
   // Head k of every node (local rank k, its NIC) runs both trees over the nodes for its slice, half on each.
   const size_t heads = nodes[0].size();
+  const size_t depth = tree_depth(N - 1), up_stage = 2, down_stage = up_stage + depth;
   for (size_t k = 0; k < heads; ++k) {
+    const auto ch = static_cast<uint16_t>(k);
     for (int tree = 0; tree < 2; ++tree) {
       for (size_t h = 1; h < N; ++h) {
         const auto& cm = nodes[tree_node(tree, h, N)];
         const auto& pm = nodes[tree_node(tree, (h - 1) / 2, N)];
         const int64_t half = ceil_div(ceil_div(wire, static_cast<int64_t>(cm.size())), 2);
         const uint32_t child = cm[k % cm.size()], parent = pm[k % pm.size()];
-        p.transfers.push_back({child, parent, half});
-        p.transfers.push_back({parent, child, half});
+        p.transfers.push_back({child, parent, half, Via::Peer, ch, static_cast<uint16_t>(up_stage + depth - tree_depth(h))});
+        p.transfers.push_back({parent, child, half, Via::Peer, ch, static_cast<uint16_t>(down_stage + tree_depth(h) - 1)});
       }
     }
   }
@@ -283,15 +311,21 @@ void append_collnet_chain(Schedule& s, const Communicator& comm, const Fabric& f
   const int64_t chunk = ceil_div(wire, s.channels);
   Phase p;
   p.label = "CollNet chain: reduce along each node's chain, in the network's switches, and back (pipelined)";
+  size_t longest = 1;
+  for (const auto& m : nodes) longest = std::max(longest, m.size());
+  const auto net = static_cast<uint16_t>(longest - 1);  // stages: the chain up, the network, the chain down
   for (int c = 0; c < s.channels; ++c) {
+    const auto ch = static_cast<uint16_t>(c);
     for (const auto& m : nodes) {
       const size_t head = static_cast<size_t>(c) % m.size();
-      for (const Hop& h : chain_to(m, head)) {
-        p.transfers.push_back({h.src, h.dst, chunk});  // reduce toward the head
-        p.transfers.push_back({h.dst, h.src, chunk});  // the result back along the chain
+      const auto hops = chain_to(m, head);
+      for (size_t q = 0; q < hops.size(); ++q) {
+        const Hop& h = hops[q];
+        p.transfers.push_back({h.src, h.dst, chunk, Via::Peer, ch, static_cast<uint16_t>(q)});  // reduce toward the head
+        p.transfers.push_back({h.dst, h.src, chunk, Via::Peer, ch, static_cast<uint16_t>(net + 2 + (hops.size() - 1 - q))});  // the result back
       }
-      p.transfers.push_back({m[head], m[head], chunk, Via::ToNetwork});
-      p.transfers.push_back({m[head], m[head], chunk, Via::FromNetwork});
+      p.transfers.push_back({m[head], m[head], chunk, Via::ToNetwork, ch, net});
+      p.transfers.push_back({m[head], m[head], chunk, Via::FromNetwork, ch, static_cast<uint16_t>(net + 1)});
     }
   }
   // Up the first node's chain, once through the switches' reduction tree, down the chain again.
@@ -312,12 +346,12 @@ void append_collnet_direct(Schedule& s, const Communicator& comm, const Fabric& 
     for (size_t i = 0; i < m.size(); ++i) {
       for (size_t j = 0; j < m.size(); ++j) {
         if (i != j) {
-          p.transfers.push_back({m[i], m[j], slice});  // reduce-scatter: my copy of j's slice to j
-          p.transfers.push_back({m[j], m[i], slice});  // all-gather: j's reduced slice to me
+          p.transfers.push_back({m[i], m[j], slice, Via::Peer, 0, 0});  // reduce-scatter: my copy of j's slice to j
+          p.transfers.push_back({m[j], m[i], slice, Via::Peer, 0, 3});  // all-gather: j's reduced slice to me
         }
       }
-      p.transfers.push_back({m[i], m[i], slice, Via::ToNetwork});
-      p.transfers.push_back({m[i], m[i], slice, Via::FromNetwork});
+      p.transfers.push_back({m[i], m[i], slice, Via::ToNetwork, 0, 1});
+      p.transfers.push_back({m[i], m[i], slice, Via::FromNetwork, 0, 2});
     }
   }
   const auto& first = nodes.front();

@@ -41,6 +41,11 @@ struct Transfer {
   uint32_t src = 0, dst = 0;  // global XPU indices
   int64_t bytes = 0;          // bytes on the wire: the payload divided by the protocol's efficiency
   Via via = Via::Peer;
+  // Where the transfer sits in the pipeline, for execution as a dependency graph (collective/chunk_graph.h): its
+  // channel, and its stage inside one step (a transfer waits for what lower stages of its channel deliver where
+  // it starts: up a chain or tree before down it, into the switch before out of it).
+  uint16_t channel = 0;
+  uint16_t stage = 0;
 };
 
 // One step of the chain a chunk's data crosses, in order.

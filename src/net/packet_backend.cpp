@@ -10,6 +10,7 @@
 #include <cmath>
 
 #include "backend/collective_latency.h"
+#include "core/input_error.h"
 #include "topo/wire_format.h"
 
 namespace aifabric {
@@ -22,6 +23,9 @@ class PacketBackend final : public CollectiveBackend {
   std::string_view name() const override { return "packet"; }
 
   CollectiveResult run(const Schedule& s) override {
+    if (options_.execution == Execution::Graph) {
+      throw InputError({}, "--execution", "the packet backend runs each phase's steady state; run the dependency graph on the flow backend");
+    }
     const Fabric& f = plan_.fabric;
     const LatencyModel& paths = latency_.fabric();
     const uint32_t domain = f.scale_up_domain();
