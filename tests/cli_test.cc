@@ -107,14 +107,14 @@ TEST(Cli, PerfRunsNcclsChoiceAndPrintsItsModel) {
   EXPECT_NE(forced.out.find("from 8 B: ring Simple (16 channels); as asked: Ring/Simple"), std::string::npos) << forced.out;
 }
 
-// --execution graph runs the chunk graph on the flow backend and says so; a bad value, or a backend that cannot
-// run a graph, is a one-line error and exit 2. A 4 MiB all-reduce over 16 ranks at Simple crosses 2 x 15 steps
+// --execution graph runs the chunk graph on the flow and packet backends and says so, the analytic backend gives
+// its bound; a bad value is a one-line error and exit 2. A 4 MiB all-reduce over 16 ranks at Simple crosses 2 x 15 steps
 // in one loop of 2 MiB per step or less, so the graph and the steady state agree to well within 10%.
 TEST(Cli, PerfRunsTheChunkGraphWhenAsked) {
   const std::string base = "perf all_reduce --spec " + kSrc + "/examples/h100-1024-rail.yaml --ranks 16 --algo ring --proto simple -b 4M -e 4M";
   const Result g = run(base + " --execution graph");
   ASSERT_EQ(g.code, 0) << g.err;
-  EXPECT_NE(g.out.find("backend flow running the dependency graph of chunk transfers"), std::string::npos) << g.out;
+  EXPECT_NE(g.out.find("backend flow on the dependency graph of chunk transfers"), std::string::npos) << g.out;
   const Result p = run(base);
   ASSERT_EQ(p.code, 0) << p.err;
   auto time_us = [](const std::string& out) {
@@ -134,9 +134,11 @@ TEST(Cli, PerfRunsTheChunkGraphWhenAsked) {
   EXPECT_EQ(bad.code, 2);
   EXPECT_NE(bad.err.find("--execution: 'chunks' is not valid; expected phases or graph"), std::string::npos) << bad.err;
   const Result packet = run(base + " --execution graph --backend packet");
-  EXPECT_EQ(packet.code, 2);
-  EXPECT_NE(packet.err.find("run the dependency graph on the flow backend"), std::string::npos) << packet.err;
-  EXPECT_EQ(packet.out, "");
+  ASSERT_EQ(packet.code, 0) << packet.err;
+  EXPECT_NEAR(time_us(packet.out) / time_us(g.out), 1.0, 0.05) << packet.out << g.out;
+  const Result analytic = run(base + " --execution graph --backend analytic");
+  ASSERT_EQ(analytic.code, 0) << analytic.err;
+  EXPECT_LE(time_us(analytic.out), time_us(g.out) * (1 + 1e-4)) << analytic.out << g.out;
 }
 
 // Same input, same bytes: every bundled example run twice gives identical files; another seed changes

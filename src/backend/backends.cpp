@@ -2,8 +2,9 @@
 //
 // Both time a phase's data movement their own way and add the same latency (CollectiveLatency): the analytic
 // backend takes the load bound (the most loaded resource at capacity, every flow at most at its protocol cap),
-// which no schedule on this fabric can beat; the flow backend shares capacity max-min fairly and re-solves at
-// every flow's finish.
+// which no steady-state execution on this fabric can beat; the flow backend shares capacity max-min fairly and
+// re-solves at every flow's finish. Asked for a dependency-graph execution, the analytic backend gives that
+// graph's bound (graph_bound.h) and the flow backend runs the graph (flow_graph_executor.h).
 #include <algorithm>
 #include <cmath>
 
@@ -12,6 +13,7 @@
 #include "backend/collective_backend.h"
 #include "backend/collective_latency.h"
 #include "backend/flow_graph_executor.h"
+#include "backend/graph_bound.h"
 #include "backend/phase_routing.h"
 #include "core/input_error.h"
 #include "flow/max_min.h"
@@ -105,8 +107,13 @@ class AnalyticBackend final : public BackendBase {
 
  private:
   PathMode mode() const override { return PathMode::Spray; }
-  CollectiveResult run_graph(const Schedule&) override {
-    throw InputError({}, "--execution", "the analytic backend is the load bound of the steady state; run the dependency graph on the flow backend");
+  // Of a dependency-graph execution: its critical path at unshared rates, or its load at capacity.
+  CollectiveResult run_graph(const Schedule& s) override {
+    try {
+      return graph_bound(s, net_, latency_, options_);
+    } catch (const std::invalid_argument& e) {
+      throw InputError({}, "--execution", e.what());
+    }
   }
   double transfer_seconds(const Phase& ph, const FlowSet& fs, double cap_gbps, double& slowest, int64_t& solves) override {
     std::vector<double> bits(fs.size());

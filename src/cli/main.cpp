@@ -335,7 +335,7 @@ int cmd_perf(const Common& c, const PerfArgs& a) {
   }
   sweep.title = fmt::format("aifabric perf {}: {} ranks ({}, {} nodes), algorithm {}, backend {}{}, {} on {} ({}, {} tiers, {} planes){}", to_string(*kind),
                             comm.size(), group, sweep.nodes, *algo == Algorithm::Nccl ? "nccl (per size, below)" : std::string(to_string(*algo)), backend->name(),
-                            execution == Execution::Graph ? " running the dependency graph of chunk transfers (NCCL FIFO slots)" : "",
+                            execution == Execution::Graph ? " on the dependency graph of chunk transfers (NCCL's loops and forwarding units)" : "",
                             to_string(spec.fabric.load_balancing), spec.name,
                             to_string(plan.fabric.topology), plan.fabric.tiers, plan.fabric.planes,
                             a.fail.empty() ? "" : fmt::format(", failed: {}", fmt::join(resolve_failures(plan.fabric, a.fail, c.seed).what, "; ")));
@@ -596,7 +596,7 @@ int main(int argc, char** argv) {
   perf->add_option("--proto", pa.proto, "LL, LL128 or Simple (as NCCL_PROTO; default: NCCL's choice)");
   perf->add_option("--channels", pa.channels, "channels (default: as NCCL's topology search would set them)");
   perf->add_option("--lb", pa.lb, "override the spec's load balancing: ecmp or spraying");
-  perf->add_option("--execution", pa.execution, "phases (each phase's steady state, any size) or graph (every chunk transfer as a dependency graph; flow backend)")->capture_default_str();
+  perf->add_option("--execution", pa.execution, "phases (each phase's steady state, any size) or graph (every chunk transfer as a node of a dependency graph; analytic gives its bound)")->capture_default_str();
   perf->add_option("--fail", pa.fail, "take out of service: plane:P, switch:NAME, tier:T:FRACTION|COUNT, link:NAME,NAME, links:T:FRACTION|COUNT (repeatable; seeded by --seed)");
   perf->add_flag("--json", pa.json, "JSON output (schema aifabric.perf/1)");
   perf->add_option("-o,--output", pa.out, "write to this file (atomically)");

@@ -85,6 +85,10 @@ int64_t slice_bytes(const Schedule& s, const Phase& ph) {
   return unit;
 }
 
+namespace {
+constexpr int64_t kLineStreamSlices = 8;
+}  // namespace
+
 int64_t ops_per_slice(const Schedule& s) {
   int64_t n = 0;
   for (const Phase& ph : s.phases) n += static_cast<int64_t>(ph.transfers.size()) * std::max<int64_t>(0, ph.repeat);
@@ -98,6 +102,10 @@ int slices_for(const Schedule& s, int64_t max_ops) {
     for (const Transfer& t : ph.transfers) largest = std::max(largest, t.bytes);
     const int64_t unit = slice_bytes(s, ph);
     want = std::max(want, (largest + unit - 1) / unit);
+    // LL and LL128 forward each line as it lands: a transfer smaller than a warp's share still streams through
+    // a chain or tree, which at least 8 slices approximate (the store-and-forward left is an eighth of a hop's).
+    const bool streamed = !ph.chain.empty() && ph.repeat == 1;
+    if (streamed && s.protocol != Protocol::Simple) want = std::max(want, std::min<int64_t>(kLineStreamSlices, largest));
   }
   const int64_t per = std::max<int64_t>(1, ops_per_slice(s));
   want = std::min(want, std::max<int64_t>(1, max_ops / per));

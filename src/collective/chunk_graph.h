@@ -41,7 +41,7 @@ struct ChunkGraph {
 //    one FIFO slot (the 4 MiB buffer over NCCL_STEPS = 8), which trees halve down to 32 KiB while there are fewer
 //    than 8 (4, 1) units per channel per tree level (enqueue.cc); with LL and LL128 each line carries its own flag,
 //    so a warp forwards its share of a step (LL: 8 lines x 32 threads x 16 B = 4 KiB; LL128: 120 elements x 32
-//    threads x 8 B = 30 KiB);
+//    threads x 8 B = 30 KiB), and a transfer smaller than that is cut into 8 slices all the same (slices_for);
 //  - a phase of steps (a ring, or a step-synchronous exchange) moves one chunk per step per loop and forwards it
 //    whole: Simple 4 slots for ring all-reduce, reduce-scatter and all-gather (ALLREDUCE_CHUNKSTEPS), else 1; LL
 //    and LL128 one slot (LL 64 KiB, LL128 614,400 B). Forwarding a ring step whole charges its latency in full,

@@ -10,12 +10,15 @@
 #include <cmath>
 
 #include "backend/collective_latency.h"
-#include "core/input_error.h"
+#include "net/packet_graph_executor.h"
 #include "topo/wire_format.h"
 
 namespace aifabric {
 
 namespace {
+
+// What a packet run of a dependency graph may move between NVLink domains (as `run` sweeps the packet backend).
+constexpr int64_t kMaxGraphPacketBytes = int64_t{512} << 20;
 
 class PacketBackend final : public CollectiveBackend {
  public:
@@ -23,9 +26,7 @@ class PacketBackend final : public CollectiveBackend {
   std::string_view name() const override { return "packet"; }
 
   CollectiveResult run(const Schedule& s) override {
-    if (options_.execution == Execution::Graph) {
-      throw InputError({}, "--execution", "the packet backend runs each phase's steady state; run the dependency graph on the flow backend");
-    }
+    if (options_.execution == Execution::Graph) return run_packet_graph(s, plan_, cfg_, latency_, options_, kMaxGraphPacketBytes);
     const Fabric& f = plan_.fabric;
     const LatencyModel& paths = latency_.fabric();
     const uint32_t domain = f.scale_up_domain();

@@ -14,13 +14,14 @@
 
 #include "core/input_error.h"
 #include "net/cell_fabric.h"
+#include "net/flow_precedence.h"
 #include "sim/simulator.h"
 
 namespace aifabric {
 
 namespace {
 
-enum EventKind : uint32_t { kPfc = 0, kTxDone = 1, kArrive = 2, kFlowStart = 3, kRto = 4, kPace = 5, kDcqcn = 6, kFail = 12 };  // 7-11: the cell fabric's
+enum EventKind : uint32_t { kPfc = 0, kTxDone = 1, kArrive = 2, kFlowStart = 3, kRto = 4, kPace = 5, kDcqcn = 6, kFail = 12, kTimedDone = 13 };  // 7-11: the cell fabric's
 enum PacketType : uint8_t { kData = 0, kAck = 1, kNack = 2, kCnp = 3, kTrimmed = 4 };  // trimmed: a data header whose payload was cut
 constexpr uint32_t kPauseBit = 0x80000000u;
 constexpr uint8_t kCe = 1, kEce = 2;
@@ -162,6 +163,7 @@ struct PacketSim::Impl final : CellFabricSink {
   uint32_t free_head = kNone;
   int64_t live_packets = 0, peak_packets = 0;
   std::vector<Flow> flows;
+  FlowPrecedence precedence;  // dependency-graph runs: flows that wait for others, timed flows on lanes
   // Routing tables.
   int64_t E = 0;
   std::vector<uint32_t> nic_link;                      // [plane * E + nic]
@@ -935,6 +937,7 @@ struct PacketSim::Impl final : CellFabricSink {
     } else {
       ++fl.next_seq;
       fl.unacked += pl;
+      if (fl.next_seq == fl.npkts) flow_sent(flow_id);
     }
     fl.inflight += pl;
     ++fl.packets;
@@ -1024,6 +1027,7 @@ struct PacketSim::Impl final : CellFabricSink {
       if (fl.delivered == fl.bytes) {
         fl.done = true;
         fl.finish = now;
+        flow_finished(flow_id);
       }
       send_packet(flow_id, fl.rcv_next - 1, kAck, 0);
     } else if (seq > fl.rcv_next) {
@@ -1095,6 +1099,7 @@ struct PacketSim::Impl final : CellFabricSink {
       if (fl.delivered == fl.bytes) {
         fl.done = true;
         fl.finish = sim.now().count();
+        flow_finished(flow_id);
       }
     } else {
       duplicate_bytes += payload(fl, seq);
@@ -1359,9 +1364,32 @@ struct PacketSim::Impl final : CellFabricSink {
 
   int64_t delivered_total = 0, offered_total = 0;
 
+  // A flow handed over its last new packet: in a dependency-graph run, the flows queued behind it may start.
+  void flow_sent(uint32_t id) {
+    if (precedence.empty()) return;
+    precedence.sent(id, precedence.effective_sent(id, flows[id].start, sim.now().count()), [&](uint32_t next, int64_t at) {
+      flows[next].start = at;
+      sim.schedule(Picoseconds(at), kFlowStart, next);
+    });
+  }
+
+  // A flow is done: in a dependency-graph run, the flows waiting for it may start.
+  void flow_finished(uint32_t id) {
+    if (precedence.empty()) return;
+    const Flow& fl = flows[id];
+    precedence.finished(id, precedence.effective_finish(id, fl.start, fl.finish), [&](uint32_t next, int64_t at) {
+      flows[next].start = at;
+      sim.schedule(Picoseconds(at), kFlowStart, next);
+    });
+  }
+
   PacketSimResult run(const volatile int* stop, const std::function<void(const PacketProgress&)>& progress) {
     for (const Flow& fl : flows) offered_total += fl.bytes;
-    for (uint32_t i = 0; i < flows.size(); ++i) sim.schedule(Picoseconds(flows[i].start), kFlowStart, i);
+    const bool graph = !precedence.empty();
+    if (graph) precedence.build(flows.size());
+    for (uint32_t i = 0; i < flows.size(); ++i) {
+      if (!graph || !precedence.waits(i)) sim.schedule(Picoseconds(flows[i].start), kFlowStart, i);
+    }
     impacts.resize(cfg.failures.size());
     lost_outstanding.assign(cfg.failures.size(), 0);
     flow_hit.assign(flows.size(), 0);
@@ -1401,12 +1429,23 @@ struct PacketSim::Impl final : CellFabricSink {
         case kDcqcn: on_dcqcn_timer(e.target); break;
         case kArrive: on_arrive(e.target); break;
         case kFlowStart:
+          if (graph && precedence.timed(e.target)) {
+            sim.schedule(Picoseconds(precedence.take_lane(e.target, sim.now().count())), kTimedDone, e.target);
+            break;
+          }
           flows[e.target].last_progress = sim.now().count();
           if (cfg.transport == TransportKind::RoceDcqcn) arm_dcqcn(e.target);
           try_send(e.target);
           break;
         case kRto: on_rto(e.target); break;
         case kFail: apply_failure(e.target); break;
+        case kTimedDone: {
+          Flow& fl = flows[e.target];
+          fl.done = fl.sender_done = true;
+          fl.finish = sim.now().count();
+          flow_finished(e.target);
+          break;
+        }
         default:
           if (cells) cells->handle(e.kind, e.target);
           break;
@@ -1540,6 +1579,22 @@ void PacketSim::add_flow(const FlowSpec& fs) {
   m.flows.push_back(std::move(fl));
 }
 
+
+uint32_t PacketSim::add_timed_flow(uint32_t lane, Picoseconds duration) {
+  Impl& m = *impl_;
+  const auto id = static_cast<uint32_t>(m.flows.size());
+  m.flows.emplace_back();
+  m.precedence.set_timed(id, lane, duration.count());
+  return id;
+}
+
+void PacketSim::add_precedence(uint32_t before, uint32_t after, Picoseconds delay, bool when_sent) {
+  impl_->precedence.add_edge(before, after, delay.count(), when_sent);
+}
+
+void PacketSim::set_min_duration(uint32_t flow, Picoseconds sent, Picoseconds finished) {
+  impl_->precedence.set_min_duration(flow, sent.count(), finished.count());
+}
 
 PacketSimResult PacketSim::run(const volatile int* stop, const std::function<void(const PacketProgress&)>& progress) { return impl_->run(stop, progress); }
 
