@@ -42,7 +42,8 @@ struct SwitchModel {
   std::vector<std::string> fec;
   double cmis = 0;             // highest CMIS version the host software manages
   int64_t latency_ns = 0;      // port-to-port, cut-through or typical
-  double buffer_mb = 0;
+  double buffer_mb = 0;         // packet buffer in MB as datasheets print them (10^6 bytes); 0 = not published
+  int64_t buffer_bytes() const { return static_cast<int64_t>(buffer_mb * 1e6 + 0.5); }
   bool in_network_reduction = false;  // reduces in the switch (InfiniBand SHARP; NCCL's CollNet)
   std::string link_layer = "ethernet";  // ethernet (RoCEv2) or infiniband: what a packet costs on the wire
   bool cut_through = true;     // forwards once the header is in (else stores the whole packet first)

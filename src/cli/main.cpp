@@ -291,9 +291,9 @@ int cmd_perf(const Common& c, const PerfArgs& a) {
   if (a.factor < 1.0 + 1e-9) throw InputError({}, "-f", "the step factor must exceed 1");
   ClusterSpec spec = load_cluster_spec(a.spec);
   if (!a.lb.empty()) {
-    if (a.lb == "ecmp") spec.fabric.load_balancing = LoadBalancing::Ecmp;
-    else if (a.lb == "spraying") spec.fabric.load_balancing = LoadBalancing::Spraying;
-    else throw InputError({}, "--lb", fmt::format("'{}' is not valid; expected ecmp or spraying", a.lb));
+    const std::optional<LoadBalancing> lb = load_balancing_from(a.lb);
+    if (!lb) throw InputError({}, "--lb", fmt::format("'{}' is not valid; expected {}", a.lb, kLoadBalancingNames));
+    spec.fabric.load_balancing = *lb;
   }
   const Catalog cat = catalog_for(c, &spec);
   const Plan plan = make_plan(spec, cat, options_for(c));
@@ -380,8 +380,18 @@ PacketSimConfig packet_config(const ClusterSpec& spec, const Common& c) {
 
 std::string packet_settings(const Plan& plan, const PacketSimConfig& cfg) {
   const bool cells = plan.fabric.architecture == Architecture::SwitchScheduled;
-  return fmt::format("{}, {} transport, {}", cells ? "switch-scheduled cells" : to_string(cfg.lb), to_string(cfg.transport),
-                     cells ? "lossless by credits" : cfg.pfc ? "PFC" : cfg.lossless ? "lossless" : "lossy");
+  std::string buffers;
+  if (!cells && !cfg.pfc && !cfg.lossless && cfg.shared_buffer_bytes == 0) {
+    std::vector<std::string> unknown;
+    for (int t = 1; t <= plan.fabric.tiers; ++t) {
+      const SwitchModel* m = plan.fabric.tier[t].model;
+      if (m && m->buffer_bytes() <= 0 && std::find(unknown.begin(), unknown.end(), m->name) == unknown.end()) unknown.push_back(m->name);
+    }
+    if (!unknown.empty()) buffers = fmt::format("; {} publish{} no buffer size: per-port limits, no shared pool (--shared-buffer sets one)",
+                                                fmt::join(unknown, ", "), unknown.size() == 1 ? "es" : "");
+  }
+  return fmt::format("{}, {} transport, {}{}", cells ? "switch-scheduled cells" : to_string(cfg.lb), to_string(cfg.transport),
+                     cells ? "lossless by credits" : cfg.pfc ? "PFC" : cfg.lossless ? "lossless" : "lossy", buffers);
 }
 
 // Refuses a run that would not finish in a sane time, before building it: about 4 events per packet per
@@ -411,11 +421,9 @@ int cmd_packet(const Common& c, const PacketArgs& a) {
   ClusterSpec spec = load_cluster_spec(a.spec);
   PacketSimConfig cfg = packet_config(spec, c);
   if (!a.lb.empty()) {
-    const std::vector<std::pair<std::string, LoadBalancing>> lbs = {
-        {"ecmp", LoadBalancing::Ecmp}, {"spraying", LoadBalancing::Spraying}, {"flowlet", LoadBalancing::Flowlet}, {"adaptive", LoadBalancing::Adaptive}};
-    const auto it = std::find_if(lbs.begin(), lbs.end(), [&](auto& x) { return x.first == a.lb; });
-    if (it == lbs.end()) throw InputError({}, "--lb", fmt::format("'{}' is not valid; expected ecmp, spraying, flowlet or adaptive", a.lb));
-    cfg.lb = it->second;
+    const std::optional<LoadBalancing> lb = load_balancing_from(a.lb);
+    if (!lb) throw InputError({}, "--lb", fmt::format("'{}' is not valid; expected {}", a.lb, kLoadBalancingNames));
+    cfg.lb = *lb;
   }
   const int64_t bytes = parse_size(a.bytes);
   if (bytes <= 0) throw InputError({}, "--bytes", fmt::format("'{}' is not a size; expected e.g. 64K, 4M", a.bytes));
@@ -595,7 +603,7 @@ int main(int argc, char** argv) {
   perf->add_option("--algo", pa.algo, "nccl (NCCL's choice per size), ring, tree, nvls, nvls-tree, collnet-chain, collnet-direct, pat, halving-doubling, direct, hierarchical, parameter-server (as NCCL_ALGO)")->capture_default_str();
   perf->add_option("--proto", pa.proto, "LL, LL128 or Simple (as NCCL_PROTO; default: NCCL's choice)");
   perf->add_option("--channels", pa.channels, "channels (default: as NCCL's topology search would set them)");
-  perf->add_option("--lb", pa.lb, "override the spec's load balancing: ecmp or spraying");
+  perf->add_option("--lb", pa.lb, "override the spec's load balancing: ecmp, spraying, reps, flowlet, adaptive or round-robin");
   perf->add_option("--execution", pa.execution, "phases (each phase's steady state, any size) or graph (every chunk transfer as a node of a dependency graph; analytic gives its bound)")->capture_default_str();
   perf->add_option("--fail", pa.fail, "take out of service: plane:P, switch:NAME, tier:T:FRACTION|COUNT, link:NAME,NAME, links:T:FRACTION|COUNT (repeatable; seeded by --seed)");
   perf->add_flag("--json", pa.json, "JSON output (schema aifabric.perf/1)");
@@ -614,7 +622,7 @@ int main(int argc, char** argv) {
   packet->add_option("--spec", pk.spec, "cluster spec (YAML)")->required();
   packet->add_option("--traffic", pk.traffic, "permutation, incast:N (N senders into NIC 0), alltoall[:N], hotspot[:N] (all-to-all plus 4x to one NIC), uniform, file:PATH (CSV src,dst,bytes,start_ns)")->capture_default_str();
   packet->add_option("--bytes", pk.bytes, "bytes per flow (64K, 4M, ...)")->capture_default_str();
-  packet->add_option("--lb", pk.lb, "ecmp, spraying, flowlet or adaptive (default: the spec's)");
+  packet->add_option("--lb", pk.lb, "ecmp, spraying (per-packet entropy hashed at every switch), reps (recycled entropies), flowlet, adaptive, or round-robin (the ideal cycle; default: the spec's)");
   packet->add_flag("--lossless", pk.lossless, "never drop (queues grow without bound)");
   packet->add_flag("--pfc", pk.pfc, "priority flow control on the data priority (lossless by pausing upstream ports); also on if the spec says pfc: true");
   packet->add_option("--transport", pk.transport, "spray (UET-style: out of order, selective retransmit, ECN + delay window) or roce (go-back-N, DCQCN); default: the spec's");

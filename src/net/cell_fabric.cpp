@@ -9,6 +9,8 @@ namespace aifabric {
 namespace {
 constexpr uint32_t kNone = 0xffffffffu;
 constexpr uint32_t kLostBit = 0x80000000u;  // in a reassembly slot: the packet was lost, skip it
+// A leaf element whose catalog entry publishes no buffer: deep-buffer VOQ memory of 1 GiB (packet settings say so).
+constexpr int64_t kUnpublishedVoqBytes = int64_t{1} << 30;
 }  // namespace
 
 CellFabric::CellFabric(const Fabric& f, const std::vector<int64_t>& port_delay_ps, Simulator& sim, const CellFabricParams& params, CellFabricSink& sink,
@@ -55,7 +57,7 @@ CellFabric::CellFabric(const Fabric& f, const std::vector<int64_t>& port_delay_p
   down_next_.assign(N, 0);
   le_bytes_.assign(N, 0);
   le_buffer_ = p_.ingress_buffer_bytes > 0 ? p_.ingress_buffer_bytes
-                                           : (le_model && le_model->buffer_mb > 0 ? static_cast<int64_t>(le_model->buffer_mb * (1 << 20)) : int64_t{1} << 30);
+                                           : (le_model && le_model->buffer_bytes() > 0 ? le_model->buffer_bytes() : kUnpublishedVoqBytes);
   if (p_.egress_backlog_bytes <= 0) {  // enough to cover the credits already on their way when the port backs up
     int64_t fastest = 0;
     for (const Scheduler& s : schedulers_) fastest = std::max(fastest, s.bps);

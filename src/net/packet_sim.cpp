@@ -5,6 +5,7 @@
 #include "topo/wire_format.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include <memory>
@@ -132,6 +133,7 @@ struct alignas(64) Flow {
   bool pace_pending = false, dcqcn_armed = false;
   int64_t packets = 0, retransmits = 0, echoes = 0, cnps = 0;
   int64_t start = 0, finish = 0;
+  int64_t acked_at = -1;         // the last ack arrived
   int64_t losses_detected = 0;
   uint32_t flowlet = 0;
   int64_t last_tx = -1;
@@ -164,6 +166,15 @@ struct PacketSim::Impl final : CellFabricSink {
   int64_t live_packets = 0, peak_packets = 0;
   std::vector<Flow> flows;
   FlowPrecedence precedence;  // dependency-graph runs: flows that wait for others, timed flows on lanes
+  // REPS: per flow, the entropies waiting to be reused, and the one each packet last went out with.
+  static constexpr uint8_t kRepsRing = 16;
+  struct RepsState {
+    std::array<uint32_t, kRepsRing> ring{};
+    uint8_t head = 0, count = 0;
+  };
+  std::vector<RepsState> reps;
+  std::vector<uint64_t> reps_begin;
+  std::vector<uint32_t> reps_sent;
   // Routing tables.
   int64_t E = 0;
   std::vector<uint32_t> nic_link;                      // [plane * E + nic]
@@ -330,17 +341,19 @@ struct PacketSim::Impl final : CellFabricSink {
     }
     qhist.assign(static_cast<size_t>(f.tiers + 1), {});
     tier_max_queue.assign(static_cast<size_t>(f.tiers + 1), 0);
-    // Base RTT of the longest path: data out and ack back, through every tier.
+    // Base RTT of the longest path: data out and ack back, through every tier, over each tier's longest link.
     int64_t one_way_data = 0, one_way_ack = 0;
     for (int t = 1; t <= f.tiers; ++t) {
+      int64_t data = 0, ack = 0;
       for (size_t i = 0; i < L; ++i) {
         if (f.links[i].tier != t) continue;
         const Port& up = ports[2 * i];
         const Port& dn = ports[2 * i + 1];
-        one_way_data += up.ser_data + up.delay_ps + dn.ser_data + dn.delay_ps;
-        one_way_ack += up.ser_ack + up.delay_ps + dn.ser_ack + dn.delay_ps;
-        break;
+        data = std::max<int64_t>(data, up.ser_data + up.delay_ps + dn.ser_data + dn.delay_ps);
+        ack = std::max<int64_t>(ack, up.ser_ack + up.delay_ps + dn.ser_ack + dn.delay_ps);
       }
+      one_way_data += data;
+      one_way_ack += ack;
     }
     base_rtt_ps = one_way_data + one_way_ack;
     size_calendar();
@@ -360,7 +373,7 @@ struct PacketSim::Impl final : CellFabricSink {
     for (size_t n = 0; n < N && sharing; ++n) {
       const Node& nd = f.nodes[n];
       if (nd.role == NodeRole::Nic) continue;
-      shared_size[n] = cfg.shared_buffer_bytes > 0 ? cfg.shared_buffer_bytes : static_cast<int64_t>(f.tier[nd.tier].model->buffer_mb * 1e6);
+      shared_size[n] = cfg.shared_buffer_bytes > 0 ? cfg.shared_buffer_bytes : f.tier[nd.tier].model->buffer_bytes();  // 0: per-port limits only
     }
     ecn_kmin = static_cast<int64_t>(cfg.ecn_kmin_fraction * static_cast<double>(limit));
     ecn_kmax = static_cast<int64_t>(cfg.ecn_kmax_fraction * static_cast<double>(limit));
@@ -371,7 +384,7 @@ struct PacketSim::Impl final : CellFabricSink {
     pfc_xoff = cfg.pfc_xoff_bytes > 0 ? cfg.pfc_xoff_bytes : limit / 2;
     pfc_xon = cfg.pfc_xon_bytes > 0 ? cfg.pfc_xon_bytes : std::max<int64_t>(0, pfc_xoff - 2 * data_wire);
     line_bps = nic_bps;
-    cycling = cfg.lb == LoadBalancing::Spraying || cfg.lb == LoadBalancing::Adaptive;
+    cycling = cfg.lb == LoadBalancing::RoundRobin || cfg.lb == LoadBalancing::Adaptive;
     adaptive_threshold = static_cast<int64_t>(cfg.adaptive_threshold_packets) * data_wire;
     trimming = cfg.trim && cfg.transport == TransportKind::Spray && !cfg.lossless && !cfg.pfc;
     // RoCE NICs time out in milliseconds (4.096 us x 2^timeout; NCCL's default timeout of 18 is about a second):
@@ -613,8 +626,9 @@ struct PacketSim::Impl final : CellFabricSink {
     return preferred;
   }
 
-  // Spraying cycles each flow's data packets over a leaf's uplinks (from a per-flow offset), so every uplink
-  // carries an even share of every flow; other choices (and ECMP's) hash the entropy.
+  // The ideal round robin (and adaptive routing's first choice) cycles each flow's data packets over a leaf's
+  // uplinks (from a per-flow offset), so every uplink carries an even share of every flow; every other choice
+  // (ECMP's, spraying's, REPS's) hashes the packet's entropy with the switch.
   uint32_t spread_choice(uint32_t node, const Packet& p, uint32_t n) const {
     if (cycling && p.type == kData && f.nodes[node].tier == 1) return (p.entropy + mix32(node)) % n;
     return mix32((static_cast<uint64_t>(p.entropy) << 32) | node) % n;
@@ -688,6 +702,34 @@ struct PacketSim::Impl final : CellFabricSink {
 
   uint32_t payload(const Flow& fl, uint32_t seq) const { return seq + 1 == fl.npkts ? fl.last_payload : static_cast<uint32_t>(cfg.mtu_bytes); }
 
+  // REPS (recycled entropy packet spraying): a data packet reuses an entropy whose ack came back unmarked, oldest
+  // first, or draws a fresh one when none is waiting; the entropy each packet went out with is kept for its ack.
+  uint32_t reps_entropy(uint32_t flow_id, uint32_t seq) {
+    Flow& fl = flows[flow_id];
+    RepsState& r = reps[flow_id];
+    uint32_t ev;
+    if (r.count > 0) {
+      ev = r.ring[r.head];
+      r.head = static_cast<uint8_t>((r.head + 1) % kRepsRing);
+      --r.count;
+    } else {
+      ev = mix32((static_cast<uint64_t>(fl.entropy) << 32) | fl.spray_seq++);
+    }
+    reps_sent[reps_begin[flow_id] + seq] = ev;
+    return ev;
+  }
+  void reps_acked(uint32_t flow_id, uint32_t seq, bool marked) {
+    if (cfg.lb != LoadBalancing::Reps || marked) return;
+    RepsState& r = reps[flow_id];
+    const uint32_t ev = reps_sent[reps_begin[flow_id] + seq];
+    if (r.count == kRepsRing) {  // full: the oldest goes
+      r.head = static_cast<uint8_t>((r.head + 1) % kRepsRing);
+      --r.count;
+    }
+    r.ring[(r.head + r.count) % kRepsRing] = ev;
+    ++r.count;
+  }
+
   // Sets the path entropy and plane of a new packet per the load-balancing policy.
   void pick_path(Flow& fl, Packet& p, bool data) {
     const int64_t now = sim.now().count();
@@ -702,9 +744,15 @@ struct PacketSim::Impl final : CellFabricSink {
         }
         p.entropy = mix32((static_cast<uint64_t>(fl.entropy) << 32) | fl.flowlet) ^ (data ? 0u : 0x5bd1e995u);
         break;
-      case LoadBalancing::Spraying:
+      case LoadBalancing::RoundRobin:
       case LoadBalancing::Adaptive:
         p.entropy = data ? fl.entropy + fl.spray_seq++ : static_cast<uint32_t>(rng.next());
+        break;
+      case LoadBalancing::Spraying:  // a fresh entropy value per packet, which every switch hashes
+        p.entropy = data ? mix32((static_cast<uint64_t>(fl.entropy) << 32) | fl.spray_seq++) : static_cast<uint32_t>(rng.next());
+        break;
+      case LoadBalancing::Reps:
+        p.entropy = data ? reps_entropy(static_cast<uint32_t>(&fl - flows.data()), p.seq) : static_cast<uint32_t>(rng.next());
         break;
       default:
         p.entropy = static_cast<uint32_t>(rng.next());
@@ -1160,6 +1208,7 @@ struct PacketSim::Impl final : CellFabricSink {
     if (p.flags & kEce) ++fl.echoes;
     const int64_t now = sim.now().count();
     const int64_t rtt = now - p.sent_at;  // from the data packet's departure on the wire
+    reps_acked(p.flow, p.seq, p.flags & kEce);
     update_rtt(fl, rtt);
     adjust_window(fl, rtt, p.flags & kEce, pl);
     ack_progress(p.flow);
@@ -1222,6 +1271,7 @@ struct PacketSim::Impl final : CellFabricSink {
     Flow& fl = flows[flow_id];
     if (fl.acked_count == fl.npkts) {
       fl.sender_done = true;
+      fl.acked_at = sim.now().count();
       sim.cancel(fl.rto);
       fl.rto = {};
       return;
@@ -1385,6 +1435,12 @@ struct PacketSim::Impl final : CellFabricSink {
 
   PacketSimResult run(const volatile int* stop, const std::function<void(const PacketProgress&)>& progress) {
     for (const Flow& fl : flows) offered_total += fl.bytes;
+    if (cfg.lb == LoadBalancing::Reps) {
+      reps.assign(flows.size(), RepsState{});
+      reps_begin.assign(flows.size() + 1, 0);
+      for (size_t i = 0; i < flows.size(); ++i) reps_begin[i + 1] = reps_begin[i] + flows[i].npkts;
+      reps_sent.assign(reps_begin.back(), 0);
+    }
     const bool graph = !precedence.empty();
     if (graph) precedence.build(flows.size());
     for (uint32_t i = 0; i < flows.size(); ++i) {
@@ -1481,6 +1537,7 @@ struct PacketSim::Impl final : CellFabricSink {
       s.bytes = fl.bytes;
       s.start = Picoseconds(fl.start);
       s.finish = Picoseconds(fl.finish);
+      s.acked = Picoseconds(fl.acked_at);
       s.packets = fl.packets;
       s.retransmits = fl.retransmits;
       s.ecn_echoes = fl.echoes;

@@ -99,6 +99,7 @@ struct FlowStats {
   uint32_t src = 0, dst = 0;
   int64_t bytes = 0;
   Picoseconds start, finish;        // finish: the receiver has every byte
+  Picoseconds acked{-1};            // the sender has every ack (how htsim stamps a flow's completion); -1: never
   int64_t packets = 0, retransmits = 0, ecn_echoes = 0, cnps = 0;
   bool done = false;
   double goodput_gbps() const { return done && finish > start ? static_cast<double>(bytes) * 8.0 / (finish - start).seconds() / 1e9 : 0.0; }

@@ -10,12 +10,19 @@ namespace aifabric {
 
 FlowSummary summarise_flows(const PacketSimResult& r, int64_t only_dst, int64_t except_dst) {
   FlowSummary s;
-  std::vector<double> fct, gp;
+  std::vector<double> fct, gp, acked;
   for (const auto& f : r.flows) {
     if (!f.done) continue;
     if ((only_dst >= 0 && f.dst != only_dst) || (except_dst >= 0 && f.dst == except_dst)) continue;
     fct.push_back((f.finish - f.start).seconds() * 1e6);
     gp.push_back(f.goodput_gbps());
+    if (f.acked.count() >= 0) acked.push_back((f.acked - f.start).seconds() * 1e6);
+  }
+  if (!acked.empty()) {
+    std::sort(acked.begin(), acked.end());
+    s.acked_p50 = acked[std::min(acked.size() - 1, acked.size() / 2)];
+    s.acked_p99 = acked[std::min(acked.size() - 1, static_cast<size_t>(0.99 * static_cast<double>(acked.size())))];
+    s.acked_max = acked.back();
   }
   s.done = fct.size();
   if (fct.empty()) return s;
@@ -67,7 +74,8 @@ std::string render_packet_text(const PacketSimResult& r, const std::string& titl
   std::string o = "aifabric packet: " + title + "\n";
   o += fmt::format("  flows {} ({} complete{}), simulated {:.3f} us, {} events, {} data + {} ack packets, peak {} packets in flight\n", r.flows.size(), s.done,
                    r.stopped_early ? ", stopped early" : "", r.end.seconds() * 1e6, r.events, r.data_packets, r.ack_packets, r.peak_packets_in_flight);
-  o += fmt::format("  completion time (us): min {:.2f}  p50 {:.2f}  p99 {:.2f}  max {:.2f}\n", s.fct_min, s.fct_p50, s.fct_p99, s.fct_max);
+  o += fmt::format("  completion time (us): min {:.2f}  p50 {:.2f}  p99 {:.2f}  max {:.2f}; at the sender's last ack p50 {:.2f}  p99 {:.2f}  max {:.2f}\n",
+                   s.fct_min, s.fct_p50, s.fct_p99, s.fct_max, s.acked_p50, s.acked_p99, s.acked_max);
   o += fmt::format("  goodput per flow: mean {:.1f} Gb/s ({:.1f}% of {:.0f}G line rate), min {:.1f} Gb/s; Jain fairness {:.3f}\n", s.goodput_mean,
                    line_gbps > 0 ? 100 * s.goodput_mean / line_gbps : 0, line_gbps, s.goodput_min, s.jain);
   o += fmt::format("  ECN marks {}, CNPs {}, drops {} (trimmed {}), retransmitted packets {} (spurious timeouts undone {}), NACKs {}, duplicate or discarded bytes {}\n", r.ecn_marks, r.cnps,
@@ -157,6 +165,7 @@ std::string render_packet_json(const PacketSimResult& r, const std::string& titl
     j["without_failures"] = {{"fct_us", {{"p50", b.fct_p50}, {"p99", b.fct_p99}, {"max", b.fct_max}}}};
   }
   j["fct_us"] = {{"min", s.fct_min}, {"p50", s.fct_p50}, {"p99", s.fct_p99}, {"max", s.fct_max}};
+  j["fct_at_sender_us"] = {{"p50", s.acked_p50}, {"p99", s.acked_p99}, {"max", s.acked_max}};
   j["goodput_gbps"] = {{"mean", s.goodput_mean}, {"min", s.goodput_min}, {"jain_index", s.jain}};
   auto tiers = nlohmann::ordered_json::array();
   for (const auto& t : r.tiers) {

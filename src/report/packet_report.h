@@ -11,6 +11,7 @@ namespace aifabric {
 // all but those.
 struct FlowSummary {
   double fct_min = 0, fct_p50 = 0, fct_p99 = 0, fct_max = 0;
+  double acked_p50 = 0, acked_p99 = 0, acked_max = 0;  // to the sender's last ack (htsim's completion stamp)
   double goodput_mean = 0, goodput_min = 0;
   double jain = 0;
   size_t done = 0;

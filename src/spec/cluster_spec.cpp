@@ -28,8 +28,18 @@ std::string_view to_string(LoadBalancing l) {
     case LoadBalancing::Spraying: return "spraying";
     case LoadBalancing::Flowlet: return "flowlet";
     case LoadBalancing::Adaptive: return "adaptive";
+    case LoadBalancing::Reps: return "reps";
+    case LoadBalancing::RoundRobin: return "round-robin";
   }
   return "?";
+}
+
+std::optional<LoadBalancing> load_balancing_from(std::string_view name) {
+  for (LoadBalancing l : {LoadBalancing::Ecmp, LoadBalancing::Spraying, LoadBalancing::Reps, LoadBalancing::Flowlet, LoadBalancing::Adaptive,
+                          LoadBalancing::RoundRobin}) {
+    if (to_string(l) == name) return l;
+  }
+  return std::nullopt;
 }
 std::string_view to_string(NetworkRackPlacement p) {
   switch (p) {
@@ -100,9 +110,7 @@ void read_fabric(MapReader& f, FabricSpec& fab) {
   fab.oversubscription_spine = o.ratio("spine", 1.0, 1.0, 64.0);
   o.finish();
   fab.one_link_per_pair = f.choice("spread", "fewest-switches", {"fewest-switches", "one-link-per-pair"}) == "one-link-per-pair";
-  const std::string lb = f.choice("load_balancing", "ecmp", {"ecmp", "spraying", "flowlet", "adaptive"});
-  fab.load_balancing = lb == "ecmp" ? LoadBalancing::Ecmp : lb == "spraying" ? LoadBalancing::Spraying
-                     : lb == "flowlet" ? LoadBalancing::Flowlet : LoadBalancing::Adaptive;
+  fab.load_balancing = *load_balancing_from(f.choice("load_balancing", "ecmp", {"ecmp", "spraying", "reps", "flowlet", "adaptive", "round-robin"}));
   fab.transport = f.choice("transport", "spray", {"spray", "roce"}) == "roce" ? TransportKind::RoceDcqcn : TransportKind::Spray;
   fab.pfc = f.boolean("pfc", false);
   fab.reduction_where = f.location_of("in_network_reduction");

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "catalog/catalog.h"
@@ -13,7 +14,15 @@ namespace aifabric {
 
 enum class Architecture : uint8_t { EndpointScheduled, SwitchScheduled };
 enum class Topology : uint8_t { Clos, RailOptimized, RailOnly };
-enum class LoadBalancing : uint8_t { Ecmp, Spraying, Flowlet, Adaptive };
+// How packets pick their paths. Ecmp: one hash per flow. Spraying: a new entropy value per packet, hashed at every
+// switch (oblivious spraying, as endpoint-scheduled NICs do). Reps: the same, recycling the entropies whose acks
+// came back unmarked (REPS, Bonato et al., 2024; UET's entropy recycling). Flowlet: a new hash after an idle gap.
+// Adaptive: switches pick the least-queued uplink. RoundRobin: each flow cycles over its leaf's uplinks, an ideal
+// no fabric hashes its way to (for bounds and tests, never a default).
+enum class LoadBalancing : uint8_t { Ecmp, Spraying, Flowlet, Adaptive, Reps, RoundRobin };
+// "ecmp", "spraying", "reps", "flowlet", "adaptive", "round-robin"; nullopt otherwise.
+std::optional<LoadBalancing> load_balancing_from(std::string_view name);
+inline constexpr const char* kLoadBalancingNames = "ecmp, spraying, reps, flowlet, adaptive or round-robin";
 enum class TransportKind : uint8_t {
   Spray,       // out-of-order delivery, per-packet acks, selective retransmission, ECN + delay window (UET-style)
   RoceDcqcn,   // RoCEv2 reliable connection: in-order go-back-N, rate paced by DCQCN on CNPs
