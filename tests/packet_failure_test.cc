@@ -2,6 +2,14 @@
 // time; what is lost, how routing reacts, what the arithmetic says it costs, and determinism under a seed.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include <fmt/format.h>
+
+#include "catalog/catalog.h"
 #include "flow/failures.h"
 #include "packet_test_support.h"
 #include "test_support.h"
@@ -131,6 +139,52 @@ power: {rack_power_limit_kw: 45}
 }
 
 // The same seed picks the same random links and gives the same run; another seed picks others.
+// Three tiers of eight-port switches (2 pods of 8 leaves, spines joined to each core by 8 parallel links): with
+// every link between spine0 and core0 dead, core0 can no longer reach pod 0, so the spines of pod 1 withdraw it
+// for pod 0 (and leaves withdraw spines left without a way). Before withdrawal at every tier, 1,605 packets of an
+// ECMP permutation met that dead end and 15 flows gave up. From the start, not one packet meets it; failing at
+// 20 us, only packets already on the wire into core0 can (a link delay's worth per link, plus the one leaving).
+TEST(PacketFailures, ThreeTiersWithdrawADeadSpineToCoreLink) {
+  const auto dir = std::filesystem::temp_directory_path() / fmt::format("aifabric-3tier-{}", ::getpid());
+  std::filesystem::create_directories(dir);
+  const auto cat_path = dir / "small.yaml";
+  {
+    std::ofstream out(cat_path);
+    out << "switches:\n  - {name: test-8x800g, vendor: generic, asic: eight-cage test switch, cages: 8, cage_gbps: 800, form_factor: osfp, "
+           "lane_gbps: 100, breakouts: [1, 2], asic_power_w: 100, system_power_w: 200, height_ru: 1, price_usd: 1000, lpo: false, "
+           "fec: [rs544], cmis: 5.0, latency_ns: 500, buffer_mb: 16, source: test fixture}\n";
+  }
+  const Catalog cat = load_catalog({cat_path.string()});
+  std::filesystem::remove_all(dir);
+  const Plan p = make_plan(testing::spec_from("cluster: {server: dgx-h100, servers: 16}\nfabric: {topology: clos, tiers: 3, switch: test-8x800g}\n"
+                                              "layout: {servers_per_rack: 4}\npower: {rack_power_limit_kw: 45}\n"), cat);
+  ASSERT_EQ(p.fabric.tiers, 3);
+  for (LoadBalancing lb : {LoadBalancing::Ecmp, LoadBalancing::Spraying}) {
+    PacketSimConfig c = fixed_delays();
+    c.lb = lb;
+    c.failures = {failure(p, "link:spine0,core0")};
+    ASSERT_EQ(c.failures[0].links.size(), 8u);
+    const PacketSimResult r = run_traffic(p, c, "permutation", 1 << 20, 3);
+    expect_conserved(r);
+    EXPECT_EQ(r.unroutable, 0) << to_string(lb) << ": packets sent into the dead end";
+    EXPECT_EQ(r.abandoned_flows, 0) << to_string(lb);
+  }
+  // Mid-run: what was queued for core0 (at most a 64 KiB port buffer, drained at 400G) or on the wire into it when
+  // its links to pod 0 died can still reach it and find no way on; nothing sent after that.
+  PacketSimConfig c = fixed_delays();
+  c.lb = LoadBalancing::Spraying;
+  c.port_buffer_bytes = 64 << 10;
+  c.failures = {failure(p, "link:spine0,core0@20us")};
+  const PacketSimResult r = run_traffic(p, c, "permutation", 1 << 20, 3);
+  expect_conserved(r);
+  EXPECT_EQ(r.abandoned_flows, 0);
+  ASSERT_EQ(r.failures.size(), 1u);
+  const double packet_ps = (4096.0 + 100) * 8 / 400.0 * 1e3;  // a 4 KiB packet with its headers at 400G, at most
+  const double drained_by = 20e6 + (64 << 10) * 8 / 400.0 * 1e3 + packet_ps + 1e6 + packet_ps;
+  EXPECT_GT(r.unroutable, 0) << "the failure should catch packets on their way";
+  EXPECT_LE(static_cast<double>(r.failures[0].last_unroutable_ps), drained_by);
+}
+
 TEST(PacketFailures, SeededFailuresAreDeterministic) {
   const Plan p = plan_from(kOnePlane128);
   auto run = [&](uint64_t seed) {

@@ -548,6 +548,7 @@ struct PacketSim::Impl final : CellFabricSink {
     Port& pt = ports[port_id];
     if (pt.dead) {  // a NIC's link in a dead plane, or a cell fabric's egress port
       ++unroutable;
+      impacts[port_stats[port_id].dead_by].last_unroutable_ps = sim.now().count();
       lose_packet(id, port_stats[port_id].dead_by);
       return;
     }
@@ -663,6 +664,24 @@ struct PacketSim::Impl final : CellFabricSink {
     return false;
   }
 
+  // Three tiers: whether a core still has a live link down to a spine of the leaf's pod that reaches the leaf, and
+  // whether a spine still has a live uplink to such a core (routes withdrawn at every tier, as a routing protocol
+  // would once the failure is known).
+  bool core_reaches(uint32_t core, uint32_t leaf) const {
+    const auto [lo, hi] = key_range(coredown, coredown_begin[core], coredown_begin[core + 1], pod[leaf]);
+    for (const Keyed* it = lo; it != hi; ++it) {
+      if (!ports[2 * it->second + 1].dead && reaches(f.links[it->second].lower.value(), leaf)) return true;
+    }
+    return false;
+  }
+  bool reaches_through_cores(uint32_t spine, uint32_t leaf) const {
+    for (uint32_t k = up_begin[spine]; k < up_begin[spine + 1]; ++k) {
+      const uint32_t link = up_links[k];
+      if (!ports[2 * link].dead && core_reaches(f.links[link].upper.value(), leaf)) return true;
+    }
+    return false;
+  }
+
   // The output port at `node` toward NIC `dst`; kNone when failures left no way.
   uint32_t route(uint32_t node, Packet& p, uint32_t dst) {
     const Node& nd = f.nodes[node];
@@ -681,9 +700,14 @@ struct PacketSim::Impl final : CellFabricSink {
     };
     auto going_up = [&]() {
       const uint32_t b = up_begin[node], n = up_begin[node + 1] - b;
-      const bool leaf_of_two = nd.tier == 1 && f.tiers == 2;
-      const uint32_t c = choose(node, p, n, [&](uint32_t k) { return 2 * up_links[b + k]; },
-                                [&](uint32_t k) { return !leaf_of_two || reaches(f.links[up_links[b + k]].upper.value(), dleaf); });
+      // Only toward switches that still have a way to the destination's leaf.
+      const auto usable = [&](uint32_t k) {
+        const uint32_t above = f.links[up_links[b + k]].upper.value();
+        if (nd.tier == 2) return core_reaches(above, dleaf);                        // spine to core
+        if (f.tiers == 2 || pod[above] == pod[dleaf]) return reaches(above, dleaf);  // leaf to a spine above the leaf
+        return reaches_through_cores(above, dleaf);                                  // leaf to a spine of another pod
+      };
+      const uint32_t c = choose(node, p, n, [&](uint32_t k) { return 2 * up_links[b + k]; }, usable);
       return c == kNone ? kNone : 2 * up_links[b + c];
     };
     if (nd.tier == 1) return going_up();
@@ -696,7 +720,8 @@ struct PacketSim::Impl final : CellFabricSink {
     const Keyed *lo = range.first, *hi = range.second;
     const uint32_t n = static_cast<uint32_t>(hi - lo);
     if (n == 0) return kNone;
-    const uint32_t c = choose(node, p, n, [&](uint32_t k) { return 2 * (lo + k)->second + 1; }, any);
+    const uint32_t c = choose(node, p, n, [&](uint32_t k) { return 2 * (lo + k)->second + 1; },
+                              [&](uint32_t k) { return reaches(f.links[(lo + k)->second].lower.value(), dleaf); });
     return c == kNone ? kNone : 2 * (lo + c)->second + 1;
   }
 
@@ -1352,6 +1377,7 @@ struct PacketSim::Impl final : CellFabricSink {
     const uint32_t out = p.out_hint != kNone && hint_valid() ? p.out_hint : route(p.node, p, dst);
     if (out == kNone) {
       ++unroutable;
+      impacts[last_failure].last_unroutable_ps = sim.now().count();
       lose_packet(id, last_failure);
       return;
     }

@@ -142,6 +142,7 @@ struct FailureImpact {
   int64_t packets_lost = 0, data_bytes_lost = 0;  // on the links when they failed, or routed into them later
   int64_t flows_hit = 0;
   int64_t recovered_ps = -1;                      // the last lost data packet delivered again (-1: nothing lost, or never)
+  int64_t last_unroutable_ps = -1;                // the last packet that found no live way (-1: none)
 };
 
 struct PacketSimResult {
