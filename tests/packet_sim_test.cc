@@ -254,6 +254,29 @@ TEST(PacketSim, RoceDcqcnIncastWithAndWithoutPfc) {
   EXPECT_EQ(b.pauses, 0);
 }
 
+// PFC headroom: between XOFF and the pause taking effect upstream, a link delivers its rate over two link delays
+// and the pause frame's serialisation, plus the packet leaving when the pause lands and the one that crossed XOFF
+// (400G, 1 us links: 100,065 + 2 x 4,122 B). With that headroom a 16:1 incast drops nothing; with 90% of it,
+// packets drop at the ingress that overflows (the arithmetic is tight), and every byte still arrives once.
+TEST(PacketSim, PfcHeadroomHoldsOrDrops) {
+  const Plan p = plan_from(k128);
+  PacketSimConfig c = fixed_delays();
+  c.transport = TransportKind::RoceDcqcn;
+  c.lb = LoadBalancing::Ecmp;
+  c.pfc = true;
+  const int64_t needed = static_cast<int64_t>(400e9 / 8 * (2 * 1e-6 + 64 * 8 / 400e9)) + 2 * kIbPacket;
+  c.pfc_headroom_bytes = needed;
+  const PacketSimResult held = run_traffic(p, c, "incast:16", 2 << 20, 1);
+  expect_conserved(held);
+  EXPECT_EQ(held.drops, 0);
+  EXPECT_GT(held.pauses, 0);
+  c.pfc_headroom_bytes = needed * 9 / 10;
+  const PacketSimResult overflowed = run_traffic(p, c, "incast:16", 2 << 20, 1);
+  expect_conserved(overflowed);
+  EXPECT_GT(overflowed.drops, 0);
+  EXPECT_GT(overflowed.retransmits, 0);
+}
+
 // RoCE's go-back-N over per-packet spraying: reordering becomes NACKs and resends; every byte still once.
 TEST(PacketSim, RoceOverSprayingReorders) {
   const Plan p = plan_from(k128);

@@ -205,6 +205,7 @@ struct PacketSim::Impl final : CellFabricSink {
   int64_t data_packets = 0, ack_packets = 0, drops = 0, marks = 0, retransmits = 0, duplicate_bytes = 0;
   int64_t ecn_kmin = 0, ecn_kmax = 0;
   int64_t pfc_xoff = 0, pfc_xon = 0;
+  int64_t data_wire_bytes = 0;  // a full data packet on the wire
   int64_t pauses = 0, cnps = 0, nacks = 0, trims = 0, spurious_timeouts = 0;
   bool trimming = false;
   int64_t adaptive_threshold = 0;  // bytes of extra queue before adaptive routing leaves the sprayed choice
@@ -243,6 +244,7 @@ struct PacketSim::Impl final : CellFabricSink {
     ports.resize(2 * L);
     port_stats.resize(2 * L);
     const int64_t data_wire = cfg.mtu_bytes + cfg.header_bytes;
+    data_wire_bytes = data_wire;
     // A cut-through packet switch forwards once the header is in, unless a packet may leave faster than it came.
     std::vector<int64_t> fastest(N, 0);
     for (const Link& l : f.links) {
@@ -503,8 +505,16 @@ struct PacketSim::Impl final : CellFabricSink {
     up.held -= bytes;
     if (up.pause_requested && up.held <= pfc_xon) {
       up.pause_requested = false;
-      sim.schedule(Picoseconds(sim.now().count() + ports[in_port].delay_ps), kPfc, in_port);
+      sim.schedule(Picoseconds(sim.now().count() + ports[in_port].delay_ps + ports[in_port].ser_ack), kPfc, in_port);
     }
+  }
+
+  // PFC headroom of the ingress fed by upstream port `in_port` (PacketSimConfig::pfc_headroom_bytes).
+  int64_t pfc_headroom(uint32_t in_port) const {
+    if (cfg.pfc_headroom_bytes > 0) return cfg.pfc_headroom_bytes;
+    const Port& pt = ports[in_port];
+    const double in_flight_ps = 2.0 * pt.delay_ps + pt.ser_ack;
+    return static_cast<int64_t>(static_cast<double>(port_stats[in_port].bps) / 8 * in_flight_ps * 1e-12) + 2 * data_wire_bytes;
   }
 
   void on_pfc(uint32_t target) {
@@ -557,10 +567,17 @@ struct PacketSim::Impl final : CellFabricSink {
     if (at_switch && p.type == kData) {
       if (cfg.pfc && p.in_port != kNone) {
         PortStats& up = port_stats[p.in_port];
+        if (up.held + p.size > pfc_xoff + pfc_headroom(p.in_port)) {  // the headroom overflowed: PFC drops
+          ++port_stats[port_id].drops;
+          ++drops;
+          free_packet(id);
+          return;
+        }
         up.held += p.size;
         if (!up.pause_requested && up.held > pfc_xoff) {
           up.pause_requested = true;
-          sim.schedule(Picoseconds(sim.now().count() + ports[p.in_port].delay_ps), kPfc, p.in_port | kPauseBit);
+          // The pause frame crosses the link back: its serialisation and the link's delay.
+          sim.schedule(Picoseconds(sim.now().count() + ports[p.in_port].delay_ps + ports[p.in_port].ser_ack), kPfc, p.in_port | kPauseBit);
         }
       }
       if (!cfg.lossless && !cfg.pfc && (pt.queued + p.size > port_limit || !shared_admits(p.node, pt.queued, p.size))) {

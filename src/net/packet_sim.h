@@ -85,6 +85,10 @@ struct PacketSimConfig {
   int64_t sample_interval_ps = 0;    // record utilisation and queue depth per tier at this interval (0 = off)
   int64_t pfc_xoff_bytes = 0;        // 0 = half the port buffer
   int64_t pfc_xon_bytes = 0;         // 0 = XOFF less two packets
+  // Per ingress port, what the buffer holds beyond XOFF while the pause travels upstream; past it, packets drop.
+  // 0 = what the link needs (IEEE 802.1Qbb's arithmetic): its rate over two link delays and a pause frame's
+  // serialisation, plus the packet leaving upstream when the pause lands and the one that crossed XOFF.
+  int64_t pfc_headroom_bytes = 0;
   CellFabricParams cells;            // used when the plan's fabric is switch-scheduled
   std::vector<LinkFailure> failures;
 };
