@@ -379,10 +379,12 @@ struct PacketSim::Impl final : CellFabricSink {
     }
     ecn_kmin = static_cast<int64_t>(cfg.ecn_kmin_fraction * static_cast<double>(limit));
     ecn_kmax = static_cast<int64_t>(cfg.ecn_kmax_fraction * static_cast<double>(limit));
-    if (cfg.initial_window_bytes <= 0) cfg.initial_window_bytes = std::max<int64_t>(bdp, cfg.mtu_bytes);
+    // NSCC (UET's congestion control) starts at its maximum window: max_window_factor x BDP.
+    const int64_t max_bdp_window = std::max<int64_t>(cfg.mtu_bytes, static_cast<int64_t>(cfg.max_window_factor * static_cast<double>(bdp)));
+    if (cfg.initial_window_bytes <= 0) cfg.initial_window_bytes = max_bdp_window;
     target_rtt_ps = static_cast<int64_t>(cfg.delay_target_factor * static_cast<double>(base_rtt_ps));
     min_window = std::max<int64_t>(1, cfg.mtu_bytes / 16);
-    max_window = std::max(cfg.initial_window_bytes, static_cast<int64_t>(cfg.max_window_factor * static_cast<double>(bdp)));
+    max_window = std::max(cfg.initial_window_bytes, max_bdp_window);
     pfc_xoff = cfg.pfc_xoff_bytes > 0 ? cfg.pfc_xoff_bytes : limit / 2;
     pfc_xon = cfg.pfc_xon_bytes > 0 ? cfg.pfc_xon_bytes : std::max<int64_t>(0, pfc_xoff - 2 * data_wire);
     line_bps = nic_bps;

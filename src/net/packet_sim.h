@@ -65,7 +65,7 @@ struct PacketSimConfig {
   double ecn_pmax = 0.2;
   int64_t link_delay_ps = -1;         // propagation per link; -1 = from the planned cable length and modules
   int64_t switch_latency_ps = -1;     // per switch; -1 = the catalog's port-to-port latency
-  int64_t initial_window_bytes = 0;   // 0 = one bandwidth-delay product
+  int64_t initial_window_bytes = 0;   // 0 = the maximum window, as NSCC starts (max_window_factor x BDP)
   int64_t rto_ps = 0;                 // retransmission timeout floor; 0 = 8 x base RTT, at least 10 us (spray) or 1 ms (RoCE)
   int adaptive_threshold_packets = 2;  // adaptive routing leaves the sprayed link when it holds this many more packets
   int64_t flowlet_gap_ps = 5'000'000; // flowlet switching: new path after this idle gap
