@@ -50,6 +50,31 @@ void expect_conserved(const PacketSimResult& r) {
 
 }  // namespace
 
+// Four planes, and in plane 1 every link between leaf 0 and the spines dead: the NICs below leaf 0 are still
+// attached to plane 1, but nothing else in it reaches them, so senders withdraw plane 1 for them and stripe over
+// the other three (before, the packets they striped into plane 1 met a dead end there).
+TEST(PacketFailures, NicsWithdrawAPlaneThatCannotReachTheDestination) {
+  const Plan p = plan_from("cluster: {server: hgx-b300-800g, servers: 32}\nfabric: {switch: th5-64x800g-osfp, planes: 4, tiers: 2}\n"
+                           "layout: {servers_per_rack: 2}\npower: {rack_power_limit_kw: 60}\n");
+  ASSERT_EQ(p.fabric.tiers, 2);
+  LinkFailure cut{0, {}, "plane 1: leaf 0 cut off from its spines"};
+  uint32_t leaf = 0xffffffffu;
+  for (uint32_t i = 0; i < p.fabric.links.size(); ++i) {
+    const Link& l = p.fabric.links[i];
+    if (l.plane != 1 || l.tier != 2) continue;
+    if (leaf == 0xffffffffu) leaf = l.lower.value();
+    if (l.lower.value() == leaf) cut.links.push_back(i);
+  }
+  ASSERT_FALSE(cut.links.empty());
+  PacketSimConfig c = fixed_delays();
+  c.lb = LoadBalancing::Spraying;
+  c.failures = {cut};
+  const PacketSimResult r = run_traffic(p, c, "permutation", 1 << 20, 1);
+  expect_conserved(r);
+  EXPECT_EQ(r.unroutable, 0) << "packets striped into a plane that cannot reach their destination";
+  EXPECT_EQ(r.abandoned_flows, 0);
+}
+
 // NICs stripe packets over four planes; with one plane dead from the start they stripe over three and every
 // flow keeps three quarters of its rate.
 TEST(PacketFailures, OnePlaneOfFourCostsAQuarter) {

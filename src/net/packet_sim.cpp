@@ -701,6 +701,19 @@ struct PacketSim::Impl final : CellFabricSink {
     return false;
   }
 
+  // Whether a leaf still has a way up and down to another leaf of its plane (planes a NIC can no longer use to
+  // reach the destination are withdrawn, as their routes would be).
+  bool leaf_reaches(uint32_t leaf, uint32_t dleaf) const {
+    if (leaf == dleaf) return true;
+    for (uint32_t k = up_begin[leaf]; k < up_begin[leaf + 1]; ++k) {
+      const uint32_t link = up_links[k];
+      if (ports[2 * link].dead) continue;
+      const uint32_t above = f.links[link].upper.value();
+      if (f.tiers == 2 || pod[above] == pod[dleaf] ? reaches(above, dleaf) : reaches_through_cores(above, dleaf)) return true;
+    }
+    return false;
+  }
+
   // The output port at `node` toward NIC `dst`; kNone when failures left no way.
   uint32_t route(uint32_t node, Packet& p, uint32_t dst) {
     const Node& nd = f.nodes[node];
@@ -816,7 +829,9 @@ struct PacketSim::Impl final : CellFabricSink {
     live_scratch.clear();
     for (uint32_t plane = 0; plane < P; ++plane) {
       const size_t base = static_cast<size_t>(plane) * E;
-      if (!ports[2 * nic_link[base + from]].dead && !ports[2 * nic_link[base + to] + 1].dead) live_scratch.push_back(plane);
+      if (!ports[2 * nic_link[base + from]].dead && !ports[2 * nic_link[base + to] + 1].dead && leaf_reaches(nic_leaf[base + from], nic_leaf[base + to])) {
+        live_scratch.push_back(plane);
+      }
     }
     return live_scratch.empty() ? sel % P : live_scratch[sel % live_scratch.size()];
   }
