@@ -28,22 +28,11 @@ CollectiveResult run_flow_graph(const Schedule& s, const FlowNetwork& net, const
   r.graph_slices = slices;
   // One flow per transfer of the schedule (phases concatenated): a transfer's ops form a chain of order edges, so
   // at most one of them is in flight, and the routes are solved in place with an active mask.
-  FlowSet flows;
-  std::vector<uint32_t> first_flow;
-  std::vector<int64_t> transit;
-  for (const Phase& ph : s.phases) {
-    FlowSet fs;
-    int64_t unreachable = 0;
-    route_phase(net, ph, options.mode, fs, unreachable);
-    r.unreachable = std::max(r.unreachable, unreachable);
-    first_flow.push_back(static_cast<uint32_t>(flows.size()));
-    for (size_t i = 0; i < fs.size(); ++i) {
-      flows.usages.insert(flows.usages.end(), fs.usages.begin() + fs.begin[i], fs.usages.begin() + fs.begin[i + 1]);
-      flows.begin.push_back(static_cast<uint32_t>(flows.usages.size()));
-      transit.push_back(latency.transit(s.constants, ph.transfers[i]).count());
-    }
-  }
-  auto flow_of = [&](uint32_t o) { return first_flow[g.ops[o].phase] + g.ops[o].transfer; };
+  const ScheduleRoutes routes = route_schedule(s, net, latency, options.mode);
+  r.unreachable = routes.unreachable;
+  const FlowSet& flows = routes.flows;
+  const std::vector<int64_t>& transit = routes.transit_ps;
+  auto flow_of = [&](uint32_t o) { return routes.flow_of(g.ops[o].phase, g.ops[o].transfer); };
 
   const size_t n = g.size(), F = flows.size();
   std::vector<uint32_t> pending = g.waits;

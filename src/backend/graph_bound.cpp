@@ -20,22 +20,16 @@ CollectiveResult graph_bound(const Schedule& s, const FlowNetwork& net, const Co
   r.backend = "analytic";
   r.graph_ops = static_cast<int64_t>(g.size());
   r.graph_slices = slices;
-  // Per transfer: the rate it would have alone, and its transit latency.
-  std::vector<std::vector<double>> alone(s.phases.size());
-  std::vector<std::vector<int64_t>> transit(s.phases.size());
-  std::vector<FlowSet> routes(s.phases.size());
+  const ScheduleRoutes routes = route_schedule(s, net, latency, options.mode);
+  r.unreachable = routes.unreachable;
+  const FlowSet& fs = routes.flows;
+  // Per transfer: the rate it would have alone.
   const auto& capacity = net.capacity_gbps();
-  for (size_t p = 0; p < s.phases.size(); ++p) {
-    int64_t unreachable = 0;
-    route_phase(net, s.phases[p], options.mode, routes[p], unreachable);
-    r.unreachable = std::max(r.unreachable, unreachable);
-    const FlowSet& fs = routes[p];
-    for (size_t i = 0; i < fs.size(); ++i) {
-      double rate = fs.begin[i] == fs.begin[i + 1] ? 0.0 : cap;
-      for (uint32_t k = fs.begin[i]; k < fs.begin[i + 1]; ++k) rate = std::min(rate, capacity[fs.usages[k].resource] / fs.usages[k].coef);
-      alone[p].push_back(rate);
-      transit[p].push_back(latency.transit(s.constants, s.phases[p].transfers[i]).count());
-    }
+  std::vector<double> alone(fs.size());
+  for (size_t i = 0; i < fs.size(); ++i) {
+    double rate = fs.begin[i] == fs.begin[i + 1] ? 0.0 : cap;
+    for (uint32_t k = fs.begin[i]; k < fs.begin[i + 1]; ++k) rate = std::min(rate, capacity[fs.usages[k].resource] / fs.usages[k].coef);
+    alone[i] = rate;
   }
   std::vector<double> load(capacity.size(), 0.0);  // bits
   std::vector<double> start(g.size(), 0.0);        // ps
@@ -48,12 +42,12 @@ CollectiveResult graph_bound(const Schedule& s, const FlowNetwork& net, const Co
     ready.pop_back();
     ++done;
     const ChunkGraph::Op& op = g.ops[o];
-    const FlowSet& fs = routes[op.phase];
+    const uint32_t flow = routes.flow_of(op.phase, op.transfer);
     const double bits = static_cast<double>(op.bytes) * 8;
-    for (uint32_t k = fs.begin[op.transfer]; k < fs.begin[op.transfer + 1]; ++k) load[fs.usages[k].resource] += bits * fs.usages[k].coef;
-    const double rate = alone[op.phase][op.transfer];
+    for (uint32_t k = fs.begin[flow]; k < fs.begin[flow + 1]; ++k) load[fs.usages[k].resource] += bits * fs.usages[k].coef;
+    const double rate = alone[flow];
     const double finish = start[o] + (rate > 0 && bits > 0 ? bits / (rate * 1e9) * 1e12 : 0.0);
-    const auto tr = static_cast<double>(transit[op.phase][op.transfer]);
+    const auto tr = static_cast<double>(routes.transit_ps[flow]);
     end = std::max(end, finish + tr);
     for (uint64_t e = g.next_begin[o]; e < g.next_begin[o + 1]; ++e) {
       const uint32_t next = g.next[e] & ~ChunkGraph::kOrderEdge;
