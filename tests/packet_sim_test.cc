@@ -277,6 +277,23 @@ TEST(PacketSim, PfcHeadroomHoldsOrDrops) {
   EXPECT_GT(overflowed.retransmits, 0);
 }
 
+// Spraying's fresh entropy per packet loads the spines unevenly hop by hop; REPS reuses the entropies whose acks
+// came back unmarked and so keeps to the paths that were not congested: on a non-blocking permutation its last
+// flow finishes before spraying's, and no earlier than the ideal round robin's.
+TEST(PacketSim, RepsRecyclesUnmarkedEntropies) {
+  const Plan p = plan_from(k128);
+  auto last = [&](LoadBalancing lb) {
+    PacketSimConfig c = fixed_delays();
+    c.lb = lb;
+    const PacketSimResult r = run_traffic(p, c, "permutation", 4 << 20, 1);
+    expect_conserved(r);
+    return last_finish(r).count();
+  };
+  const int64_t spraying = last(LoadBalancing::Spraying), reps = last(LoadBalancing::Reps), ideal = last(LoadBalancing::RoundRobin);
+  EXPECT_LT(reps, spraying);
+  EXPECT_GE(reps, ideal);
+}
+
 // RoCE's go-back-N over per-packet spraying: reordering becomes NACKs and resends; every byte still once.
 TEST(PacketSim, RoceOverSprayingReorders) {
   const Plan p = plan_from(k128);

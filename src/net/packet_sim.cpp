@@ -15,6 +15,7 @@
 
 #include "core/input_error.h"
 #include "net/cell_fabric.h"
+#include "net/entropy_recycling.h"
 #include "net/flow_precedence.h"
 #include "sim/simulator.h"
 
@@ -166,15 +167,7 @@ struct PacketSim::Impl final : CellFabricSink {
   int64_t live_packets = 0, peak_packets = 0;
   std::vector<Flow> flows;
   FlowPrecedence precedence;  // dependency-graph runs: flows that wait for others, timed flows on lanes
-  // REPS: per flow, the entropies waiting to be reused, and the one each packet last went out with.
-  static constexpr uint8_t kRepsRing = 16;
-  struct RepsState {
-    std::array<uint32_t, kRepsRing> ring{};
-    uint8_t head = 0, count = 0;
-  };
-  std::vector<RepsState> reps;
-  std::vector<uint64_t> reps_begin;
-  std::vector<uint32_t> reps_sent;
+  EntropyRecycler reps;       // REPS: the entropies waiting to be reused
   // Routing tables.
   int64_t E = 0;
   std::vector<uint32_t> nic_link;                      // [plane * E + nic]
@@ -759,34 +752,6 @@ struct PacketSim::Impl final : CellFabricSink {
 
   uint32_t payload(const Flow& fl, uint32_t seq) const { return seq + 1 == fl.npkts ? fl.last_payload : static_cast<uint32_t>(cfg.mtu_bytes); }
 
-  // REPS (recycled entropy packet spraying): a data packet reuses an entropy whose ack came back unmarked, oldest
-  // first, or draws a fresh one when none is waiting; the entropy each packet went out with is kept for its ack.
-  uint32_t reps_entropy(uint32_t flow_id, uint32_t seq) {
-    Flow& fl = flows[flow_id];
-    RepsState& r = reps[flow_id];
-    uint32_t ev;
-    if (r.count > 0) {
-      ev = r.ring[r.head];
-      r.head = static_cast<uint8_t>((r.head + 1) % kRepsRing);
-      --r.count;
-    } else {
-      ev = mix32((static_cast<uint64_t>(fl.entropy) << 32) | fl.spray_seq++);
-    }
-    reps_sent[reps_begin[flow_id] + seq] = ev;
-    return ev;
-  }
-  void reps_acked(uint32_t flow_id, uint32_t seq, bool marked) {
-    if (cfg.lb != LoadBalancing::Reps || marked) return;
-    RepsState& r = reps[flow_id];
-    const uint32_t ev = reps_sent[reps_begin[flow_id] + seq];
-    if (r.count == kRepsRing) {  // full: the oldest goes
-      r.head = static_cast<uint8_t>((r.head + 1) % kRepsRing);
-      --r.count;
-    }
-    r.ring[(r.head + r.count) % kRepsRing] = ev;
-    ++r.count;
-  }
-
   // Sets the path entropy and plane of a new packet per the load-balancing policy.
   void pick_path(Flow& fl, Packet& p, bool data) {
     const int64_t now = sim.now().count();
@@ -809,7 +774,9 @@ struct PacketSim::Impl final : CellFabricSink {
         p.entropy = data ? mix32((static_cast<uint64_t>(fl.entropy) << 32) | fl.spray_seq++) : static_cast<uint32_t>(rng.next());
         break;
       case LoadBalancing::Reps:
-        p.entropy = data ? reps_entropy(static_cast<uint32_t>(&fl - flows.data()), p.seq) : static_cast<uint32_t>(rng.next());
+        p.entropy = !data                     ? static_cast<uint32_t>(rng.next())
+                    : reps.waiting(p.flow) ? reps.next(p.flow, p.seq, 0)
+                                           : reps.next(p.flow, p.seq, mix32((static_cast<uint64_t>(fl.entropy) << 32) | fl.spray_seq++));
         break;
       default:
         p.entropy = static_cast<uint32_t>(rng.next());
@@ -1267,7 +1234,7 @@ struct PacketSim::Impl final : CellFabricSink {
     if (p.flags & kEce) ++fl.echoes;
     const int64_t now = sim.now().count();
     const int64_t rtt = now - p.sent_at;  // from the data packet's departure on the wire
-    reps_acked(p.flow, p.seq, p.flags & kEce);
+    if (cfg.lb == LoadBalancing::Reps) reps.acked(p.flow, p.seq, p.flags & kEce);
     update_rtt(fl, rtt);
     adjust_window(fl, rtt, p.flags & kEce, pl);
     ack_progress(p.flow);
@@ -1496,10 +1463,9 @@ struct PacketSim::Impl final : CellFabricSink {
   PacketSimResult run(const volatile int* stop, const std::function<void(const PacketProgress&)>& progress) {
     for (const Flow& fl : flows) offered_total += fl.bytes;
     if (cfg.lb == LoadBalancing::Reps) {
-      reps.assign(flows.size(), RepsState{});
-      reps_begin.assign(flows.size() + 1, 0);
-      for (size_t i = 0; i < flows.size(); ++i) reps_begin[i + 1] = reps_begin[i] + flows[i].npkts;
-      reps_sent.assign(reps_begin.back(), 0);
+      std::vector<uint32_t> packets;
+      for (const Flow& fl : flows) packets.push_back(fl.npkts);
+      reps.reset(packets);
     }
     const bool graph = !precedence.empty();
     if (graph) precedence.build(flows.size());
