@@ -136,6 +136,10 @@ TEST(Cli, PerfRunsTheChunkGraphWhenAsked) {
   const Result packet = run(base + " --execution graph --backend packet");
   ASSERT_EQ(packet.code, 0) << packet.err;
   EXPECT_NEAR(time_us(packet.out) / time_us(g.out), 1.0, 0.05) << packet.out << g.out;
+  const Result model = run(base + " --execution graph --backend nccl-model");
+  EXPECT_EQ(model.code, 2);
+  EXPECT_NE(model.err.find("--execution: NCCL's tuning model has no dependency graph"), std::string::npos) << model.err;
+  EXPECT_EQ(model.out, "");
   const Result analytic = run(base + " --execution graph --backend analytic");
   ASSERT_EQ(analytic.code, 0) << analytic.err;
   EXPECT_LE(time_us(analytic.out), time_us(g.out) * (1 + 1e-4)) << analytic.out << g.out;

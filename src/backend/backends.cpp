@@ -241,7 +241,12 @@ PathMode path_mode_for(LoadBalancing lb) { return lb == LoadBalancing::Ecmp ? Pa
 std::unique_ptr<CollectiveBackend> make_backend(std::string_view name, const Plan& plan, const BackendOptions& options) {
   if (name == "analytic") return std::make_unique<AnalyticBackend>(plan, options);
   if (name == "flow") return std::make_unique<FlowBackend>(plan, options);
-  if (name == "nccl-model") return std::make_unique<NcclModelBackend>();
+  if (name == "nccl-model") {
+    if (options.execution == Execution::Graph) {
+      throw InputError({}, "--execution", "NCCL's tuning model has no dependency graph, only its own formula; run the graph on the flow, packet or analytic backend");
+    }
+    return std::make_unique<NcclModelBackend>();
+  }
   throw InputError({}, "--backend", fmt::format("'{}' is not available; expected analytic, flow, packet or nccl-model", name));
 }
 
