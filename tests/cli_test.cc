@@ -172,6 +172,28 @@ TEST(Cli, RunsAreDeterministic) {
   EXPECT_NE(a.out, b.out) << "another seed should give another permutation and other paths";
 }
 
+// The receiver's ack policy is an option and the run says which one it used: with an ack per packet there are as
+// many acks as data packets; coalesced, fewer; a size that is none is a located error.
+TEST(Cli, PacketAckCoalescingIsAnOptionAndSaysSo) {
+  const std::string cmd = "packet -q --spec " + kSrc + "/examples/cluster-400g.yaml --traffic permutation --bytes 64K --lb spraying --no-ecn --ack-every ";
+  const Result every = run(cmd + "0"), coalesced = run(cmd + "16K"), bad = run(cmd + "4Q");
+  ASSERT_EQ(every.code, 0) << every.err;
+  ASSERT_EQ(coalesced.code, 0) << coalesced.err;
+  EXPECT_NE(every.out.find("(an ack per packet)"), std::string::npos) << every.out;
+  EXPECT_NE(coalesced.out.find("(an ack per 16,384 B, selective)"), std::string::npos) << coalesced.out;
+  auto counts = [](const std::string& out) {
+    const size_t at = out.find(" data + ");
+    const size_t start = out.rfind(' ', at - 1) + 1;
+    return std::pair{std::stoll(out.substr(start, at - start)), std::stoll(out.substr(at + 8))};
+  };
+  const auto [data_every, acks_every] = counts(every.out);
+  const auto [data_coalesced, acks_coalesced] = counts(coalesced.out);
+  EXPECT_EQ(acks_every, data_every);
+  EXPECT_LT(acks_coalesced, data_coalesced / 2);
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.err.find("--ack-every"), std::string::npos) << bad.err;
+}
+
 TEST(Cli, CompareDesignsSideBySide) {
   const Result r = run("compare --spec " + kSrc + "/examples/oversub-1to1.yaml --spec " + kSrc + "/examples/oversub-2to1.yaml --size 256M --json");
   ASSERT_EQ(r.code, 0) << r.err;

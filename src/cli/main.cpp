@@ -390,7 +390,10 @@ std::string packet_settings(const Plan& plan, const PacketSimConfig& cfg) {
     if (!unknown.empty()) buffers = fmt::format("; {} publish{} no buffer size: per-port limits, no shared pool (--shared-buffer sets one)",
                                                 fmt::join(unknown, ", "), unknown.size() == 1 ? "es" : "");
   }
-  return fmt::format("{}, {} transport, {}{}", cells ? "switch-scheduled cells" : to_string(cfg.lb), to_string(cfg.transport),
+  const std::string acks = cells || cfg.transport != TransportKind::Spray ? ""
+                           : cfg.ack_coalesce_bytes > cfg.mtu_bytes ? fmt::format(" (an ack per {} B, selective)", with_thousands(cfg.ack_coalesce_bytes))
+                                                                    : " (an ack per packet)";
+  return fmt::format("{}, {} transport{}, {}{}", cells ? "switch-scheduled cells" : to_string(cfg.lb), to_string(cfg.transport), acks,
                      cells ? "lossless by credits" : cfg.pfc ? "PFC" : cfg.lossless ? "lossless" : "lossy", buffers);
 }
 
@@ -408,7 +411,7 @@ void check_packet_budget(const std::vector<FlowSpec>& traffic, const Plan& plan,
 }
 
 struct PacketArgs {
-  std::string spec, traffic = "permutation", bytes = "4M", lb, out, transport;
+  std::string spec, traffic = "permutation", bytes = "4M", lb, out, transport, ack_every;
   std::vector<std::string> fail;
   bool json = false, lossless = false, no_ecn = false, pfc = false, quiet = false;
   int64_t link_delay_ns = -1, switch_latency_ns = -1, buffer = 0, shared_buffer = 0;
@@ -440,6 +443,11 @@ int cmd_packet(const Common& c, const PacketArgs& a) {
   cfg.shared_buffer_bytes = a.shared_buffer;
   cfg.buffer_alpha = a.buffer_alpha;
   cfg.pfc = cfg.pfc || a.pfc;
+  if (!a.ack_every.empty()) {
+    const int64_t every = parse_size(a.ack_every);
+    if (every < 0 || every > (1 << 20)) throw InputError({}, "--ack-every", fmt::format("'{}' is not valid; expected bytes of payload per ack up to 1M (16K), or 0 for every packet", a.ack_every));
+    cfg.ack_coalesce_bytes = every;
+  }
   if (a.transport == "roce") cfg.transport = TransportKind::RoceDcqcn;
   else if (a.transport == "spray") cfg.transport = TransportKind::Spray;
   else if (!a.transport.empty()) throw InputError({}, "--transport", fmt::format("'{}' is not valid; expected spray or roce", a.transport));
@@ -465,7 +473,10 @@ int cmd_packet(const Common& c, const PacketArgs& a) {
     for (const auto& fl : traffic) again.add_flow(fl);
     baseline = again.run(&g_stop_signal_int);
   }
-  const std::string title = fmt::format("{} of {} B flows on {} ({} NICs, {}){}", a.traffic, bytes, spec.name, plan.fabric.nic_count(),
+  // A flow file sets each flow's size itself.
+  const std::string workload = a.traffic.rfind("file:", 0) == 0 ? fmt::format("{} ({} flows)", a.traffic, with_thousands(static_cast<int64_t>(traffic.size())))
+                                                               : fmt::format("{} of {} B flows", a.traffic, bytes);
+  const std::string title = fmt::format("{} on {} ({} NICs, {}){}", workload, spec.name, plan.fabric.nic_count(),
                                         packet_settings(plan, cfg), r.stopped_early ? "; interrupted: partial results" : "");
   const PacketSimResult* base = baseline ? &*baseline : nullptr;
   emit(a.out, a.json ? render_packet_json(r, title, base)
@@ -627,6 +638,8 @@ int main(int argc, char** argv) {
   packet->add_flag("--pfc", pk.pfc, "priority flow control on the data priority (lossless by pausing upstream ports); also on if the spec says pfc: true");
   packet->add_option("--transport", pk.transport, "spray (UET-style: out of order, selective retransmit, ECN + delay window) or roce (go-back-N, DCQCN); default: the spec's");
   packet->add_flag("--no-ecn", pk.no_ecn, "disable ECN marking");
+  packet->add_option("--ack-every", pk.ack_every, "spray transport: one (selective) ack per this much payload, and at once on a mark, request or loss "
+                                                  "(default 16K, as htsim_uec's receiver; 0: every packet)");
   packet->add_option("--link-delay-ns", pk.link_delay_ns, "propagation per link (default: from the planned cable)");
   packet->add_option("--switch-latency-ns", pk.switch_latency_ns, "per switch (default: the catalog's)");
   packet->add_option("--buffer", pk.buffer, "bytes per output port (default: one bandwidth-delay product)");

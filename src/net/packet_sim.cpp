@@ -26,7 +26,7 @@ namespace {
 enum EventKind : uint32_t { kPfc = 0, kTxDone = 1, kArrive = 2, kFlowStart = 3, kRto = 4, kPace = 5, kDcqcn = 6, kFail = 12, kTimedDone = 13 };  // 7-11: the cell fabric's
 enum PacketType : uint8_t { kData = 0, kAck = 1, kNack = 2, kCnp = 3, kTrimmed = 4 };  // trimmed: a data header whose payload was cut
 constexpr uint32_t kPauseBit = 0x80000000u;
-constexpr uint8_t kCe = 1, kEce = 2;
+constexpr uint8_t kCe = 1, kEce = 2, kAr = 4;  // congestion experienced, its echo, ack request
 constexpr uint32_t kNone = 0xffffffffu;
 constexpr int kMaxBackoff = 6;  // timeouts back off to 64 x RTO; one more and the flow is abandoned
 // Packets, ports and flows are cold when their event comes (tens of thousands of events pass between a
@@ -56,7 +56,13 @@ struct alignas(64) Packet {
   uint16_t plane = 0;
   uint8_t type = kData;
   uint8_t flags = 0;
+  uint32_t cum = 0;       // spray ack: every packet below this one has arrived (cumulative)
+  uint64_t sack = 0;      // spray ack: bit k = packet sack_base(seq) + k has arrived (selective)
 };
+static_assert(sizeof(Packet) == 64);
+
+// The first packet a selective ack's bitmap covers: the 64 packets below the packet that triggered it.
+constexpr uint32_t sack_base(uint32_t seq) { return seq >= 64 ? seq - 64 : 0; }
 
 // What forwarding touches of a port, in one cache line; the rest (counters, PFC, failure) is in PortStats.
 // Queues are lists threaded through the packets (or, at a NIC, through its ready flows), so a packet that
@@ -101,6 +107,14 @@ class PacketBits {
   bool test(PacketBit b, uint32_t i) const { return (words_[3 * (i >> 6) + b] >> (i & 63)) & 1; }
   void set(PacketBit b, uint32_t i) { words_[3 * (i >> 6) + b] |= uint64_t{1} << (i & 63); }
   const void* address(uint32_t i) const { return &words_[3 * (i >> 6)]; }  // for prefetching
+  // Bit k = bit b of packet from + k, for the packets [from, to) (at most 64).
+  uint64_t range(PacketBit b, uint32_t from, uint32_t to) const {
+    if (to <= from) return 0;
+    const uint32_t w = from >> 6, o = from & 63, n = to - from;
+    uint64_t v = words_[3 * w + b] >> o;
+    if (o != 0 && 3 * (w + 1) + b < words_.size()) v |= words_[3 * (w + 1) + b] << (64 - o);
+    return n >= 64 ? v : v & ((uint64_t{1} << n) - 1);
+  }
 
  private:
   std::vector<uint64_t> words_;
@@ -138,6 +152,8 @@ struct alignas(64) Flow {
   int64_t losses_detected = 0;
   uint32_t flowlet = 0;
   int64_t last_tx = -1;
+  int64_t rx_unacked = 0;        // spray receiver: payload arrived since its last ack
+  uint32_t rx_ar = 0;            // spray receiver: one past the highest packet that asked for an ack
   // RoCE / DCQCN.
   uint32_t nacked_at = 0xffffffffu;
   double rate = 0, target = 0, rp_alpha = 1.0;
@@ -881,6 +897,8 @@ struct PacketSim::Impl final : CellFabricSink {
     p.seq = seq;
     p.type = type;
     p.flags = flags;
+    p.cum = 0;
+    p.sack = 0;
     p.size = static_cast<uint16_t>(type == kData ? payload(fl, seq) + static_cast<uint32_t>(cfg.header_bytes) : static_cast<uint32_t>(cfg.ack_bytes));
     p.in_port = kNone;
     p.out_hint = kNone;
@@ -1027,7 +1045,11 @@ struct PacketSim::Impl final : CellFabricSink {
     } else if (fl.cwnd < cfg.mtu_bytes) {
       fl.next_send = now + std::max(fl.srtt, base_rtt_ps) * cfg.mtu_bytes / std::max<int64_t>(1, fl.cwnd);
     }
-    const uint32_t id = make_packet(flow_id, seq, kData, 0);
+    // Ack request (as UET's AR flag): on a resend, the flow's last packet and the one that fills the window, so a
+    // coalescing receiver never sits on the acks a stalled sender waits for.
+    const bool ask = cfg.transport == TransportKind::Spray &&
+                     (again || fl.next_seq == fl.npkts || fl.inflight + cfg.mtu_bytes > fl.cwnd);
+    const uint32_t id = make_packet(flow_id, seq, kData, ask ? kAr : 0);
     pool[id].plane = static_cast<uint16_t>(plane);
     arm_rto(flow_id);
     return id;
@@ -1162,13 +1184,16 @@ struct PacketSim::Impl final : CellFabricSink {
     const uint8_t ece = (p.flags & kCe) ? kEce : 0;
     const uint32_t flow_id = p.flow;
     const int64_t sent_at = p.sent_at;
+    const bool asked = p.flags & kAr;
     free_packet(id);
     if (seq > fl.rcv_next) ++reordered;
-    if (!fl.bits.test(kReceived, seq)) {
+    const bool first = fl.delivered == 0, duplicate = fl.bits.test(kReceived, seq);
+    if (!duplicate) {
       fl.bits.set(kReceived, seq);
       while (fl.rcv_next < fl.npkts && fl.bits.test(kReceived, fl.rcv_next)) ++fl.rcv_next;
       if (!lost_pending.empty()) delivered_again(flow_id, seq);
       fl.delivered += payload(fl, seq);
+      fl.rx_unacked += payload(fl, seq);
       delivered_total += payload(fl, seq);
       if (fl.delivered == fl.bytes) {
         fl.done = true;
@@ -1178,7 +1203,16 @@ struct PacketSim::Impl final : CellFabricSink {
     } else {
       duplicate_bytes += payload(fl, seq);
     }
-    send_packet(flow_id, seq, kAck, ece, sent_at);
+    // Coalesced acks: one per ack_coalesce_bytes of payload, and at once for a mark, an ack request (and the
+    // stragglers below it), a duplicate, the flow's first and last packet.
+    const bool straggler = seq < fl.rx_ar;
+    if (asked) fl.rx_ar = std::max(fl.rx_ar, seq + 1);
+    if (!(ece || asked || straggler || duplicate || first || fl.done || fl.rx_unacked >= cfg.ack_coalesce_bytes)) return;
+    fl.rx_unacked = 0;
+    const uint32_t ack = make_packet(flow_id, seq, kAck, ece, sent_at);
+    pool[ack].cum = fl.rcv_next;
+    pool[ack].sack = fl.bits.range(kReceived, sack_base(seq), seq);
+    enqueue(2 * nic_link[static_cast<size_t>(pool[ack].plane) * E + fl.dst], ack);
   }
 
   // The spray transport's window, by the two signals an ack carries (after the Ultra Ethernet NSCC quadrants):
@@ -1201,7 +1235,7 @@ struct PacketSim::Impl final : CellFabricSink {
       const int64_t span = std::max<int64_t>(1, target_rtt_ps - base_rtt_ps);
       fl.cwnd += acked_bytes * headroom / span;
     } else if (!marked) {
-      fl.cwnd += mtu * mtu / std::max<int64_t>(1, fl.cwnd);
+      fl.cwnd += mtu * acked_bytes / std::max<int64_t>(1, fl.cwnd);  // about one packet per window of acked data
     }
     fl.cwnd = std::min(fl.cwnd, max_window);
   }
@@ -1210,12 +1244,25 @@ struct PacketSim::Impl final : CellFabricSink {
     const Packet p = pool[id];
     free_packet(id);
     Flow& fl = flows[p.flow];
-    if (fl.bits.test(kAcked, p.seq)) return;
-    fl.bits.set(kAcked, p.seq);
-    ++fl.acked_count;
+    // What the ack newly covers: the packet that triggered it, everything below its cumulative point, its bitmap.
+    int64_t acked_bytes = 0;
+    uint32_t highest = 0;
+    auto take = [&](uint32_t s) {
+      if (fl.bits.test(kAcked, s)) return;
+      fl.bits.set(kAcked, s);
+      ++fl.acked_count;
+      const int64_t pl = payload(fl, s);
+      fl.unacked -= pl;
+      fl.inflight = std::max<int64_t>(0, fl.inflight - pl);
+      acked_bytes += pl;
+      highest = std::max(highest, s);
+    };
+    take(p.seq);
+    for (uint32_t s = fl.una; s < p.cum; ++s) take(s);
+    for (uint64_t m = p.sack; m != 0; m &= m - 1) take(sack_base(p.seq) + static_cast<uint32_t>(__builtin_ctzll(m)));
+    if (acked_bytes == 0) return;
     fl.rto_backoff = 0;
-    fl.unacked -= payload(fl, p.seq);
-    detect_losses(fl, p.seq);
+    detect_losses(fl, highest);
     if (fl.rto_at >= 0) {
       if (p.sent_at < fl.rto_at) {
         // Eifel-style undo (RFC 3522): a transmission from before the timeout was acknowledged, so nothing was
@@ -1223,20 +1270,18 @@ struct PacketSim::Impl final : CellFabricSink {
         fl.rtx.clear();
         fl.rtx_head = 0;
         fl.cwnd = std::max(fl.cwnd, fl.cwnd_before_rto);
-        fl.inflight = fl.unacked + payload(fl, p.seq);
+        fl.inflight = fl.unacked;
         ++spurious_timeouts;
       }
       fl.rto_at = -1;
     }
-    const int64_t pl = payload(fl, p.seq);
-    fl.inflight = std::max<int64_t>(0, fl.inflight - pl);
     fl.last_progress = sim.now().count();
     if (p.flags & kEce) ++fl.echoes;
     const int64_t now = sim.now().count();
     const int64_t rtt = now - p.sent_at;  // from the data packet's departure on the wire
     if (cfg.lb == LoadBalancing::Reps) reps.acked(p.flow, p.seq, p.flags & kEce);
     update_rtt(fl, rtt);
-    adjust_window(fl, rtt, p.flags & kEce, pl);
+    adjust_window(fl, rtt, p.flags & kEce, acked_bytes);
     ack_progress(p.flow);
   }
 

@@ -52,6 +52,11 @@ struct PacketSimConfig {
   int mtu_bytes = 4096;               // payload per data packet
   int header_bytes = 0;               // on the wire per packet beyond the payload; 0 = the fabric's link layer (topo/wire_format.h)
   int ack_bytes = 64;
+  // Spray transport: the receiver acks once this much payload has arrived since its last ack (htsim_uec's sink
+  // default, UecSink::_bytes_unacked_threshold = 16 KiB: four 4 KiB packets), and at once for an ECN mark, an ack
+  // request, a duplicate, or a flow's first and last packet; each ack carries a cumulative point and a 64-packet
+  // selective bitmap. 0 acks every packet.
+  int64_t ack_coalesce_bytes = 16384;
   LoadBalancing lb = LoadBalancing::Spraying;
   int64_t port_buffer_bytes = 0;      // per output port; 0 = one bandwidth-delay product of the longest path
   // Each switch's ports share its packet buffer (lossy mode): a port may hold no more than alpha x the buffer
