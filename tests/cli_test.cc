@@ -77,7 +77,7 @@ TEST(Cli, CheckSeedProposalSaysWhereItDoesNotAddUp) {
 }
 
 TEST(Cli, JobComparesFabrics) {
-  const Result r = run("job --job " + kSrc + "/examples/job-13b-dp128.yaml --spec " + kSrc + "/examples/cluster-100g.yaml --spec " + kSrc +
+  const Result r = run("job --job " + kSrc + "/examples/job-13b-dp512.yaml --spec " + kSrc + "/examples/cluster-100g.yaml --spec " + kSrc +
                        "/examples/cluster-400g.yaml");
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("cluster-100g"), std::string::npos);
@@ -201,7 +201,7 @@ TEST(Cli, CompareDesignsSideBySide) {
   EXPECT_NE(r.out.find("\"oversub-1to1\""), std::string::npos);
   EXPECT_NE(r.out.find("\"oversub-2to1\""), std::string::npos);
   const Result t = run("compare --spec " + kSrc + "/examples/cluster-100g.yaml --spec " + kSrc + "/examples/cluster-400g.yaml --job " + kSrc +
-                       "/examples/job-13b-dp128.yaml --group rail:0 --size 1G");
+                       "/examples/job-13b-dp512.yaml --group rail:0 --size 1G");
   ASSERT_EQ(t.code, 0) << t.err;
   EXPECT_NE(t.out.find("util %"), std::string::npos);
   EXPECT_EQ(run("compare --spec " + kSrc + "/examples/cluster-400g.yaml").code, 2) << "one design is not a comparison";

@@ -95,7 +95,7 @@ TEST(Report, RendersInHeadlessChromium) {
 TEST(Report, CompareRendersSideBySide) {
   ASSERT_EQ(sh("command -v chromium >/dev/null"), 0);
   const fs::path out = fresh_dir("compare");
-  ASSERT_EQ(sh(fmt::format("{} compare --spec {}/examples/cluster-100g.yaml --spec {}/examples/cluster-400g.yaml --job {}/examples/job-13b-dp128.yaml "
+  ASSERT_EQ(sh(fmt::format("{} compare --spec {}/examples/cluster-100g.yaml --spec {}/examples/cluster-400g.yaml --job {}/examples/job-13b-dp512.yaml "
                            "--group rail:0 --size 1G --html {} >/dev/null 2>&1",
                            kBin, kSrc, kSrc, kSrc, (out / "compare.html").string())),
             0);

@@ -179,6 +179,10 @@ ServerModel read_server(MapReader& m) {
   s.height_ru = static_cast<int>(m.integer("height_ru", 0, 0, 48));
   s.price_usd = m.number("price_usd", 0, 0, 1e9);
   s.xpu_tflops = m.number("xpu_tflops", 0, 0, 1e6);
+  s.xpu_hbm_gbytes_per_s = m.number("xpu_hbm_gbytes_per_s", 0, 0, 1e6);
+  s.xpu_gemm_efficiency = m.number("xpu_gemm_efficiency", 0, 0.01, 1.0);
+  s.xpu_attention_efficiency = m.number("xpu_attention_efficiency", 0, 0.01, 1.0);
+  s.xpu_sms = static_cast<int>(m.integer("xpu_sms", 0, 1, 100000));
   s.source = m.string("source", "");
   s.note = m.string("note", "");
   m.finish();

@@ -94,6 +94,12 @@ struct ServerModel {
   int height_ru = 0;
   double price_usd = 0;
   double xpu_tflops = 0;         // dense BF16, for the training-step model
+  // The training-step roofline: memory bandwidth, the fraction of peak large GEMMs and flash attention reach
+  // (published measurements, named in `source`), and the streaming multiprocessors GEMM tiles are scheduled on.
+  double xpu_hbm_gbytes_per_s = 0;
+  double xpu_gemm_efficiency = 0;
+  double xpu_attention_efficiency = 0;
+  int xpu_sms = 0;
   std::string source, note;
   SourceLocation where;
 };

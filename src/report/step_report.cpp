@@ -2,6 +2,7 @@
 #include "report/step_report.h"
 
 #include <fmt/format.h>
+#include "core/number_format.h"
 #include <nlohmann/json.hpp>
 
 namespace aifabric {
@@ -12,20 +13,24 @@ double ms(Picoseconds p) { return p.seconds() * 1e3; }
 
 std::string render_step_text(const StepResult& r) {
   std::string o = fmt::format("training step: {} on {} ({} XPUs, backend {})\n", r.job, r.fabric, r.xpus, r.backend);
-  o += fmt::format("  compute {:.2f} ms per XPU ({:.3g} FLOP per step), pipeline bubble {:.2f} ms, {} micro-batches per replica\n", ms(r.compute), r.flops,
-                   ms(r.bubble), r.micro_batches);
+  o += fmt::format("  model {:.4g} parameters, {:.3g} model FLOP and {:.3g} tokens per step; compute by {}\n", r.parameters, r.flops, r.tokens, r.compute_model);
+  o += fmt::format("  pipeline: stages of {} layers{}, {} micro-batches per replica, slowest stage {:.2f} ms per micro-batch (forward and backward)\n", r.stages,
+                   r.virtual_stages > 1 ? fmt::format(", {} virtual stages per rank (interleaved 1F1B)", r.virtual_stages) : "", r.micro_batches,
+                   ms(r.stage_time));
+  o += fmt::format("  compute {:.2f} ms per XPU, pipeline bubble {:.2f} ms\n", ms(r.compute), ms(r.bubble));
   for (const auto& c : r.comms) {
     o += fmt::format("  {:<9} {:<10} group {:>6}: {:>5} x {:8.3f} ms = {:9.2f} ms, exposed {:9.2f} ms (busbw {:.1f} GB/s): {}\n", c.parallelism, c.collective,
                      c.group_size, c.count, ms(c.each), ms(c.total), ms(c.exposed), c.busbw_gbs, c.explanation);
   }
   o += fmt::format("  step {:.2f} ms = compute {:.2f} + bubble {:.2f} + exposed communication {:.2f}; XPU utilisation {:.1f}%\n", ms(r.step), ms(r.compute),
                    ms(r.bubble), ms(r.exposed), 100 * r.utilisation);
+  o += fmt::format("  MFU {:.1f}%, {:.0f} TFLOP/s per XPU, {} tokens/s\n", 100 * r.mfu, r.tflops_per_xpu, with_thousands(static_cast<int64_t>(r.tokens_per_s)));
   return o;
 }
 
 std::string render_step_comparison(const std::vector<StepResult>& rs) {
-  std::string o = fmt::format("{:<28} {:>11} {:>11} {:>11} {:>11} {:>11} {:>11} {:>8}\n", "fabric", "compute ms", "bubble ms", "tensor ms", "data ms",
-                              "other ms", "step ms", "util");
+  std::string o = fmt::format("{:<28} {:>11} {:>11} {:>11} {:>11} {:>11} {:>11} {:>8} {:>6} {:>8}\n", "fabric", "compute ms", "bubble ms", "tensor ms", "data ms",
+                              "other ms", "step ms", "util", "MFU", "TFLOP/s");
   for (const auto& r : rs) {
     double tp = 0, dp = 0, other = 0;
     for (const auto& c : r.comms) {
@@ -33,8 +38,8 @@ std::string render_step_comparison(const std::vector<StepResult>& rs) {
       else if (c.parallelism == "data") dp += ms(c.exposed);
       else other += ms(c.exposed);
     }
-    o += fmt::format("{:<28} {:>11.2f} {:>11.2f} {:>11.2f} {:>11.2f} {:>11.2f} {:>11.2f} {:>7.1f}%\n", r.fabric, ms(r.compute), ms(r.bubble), tp, dp, other,
-                     ms(r.step), 100 * r.utilisation);
+    o += fmt::format("{:<28} {:>11.2f} {:>11.2f} {:>11.2f} {:>11.2f} {:>11.2f} {:>11.2f} {:>7.1f}% {:>5.1f}% {:>8.0f}\n", r.fabric, ms(r.compute), ms(r.bubble), tp,
+                     dp, other, ms(r.step), 100 * r.utilisation, 100 * r.mfu, r.tflops_per_xpu);
   }
   o += "(tensor, data, other: exposed communication per step)\n";
   return o;
@@ -53,7 +58,9 @@ std::string render_step_json(const std::vector<StepResult>& rs) {
     }
     arr.push_back({{"job", r.job}, {"fabric", r.fabric}, {"backend", r.backend}, {"xpus", r.xpus}, {"micro_batches", r.micro_batches},
                    {"flops", r.flops}, {"compute_ps", r.compute.count()}, {"bubble_ps", r.bubble.count()}, {"exposed_ps", r.exposed.count()},
-                   {"step_ps", r.step.count()}, {"utilisation", r.utilisation}, {"communication", comms}});
+                   {"step_ps", r.step.count()}, {"utilisation", r.utilisation}, {"mfu", r.mfu}, {"tflops_per_xpu", r.tflops_per_xpu},
+                   {"tokens_per_s", r.tokens_per_s}, {"parameters", r.parameters}, {"stages", r.stages}, {"virtual_stages", r.virtual_stages},
+                   {"stage_time_ps", r.stage_time.count()}, {"compute_model", r.compute_model}, {"communication", comms}});
   }
   j["steps"] = arr;
   return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";

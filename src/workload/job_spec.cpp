@@ -1,6 +1,7 @@
 // Job spec parsing: YAML to JobSpec with ranges and located errors.
 #include "workload/job_spec.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -18,13 +19,25 @@ JobSpec parse_job_spec(const std::string& text, const std::string& file) {
   j.name = doc.string("name", std::filesystem::path(file).stem().string());
   if (!doc.has("model")) doc.fail_here("needs a 'model' section (parameters, layers, hidden)");
   MapReader m = doc.child("model");
-  j.parameters = m.required_number("parameters", 1e6, 1e15);
+  j.parameters_where = m.location_of("parameters");
+  j.parameters = m.number("parameters", 0, 1e6, 1e15);
   j.layers = static_cast<int>(m.required_integer("layers", 1, 100000));
   j.hidden = static_cast<int>(m.required_integer("hidden", 64, 1'000'000));
+  j.ffn_hidden = static_cast<int>(m.integer("ffn_hidden", 0, 0, 10'000'000));
+  j.heads = static_cast<int>(m.integer("heads", 0, 0, 100000));
+  j.kv_heads = static_cast<int>(m.integer("kv_heads", 0, 0, 100000));
+  j.vocab = m.integer("vocab", 0, 0, 100'000'000);
+  j.gated_mlp = m.boolean("gated_mlp", false);
   j.sequence = static_cast<int>(m.integer("sequence", 4096, 1, 10'000'000));
   j.moe_layers = static_cast<int>(m.integer("moe_layers", 0, 0, 100000));
   j.top_k = static_cast<int>(m.integer("top_k", 2, 1, 64));
   if (j.moe_layers > j.layers) m.fail("moe_layers", fmt::format("{} MoE layers exceed the model's {} layers", j.moe_layers, j.layers));
+  const int heads = j.heads > 0 ? j.heads : std::max(1, j.hidden / 128);
+  if (j.hidden % heads != 0) m.fail("heads", fmt::format("{} heads do not divide the hidden size {}", heads, j.hidden));
+  if (j.kv_heads > 0 && heads % j.kv_heads != 0) m.fail("kv_heads", fmt::format("{} key/value heads do not divide the {} attention heads", j.kv_heads, heads));
+  if (!m.has("parameters") && !m.has("ffn_hidden") && !m.has("vocab")) {
+    m.fail_here("needs the architecture (ffn_hidden, vocab; heads, kv_heads, gated_mlp as they apply) or at least 'parameters'");
+  }
   m.finish();
   MapReader b = doc.child("batch");
   if (!doc.has("batch")) doc.fail_here("needs a 'batch' section (global, micro)");
@@ -38,19 +51,45 @@ JobSpec parse_job_spec(const std::string& text, const std::string& file) {
   j.pp = static_cast<int>(p.integer("pp", 1, 1, 1 << 20));
   j.dp = static_cast<int>(p.integer("dp", 1, 1, 1 << 24));
   j.ep = static_cast<int>(p.integer("ep", 1, 1, 1 << 20));
+  j.virtual_stages = static_cast<int>(p.integer("virtual_stages", 1, 1, 1024));
+  j.first_stage_layers = static_cast<int>(p.integer("first_stage_layers", 0, 1, 100000));
+  j.last_stage_layers = static_cast<int>(p.integer("last_stage_layers", 0, 1, 100000));
+  j.sequence_parallel = p.boolean("sequence_parallel", true);
   j.tp_beyond_scale_up = p.boolean("tp_beyond_scale_up", false);
+  const SourceLocation pp_where = p.location_of("pp"), vs_where = p.location_of("virtual_stages");
+  const SourceLocation first_where = p.location_of("first_stage_layers");
   p.finish();
+  MapReader t = doc.child("training");
+  const std::string recompute = t.choice("recompute", "none", {"none", "selective", "full"});
+  j.recompute = recompute == "full" ? Recompute::Full : recompute == "selective" ? Recompute::Selective : Recompute::None;
+  j.distributed_optimizer = t.boolean("distributed_optimizer", true);
+  j.tp_comm_overlap = t.boolean("tp_comm_overlap", false);
+  j.overlap_grad_reduce = t.boolean("overlap_grad_reduce", true);
+  j.overlap_param_gather = t.boolean("overlap_param_gather", true);
+  t.finish();
   MapReader x = doc.child("xpu");
   j.tflops = x.number("tflops", 0, 0, 1e7);
-  j.mfu = x.number("mfu", 0.5, 0.01, 1.0);
+  j.mfu = x.number("mfu", 0, 0.01, 1.0);
   x.finish();
   MapReader c = doc.child("communication");
   j.grad_bytes = static_cast<int>(c.integer("grad_bytes", 2, 1, 8));
-  j.dp_overlap = c.number("dp_overlap", 0.0, 0.0, 1.0);
-  j.tp_overlap = c.number("tp_overlap", 0.0, 0.0, 1.0);
   j.dp_algorithm = c.choice("dp_algorithm", "ring", {"ring", "tree", "halving-doubling", "hierarchical", "direct"});
   c.finish();
   doc.finish();
+  // Pipeline stages: the layers split evenly over pp x virtual_stages chunks, after the first and last stages'.
+  if (j.virtual_stages > 1 && j.pp < 2) throw InputError(vs_where, "parallelism.virtual_stages", "interleaving needs a pipeline: pp of 2 or more");
+  if ((j.first_stage_layers > 0 || j.last_stage_layers > 0) && j.pp < 3) {
+    throw InputError(first_where, "parallelism.first_stage_layers", "uneven first and last stages need pp of 3 or more (a middle stage to compare them with)");
+  }
+  const int middle = j.layers - j.first_stage_layers - j.last_stage_layers;
+  const int middle_stages = j.pp - (j.first_stage_layers > 0 ? 1 : 0) - (j.last_stage_layers > 0 ? 1 : 0);
+  if (middle <= 0 || middle % (middle_stages * j.virtual_stages) != 0 ||
+      (j.first_stage_layers % j.virtual_stages) != 0 || (j.last_stage_layers % j.virtual_stages) != 0) {
+    throw InputError(pp_where, "parallelism.pp",
+                     fmt::format("{} layers do not split into {} pipeline stages x {} virtual stages{}; every stage's layers must divide by virtual_stages", j.layers,
+                                 j.pp, j.virtual_stages,
+                                 j.first_stage_layers + j.last_stage_layers > 0 ? fmt::format(" after {} first-stage and {} last-stage layers", j.first_stage_layers, j.last_stage_layers) : ""));
+  }
   // Batch arithmetic.
   const int64_t per_replica = static_cast<int64_t>(j.dp) * j.micro_batch;
   if (j.global_batch % per_replica != 0) {
@@ -59,7 +98,6 @@ JobSpec parse_job_spec(const std::string& text, const std::string& file) {
                                  j.global_batch, j.dp, j.micro_batch, per_replica));
   }
   if (j.dp % j.ep != 0) throw InputError(p.location_of("ep"), "parallelism.ep", fmt::format("ep {} must divide dp {}", j.ep, j.dp));
-  if (j.layers % j.pp != 0) throw InputError(p.location_of("pp"), "parallelism.pp", fmt::format("pp {} must divide the {} layers", j.pp, j.layers));
   return j;
 }
 

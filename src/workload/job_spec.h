@@ -1,18 +1,26 @@
 // A training job: model size, batch, parallelism degrees and overlap, validated at the edge.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "core/input_error.h"
 
 namespace aifabric {
 
+enum class Recompute : uint8_t { None, Selective, Full };  // Megatron's --recompute-granularity (full: every layer)
+
 struct JobSpec {
   std::string name, file;
-  // Model.
-  double parameters = 0;        // total parameters
+  // Model: a decoder-only transformer.
+  double parameters = 0;        // total parameters as stated (checked against the architecture); 0 = derived
   int layers = 0;
   int hidden = 0;
+  int ffn_hidden = 0;           // MLP width; 0 = 4 x hidden
+  int heads = 0;                // attention heads; 0 = hidden / 128
+  int kv_heads = 0;             // key/value heads (grouped-query attention); 0 = heads
+  int64_t vocab = 0;            // vocabulary (embedding and output layer); 0 = none modelled
+  bool gated_mlp = false;       // SwiGLU: three MLP matrices instead of two
   int sequence = 4096;
   int moe_layers = 0;           // layers with experts (all-to-all under expert parallelism)
   int top_k = 2;
@@ -21,16 +29,22 @@ struct JobSpec {
   int micro_batch = 1;          // sequences per micro-batch
   // Parallelism (TP innermost, then DP, then PP; EP splits the DP ranks).
   int tp = 1, pp = 1, dp = 1, ep = 1;
+  int virtual_stages = 1;       // interleaved 1F1B: model chunks per pipeline rank (Megatron's virtual pipeline size)
+  int first_stage_layers = 0, last_stage_layers = 0;  // uneven first and last stages; 0 = an even split
+  bool sequence_parallel = true;  // TP as reduce-scatter + all-gather (norms split over the TP ranks), not all-reduce
   bool tp_beyond_scale_up = false;  // a TP group larger than the scale-up domain must be asked for
+  Recompute recompute = Recompute::None;
+  bool distributed_optimizer = true;  // ZeRO-1: gradients reduce-scattered, parameters all-gathered over DP
+  bool tp_comm_overlap = false;       // TP collectives overlapped with the GEMMs (Megatron's --tp-comm-overlap)
+  bool overlap_grad_reduce = true;    // bucketed gradient reduction during the last micro-batch's backward
+  bool overlap_param_gather = true;   // parameter all-gather during the first micro-batch's forward
   // XPU.
   double tflops = 0;            // dense BF16 peak per XPU; 0 = the server model's
-  double mfu = 0.5;             // achieved fraction of peak on compute
+  double mfu = 0;               // calibration override: compute at this fraction of peak; 0 = the roofline
   // Communication.
-  int grad_bytes = 2;           // bytes per gradient element in the data-parallel all-reduce
-  double dp_overlap = 0.0;      // fraction of the backward pass the DP all-reduce can hide behind
-  double tp_overlap = 0.0;      // fraction of TP communication hidden behind compute
+  int grad_bytes = 2;           // bytes per gradient element (bf16)
   std::string dp_algorithm = "ring";
-  SourceLocation where, degrees_where, tp_where;
+  SourceLocation where, degrees_where, tp_where, parameters_where;
 };
 
 JobSpec load_job_spec(const std::string& path);

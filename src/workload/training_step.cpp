@@ -1,5 +1,6 @@
-// Training-step model: Megatron-style rank layout (TP innermost, then DP, then PP), collectives of all groups
-// of a parallelism run concurrently on the fabric, 1F1B pipeline bubble, DP all-reduce hidden behind backward.
+// Training-step model after Megatron-LM: rank layout TP innermost, then DP, then PP; compute from the XPU roofline
+// per layer; TP collectives inside each layer, PP sends, DP gradient reduction overlapping only the backward work
+// left; 1F1B or interleaved pipeline; the collectives of all groups of a parallelism run at once on the fabric.
 #include "workload/training_step.h"
 
 #include <algorithm>
@@ -8,6 +9,9 @@
 #include <fmt/format.h>
 
 #include "core/number_format.h"
+#include "workload/pipeline_schedule.h"
+#include "workload/transformer_cost.h"
+#include "workload/xpu_roofline.h"
 
 namespace aifabric {
 
@@ -57,11 +61,36 @@ JobSpec default_job_for(const Fabric& f) {
   j.tp = 1;
   while (j.tp * 2 <= std::min(domain, 8) && domain % (j.tp * 2) == 0 && f.xpus() % (j.tp * 2) == 0) j.tp *= 2;
   j.dp = static_cast<int>(f.xpus() / j.tp);
+  j.micro_batch = 8;
   j.global_batch = static_cast<int64_t>(j.dp) * 8;
-  j.dp_overlap = 0.5;
-  j.tp_overlap = 0.7;
+  // An XPU the catalog gives no roofline for is timed at half its peak, and the result says so (compute_model).
+  if (f.server->xpu_gemm_efficiency <= 0 || f.server->xpu_attention_efficiency <= 0 || f.server->xpu_hbm_gbytes_per_s <= 0) j.mfu = 0.5;
   return j;
 }
+
+namespace {
+
+// Layers per pipeline stage, first to last.
+std::vector<int> stage_layers(const JobSpec& job) {
+  std::vector<int> v(static_cast<size_t>(job.pp), 0);
+  int middle_stages = job.pp, middle = job.layers;
+  if (job.first_stage_layers > 0) { v.front() = job.first_stage_layers; --middle_stages; middle -= job.first_stage_layers; }
+  if (job.last_stage_layers > 0) { v.back() = job.last_stage_layers; --middle_stages; middle -= job.last_stage_layers; }
+  for (int& n : v) if (n == 0) n = middle / middle_stages;
+  return v;
+}
+
+std::string describe_stages(const std::vector<int>& v) {
+  if (v.size() == 1) return fmt::format("{}", v[0]);
+  const bool first = v.front() != v[1], last = v.back() != v[v.size() - 2];
+  const size_t mid = v.size() - (first ? 1 : 0) - (last ? 1 : 0);
+  std::string o = first ? fmt::format("{} + ", v.front()) : "";
+  o += fmt::format("{} x {}", v[first ? 1 : 0], mid);
+  if (last) o += fmt::format(" + {}", v.back());
+  return o;
+}
+
+}  // namespace
 
 StepResult simulate_step(const JobSpec& job, const Plan& plan, CollectiveBackend& backend) {
   const Fabric& f = plan.fabric;
@@ -86,50 +115,147 @@ StepResult simulate_step(const JobSpec& job, const Plan& plan, CollectiveBackend
   if (job.tp <= domain && domain % job.tp != 0) {
     throw InputError(job.tp_where, "parallelism.tp", fmt::format("tp {} does not divide the {}-XPU scale-up domain: a TP group would straddle two domains", job.tp, domain));
   }
+  const Transformer model = Transformer::of(job);
+  if (model.hidden % job.tp != 0 || model.ffn % job.tp != 0 || model.heads % job.tp != 0 || (model.vocab > 0 && model.vocab % job.tp != 0)) {
+    throw InputError(job.tp_where, "parallelism.tp",
+                     fmt::format("tp {} does not divide the model's hidden size {}, MLP width {}, {} heads{}", job.tp, model.hidden, model.ffn, model.heads,
+                                 model.vocab > 0 ? fmt::format(" and vocabulary {}", model.vocab) : ""));
+  }
+  r.parameters = model.parameters();
+  if (job.parameters > 0 && std::abs(r.parameters - job.parameters) > 0.1 * job.parameters) {
+    throw InputError(job.parameters_where, "model.parameters",
+                     fmt::format("{:.4g} parameters stated, but the architecture ({} layers, hidden {}, MLP {}{}, vocabulary {}) has {:.4g}; fix one "
+                                 "(or drop parameters and let the architecture say)",
+                                 job.parameters, model.layers, model.hidden, model.ffn, model.gated_mlp ? " gated" : "", model.vocab, r.parameters));
+  }
+  const XpuRoofline xpu = XpuRoofline::of(*f.server, job);
+  r.compute_model = job.mfu > 0 ? fmt::format("every FLOP at the given {:.0f}% of the {:.0f} TFLOP/s peak (xpu.mfu)", 100 * job.mfu, xpu.peak_flops / 1e12)
+                                : fmt::format("roofline: GEMMs at {:.0f}% of {:.0f} TFLOP/s less their tile and wave waste, attention at {:.0f}%, the rest at {:.0f} GB/s",
+                                              100 * xpu.gemm_efficiency, xpu.peak_flops / 1e12, 100 * xpu.attention_efficiency, xpu.hbm_bytes_per_s / 1e9);
   const Layout lay{job.tp, job.dp, job.pp, f.server->xpus};
-  const double tflops = job.tflops > 0 ? job.tflops : f.server->xpu_tflops;
-  if (tflops <= 0) throw InputError(job.where, "xpu.tflops", fmt::format("server '{}' has no xpu_tflops in the catalog; give xpu.tflops", f.server->name));
-
-  // Compute: 6 N T for the dense parameters plus attention (12 L h s per token), at mfu of peak.
-  const double tokens = static_cast<double>(job.global_batch) * job.sequence;
-  r.flops = 6.0 * job.parameters * tokens + 12.0 * job.layers * static_cast<double>(job.hidden) * job.sequence * tokens;
-  const double compute_s = r.flops / (static_cast<double>(f.xpus()) * tflops * 1e12 * job.mfu);
-  r.compute = from_seconds(compute_s);
   r.micro_batches = job.global_batch / (static_cast<int64_t>(job.dp) * job.micro_batch);
-  const double m = static_cast<double>(r.micro_batches);
-  r.bubble = from_seconds(compute_s * (job.pp - 1) / m);
-  const double backward_s = compute_s * 2.0 / 3.0;
-  const int64_t act_bytes = static_cast<int64_t>(job.micro_batch) * job.sequence * job.hidden * 2;
-  const int layers_per_stage = job.layers / job.pp;
+  r.virtual_stages = job.virtual_stages;
+  const int64_t m = r.micro_batches;
+  const int64_t tokens_mb = static_cast<int64_t>(job.micro_batch) * job.sequence;
+  r.tokens = static_cast<double>(job.global_batch) * job.sequence;
+  r.flops = model.model_flops(r.tokens);
+  const auto secs = from_seconds;
+
+  // ---- Compute of one layer, one micro-batch, one TP rank (forward, backward with what is recomputed).
+  const bool sp = job.sequence_parallel && job.tp > 1;
+  double gemm_f = 0, gemm_b = 0;
+  for (const Gemm& g : model.layer_gemms(tokens_mb, job.tp)) {
+    gemm_f += xpu.gemm_seconds(g);
+    gemm_b += xpu.gemm_backward_seconds(g);
+  }
+  const double attn_f = xpu.attention_seconds(model.attention_flops(job.micro_batch, job.tp, true));
+  const double attn_b = 2 * attn_f;  // the backward computes twice the forward's products
+  const double elem_f = xpu.hbm_bytes_per_s > 0 ? xpu.memory_seconds(model.layer_elementwise_bytes(tokens_mb, job.tp, sp)) : 0.0;
+  const double layer_f = gemm_f + attn_f + elem_f;
+  double layer_b = gemm_b + attn_b + 2 * elem_f;
+  if (job.recompute == Recompute::Full) layer_b += layer_f;
+  if (job.recompute == Recompute::Selective) layer_b += attn_f;
+  // The output layer and its loss on the last stage (the embedding lookup on the first is a gather: negligible).
+  double logits = 0;
+  if (model.vocab > 0) {
+    const Gemm g = model.logits_gemm(tokens_mb, job.tp);
+    logits = xpu.gemm_seconds(g) + xpu.gemm_backward_seconds(g) +
+             (xpu.hbm_bytes_per_s > 0 ? xpu.memory_seconds(4.0 * 3 * static_cast<double>(tokens_mb) * static_cast<double>(model.vocab) / job.tp) : 0.0);
+  }
 
   auto time_all = [&](const std::vector<Schedule>& parts) { return backend.run(concurrent(parts)).time; };
-  auto add = [&](StepComm c) {
-    r.exposed += c.exposed;
-    r.comms.push_back(std::move(c));
+  auto group_of = [&](auto&& xpu_at, int n) {
+    std::vector<uint32_t> x;
+    for (int i = 0; i < n; ++i) x.push_back(xpu_at(i));
+    return lay.group(std::move(x));
   };
 
-  // Tensor parallel: 4 all-reduces of the activations per layer per micro-batch (2 forward, 2 backward).
+  // ---- Tensor parallel: per layer, with sequence parallelism 2 all-gathers and 2 reduce-scatters of the layer's
+  // activations forward and as many backward (plus the recomputed forward's all-gathers); without, 2 all-reduces
+  // each way. Groups inside a scale-up domain do not share the fabric: one group's time is every group's.
+  double tp_layer_exposed = 0;
+  const int64_t act_bytes = tokens_mb * model.hidden * 2;
   if (job.tp > 1) {
-    std::vector<Schedule> parts;
-    for (int s = 0; s < job.pp; ++s) {
-      for (int d = 0; d < job.dp; ++d) {
-        std::vector<uint32_t> x;
-        for (int t = 0; t < job.tp; ++t) x.push_back(lay.xpu(s, d, t));
-        parts.push_back(build_schedule(CollectiveKind::AllReduce, Algorithm::Nccl, lay.group(std::move(x)), act_bytes, f));
-      }
+    const bool isolated = job.tp <= domain;
+    auto tp_time = [&](CollectiveKind kind) {
+      std::vector<Schedule> parts;
+      for (int st = 0; st < (isolated ? 1 : job.pp); ++st)
+        for (int d = 0; d < (isolated ? 1 : job.dp); ++d)
+          parts.push_back(build_schedule(kind, Algorithm::Nccl, group_of([&](int t) { return lay.xpu(st, d, t); }, job.tp), act_bytes, f));
+      return time_all(parts);
+    };
+    const int recomputed = job.recompute == Recompute::Full ? 2 : 0;
+    std::vector<std::pair<CollectiveKind, int64_t>> ops;  // (collective, per layer per micro-batch)
+    if (sp) ops = {{CollectiveKind::AllGather, 4 + recomputed}, {CollectiveKind::ReduceScatter, 4}};
+    else ops = {{CollectiveKind::AllReduce, 4 + recomputed}};
+    double per_layer = 0;
+    for (const auto& [kind, n] : ops) {
+      const Picoseconds each = tp_time(kind);
+      per_layer += n * each.seconds();
+      StepComm c{"tensor", std::string(to_string(kind)), job.tp, act_bytes, 0, each, {}, {}, 0, ""};
+      c.busbw_gbs = busbw(kind, job.tp, act_bytes, each);
+      r.comms.push_back(std::move(c));
     }
-    StepComm c{"tensor", "all_reduce", job.tp, act_bytes, 4LL * layers_per_stage * r.micro_batches, time_all(parts), {}, {}, 0, ""};
-    c.total = c.each * c.count;
-    c.exposed = from_seconds(c.total.seconds() * (1.0 - job.tp_overlap));
-    c.busbw_gbs = busbw(CollectiveKind::AllReduce, job.tp, act_bytes, c.each);
-    c.explanation = fmt::format("{} all-reduces of {} per step inside the scale-up domain; {:.0f}% hidden", with_thousands(c.count),
-                                with_thousands(act_bytes) + " B", job.tp_overlap * 100);
-    add(std::move(c));
+    // With --tp-comm-overlap the collectives run under the layer's GEMMs; without, the layer waits for each.
+    tp_layer_exposed = job.tp_comm_overlap ? std::max(0.0, per_layer - (gemm_f + gemm_b)) : per_layer;
   }
-  // Pipeline parallel: activations forward and gradients backward at every stage boundary, per micro-batch.
+
+  // ---- Expert parallel: dispatch and combine all-to-alls forward and backward per MoE layer, not overlapped.
+  double ep_layer_exposed = 0;
+  if (job.ep > 1 && job.moe_layers > 0) {
+    std::vector<Schedule> parts;
+    const int64_t bytes = std::max<int64_t>(1, act_bytes * job.top_k / job.tp);
+    for (int st = 0; st < job.pp; ++st)
+      for (int d0 = 0; d0 < job.dp; d0 += job.ep)
+        for (int t = 0; t < job.tp; ++t)
+          parts.push_back(build_schedule(CollectiveKind::AllToAll, Algorithm::Direct, group_of([&](int i) { return lay.xpu(st, d0 + i, t); }, job.ep), bytes, f));
+    const Picoseconds each = time_all(parts);
+    ep_layer_exposed = 4 * each.seconds() * job.moe_layers / job.layers;  // spread over the layers as an average
+    StepComm c{"expert", "alltoall", job.ep, bytes, 0, each, {}, {}, 0, ""};
+    c.busbw_gbs = busbw(CollectiveKind::AllToAll, job.ep, bytes, each);
+    r.comms.push_back(std::move(c));
+  }
+
+  // ---- The slowest stage sets the pace of the pipeline.
+  const std::vector<int> layers = stage_layers(job);
+  r.stages = describe_stages(layers);
+  double stage_s = 0, stage_compute_s = 0;
+  int critical_layers = 0;
+  for (size_t st = 0; st < layers.size(); ++st) {
+    const double compute_s = layers[st] * (layer_f + layer_b) + (st + 1 == layers.size() ? logits : 0.0);
+    const double with_comm = compute_s + layers[st] * (tp_layer_exposed + ep_layer_exposed);
+    if (with_comm > stage_s) {
+      stage_s = with_comm;
+      stage_compute_s = compute_s;
+      critical_layers = layers[st];
+    }
+  }
+  r.stage_time = secs(stage_s);
+  const double busy_s = pipeline_busy_seconds(m, stage_s);
+  const double bubble_s = pipeline_bubble_seconds(job.pp, job.virtual_stages, stage_s);
+  // TP and EP: per layer of the critical stage, every micro-batch; TP's exposure shared in proportion to each
+  // collective's time.
+  auto per_layer = [&](const StepComm& c) -> int64_t {
+    if (c.parallelism != "tensor") return 4;
+    return c.collective == "reduce_scatter" ? 4 : job.recompute == Recompute::Full ? 6 : 4;
+  };
+  double tp_total_per_layer = 0;
+  for (const StepComm& c : r.comms) if (c.parallelism == "tensor") tp_total_per_layer += static_cast<double>(per_layer(c)) * c.each.seconds();
+  for (StepComm& c : r.comms) {
+    const bool tensor = c.parallelism == "tensor";
+    c.count = per_layer(c) * critical_layers * m;
+    c.total = c.each * c.count;
+    const double share = tensor && tp_total_per_layer > 0 ? static_cast<double>(per_layer(c)) * c.each.seconds() / tp_total_per_layer : 1.0;
+    c.exposed = secs((tensor ? tp_layer_exposed * share : ep_layer_exposed) * critical_layers * static_cast<double>(m));
+    c.explanation = tensor ? fmt::format("{} per layer per micro-batch inside the scale-up domain, {}", per_layer(c),
+                                         job.tp_comm_overlap ? "overlapped with the layer's GEMMs where they last long enough" : "each waited for (no TP overlap)")
+                           : fmt::format("dispatch and combine, forward and backward, per MoE layer (top-{} routing), not overlapped", job.top_k);
+  }
+
+  // ---- Pipeline sends: each micro-batch's activations forward and gradients backward across every chunk boundary.
+  double exposed_s = 0;  // beyond the stage time: pipeline sends, data-parallel reduction
   if (job.pp > 1) {
-    const int64_t bytes = std::max<int64_t>(1, act_bytes / job.tp);
-    // One boundary's send/recv sets the protocol constants; every boundary's transfers then run at once.
+    const int64_t bytes = std::max<int64_t>(1, act_bytes / (sp ? job.tp : 1));
     Schedule s = build_schedule(CollectiveKind::SendRecv, Algorithm::Nccl, lay.group({lay.xpu(0, 0, 0), lay.xpu(1, 0, 0)}), bytes, f);
     s.ranks = ranks;
     s.phases.clear();
@@ -139,56 +265,68 @@ StepResult simulate_step(const JobSpec& job, const Plan& plan, CollectiveBackend
       for (int d = 0; d < job.dp; ++d)
         for (int t = 0; t < job.tp; ++t) ph.transfers.push_back({lay.xpu(st, d, t), lay.xpu(st + 1, d, t), bytes});
     s.phases.push_back(std::move(ph));
-    StepComm c{"pipeline", "sendrecv", 2, bytes, 2 * r.micro_batches, backend.run(s).time, {}, {}, 0, ""};
+    StepComm c{"pipeline", "sendrecv", 2, bytes, 2 * m * job.virtual_stages, backend.run(s).time, {}, {}, 0, ""};
     c.total = c.each * c.count;
-    // 1F1B: the transfers of the m + pp - 1 pipeline slots lie on the critical path, each way.
-    c.exposed = c.each * (2 * (r.micro_batches + job.pp - 1));
+    const int64_t on_path = pipeline_exposed_sends(m, job.pp, job.virtual_stages);
+    c.exposed = c.each * on_path;
     c.busbw_gbs = busbw(CollectiveKind::SendRecv, 2, bytes, c.each);
-    c.explanation = fmt::format("{} B per boundary per micro-batch each way; {} pipeline slots on the critical path", with_thousands(bytes),
-                                r.micro_batches + job.pp - 1);
-    add(std::move(c));
+    c.explanation = fmt::format("{} B per chunk boundary per micro-batch each way; {} on the critical path ({})", with_thousands(bytes), on_path,
+                                job.virtual_stages > 1 ? "interleaved: the steady state's sends overlap compute" : "1F1B waits for each");
+    exposed_s += c.exposed.seconds();
+    r.comms.push_back(std::move(c));
   }
-  // Expert parallel: dispatch and combine all-to-alls, forward and backward, per MoE layer per micro-batch.
-  if (job.ep > 1 && job.moe_layers > 0) {
-    std::vector<Schedule> parts;
-    const int64_t bytes = std::max<int64_t>(1, act_bytes * job.top_k / job.tp);
-    for (int s = 0; s < job.pp; ++s)
-      for (int d0 = 0; d0 < job.dp; d0 += job.ep)
-        for (int t = 0; t < job.tp; ++t) {
-          std::vector<uint32_t> x;
-          for (int d = d0; d < d0 + job.ep; ++d) x.push_back(lay.xpu(s, d, t));
-          parts.push_back(build_schedule(CollectiveKind::AllToAll, Algorithm::Direct, lay.group(std::move(x)), bytes, f));
-        }
-    const int64_t moe_per_stage = std::max<int64_t>(1, job.moe_layers / job.pp);
-    StepComm c{"expert", "alltoall", job.ep, bytes, 4 * moe_per_stage * r.micro_batches, time_all(parts), {}, {}, 0, ""};
-    c.total = c.each * c.count;
-    c.exposed = c.total;
-    c.busbw_gbs = busbw(CollectiveKind::AllToAll, job.ep, bytes, c.each);
-    c.explanation = fmt::format("{} all-to-alls of {} B per step (top-{} routing), not overlapped", with_thousands(c.count), with_thousands(bytes), job.top_k);
-    add(std::move(c));
-  }
-  // Data parallel: one gradient all-reduce per step, started during the backward pass.
+
+  // ---- Data parallel: gradients reduced (reduce-scatter with the distributed optimizer, else all-reduce) in
+  // buckets as the last micro-batch's backward frees them; with the distributed optimizer, parameters all-gathered
+  // in buckets under the next step's first forward. The last bucket (Megatron's 40M-parameter default) cannot hide.
   if (job.dp > 1) {
-    const int64_t bytes = static_cast<int64_t>(job.parameters / (static_cast<double>(job.tp) * job.pp)) * job.grad_bytes;
+    const double local_params = r.parameters / (static_cast<double>(job.tp) * job.pp);
+    const int64_t bytes = static_cast<int64_t>(local_params) * job.grad_bytes;
+    const double bucket = std::min(1.0, 40e6 / local_params);
     const auto algo = parse_algorithm(job.dp_algorithm).value_or(Algorithm::Ring);
-    std::vector<Schedule> parts;
-    for (int s = 0; s < job.pp; ++s)
-      for (int t = 0; t < job.tp; ++t) {
-        std::vector<uint32_t> x;
-        for (int d = 0; d < job.dp; ++d) x.push_back(lay.xpu(s, d, t));
-        parts.push_back(build_schedule(CollectiveKind::AllReduce, algo, lay.group(std::move(x)), bytes, f));
-      }
-    StepComm c{"data", "all_reduce", job.dp, bytes, 1, time_all(parts), {}, {}, 0, ""};
-    c.total = c.each;
-    const double hidden_s = std::min(c.total.seconds(), job.dp_overlap * backward_s);
-    c.exposed = from_seconds(c.total.seconds() - hidden_s);
-    c.busbw_gbs = busbw(CollectiveKind::AllReduce, job.dp, bytes, c.each);
-    c.explanation = fmt::format("{} B of gradients per rank over {} ranks ({} x {} groups at once); up to {:.0f}% of the {:.1f} ms backward pass hides {:.1f} ms of it",
-                                with_thousands(bytes), job.dp, job.pp, job.tp, job.dp_overlap * 100, backward_s * 1e3, hidden_s * 1e3);
-    add(std::move(c));
+    auto dp_time = [&](CollectiveKind kind, int64_t b) {
+      std::vector<Schedule> parts;
+      for (int st = 0; st < job.pp; ++st)
+        for (int t = 0; t < job.tp; ++t)
+          parts.push_back(build_schedule(kind, algo == Algorithm::Ring || kind == CollectiveKind::AllReduce ? algo : Algorithm::Ring,
+                                         group_of([&](int d) { return lay.xpu(st, d, t); }, job.dp), b, f));
+      return time_all(parts);
+    };
+    const double backward_s = layers.front() * layer_b;  // the first stage finishes its last backward last
+    const double forward_s = layers.front() * layer_f;
+    auto add_dp = [&](CollectiveKind kind, int64_t b, bool overlap, double window_s, const char* what) {
+      StepComm c{"data", std::string(to_string(kind)), job.dp, b, 1, dp_time(kind, b), {}, {}, 0, ""};
+      c.total = c.each;
+      const double t = c.total.seconds();
+      const double exposed = overlap ? std::max(t * bucket, t - window_s) : t;
+      c.exposed = secs(exposed);
+      c.busbw_gbs = busbw(kind, job.dp, b, c.each);
+      c.explanation = fmt::format("{} B per rank over {} ranks ({} x {} groups at once), {}; {:.1f} ms exposed", with_thousands(b), job.dp, job.pp, job.tp,
+                                  overlap ? fmt::format("{} ({:.1f} ms)", what, window_s * 1e3) : "not overlapped", exposed * 1e3);
+      exposed_s += exposed;
+      r.comms.push_back(std::move(c));
+    };
+    if (job.distributed_optimizer) {
+      add_dp(CollectiveKind::ReduceScatter, bytes, job.overlap_grad_reduce, backward_s, "in buckets under the last micro-batch's backward");
+      add_dp(CollectiveKind::AllGather, static_cast<int64_t>(local_params) * 2, job.overlap_param_gather, forward_s, "in buckets under the first micro-batch's forward");
+    } else {
+      add_dp(CollectiveKind::AllReduce, bytes, job.overlap_grad_reduce, backward_s, "in buckets under the last micro-batch's backward");
+    }
   }
-  r.step = r.compute + r.bubble + r.exposed;
+
+  // ---- Optimizer: Adam over the local shard, memory-bound (fp32 master, two moments and the gradient read and
+  // written back, the bf16 parameter written: 30 bytes per parameter).
+  const double shard = r.parameters / (static_cast<double>(job.tp) * job.pp) / (job.distributed_optimizer ? job.dp : 1);
+  const double optimizer_s = xpu.hbm_bytes_per_s > 0 ? xpu.memory_seconds(30.0 * shard) : 0.0;
+
+  r.compute = secs(static_cast<double>(m) * stage_compute_s + optimizer_s);
+  r.bubble = secs(bubble_s);
+  r.step = secs(busy_s + bubble_s + optimizer_s + exposed_s);
+  r.exposed = r.step - r.compute - r.bubble;
   r.utilisation = r.compute.seconds() / r.step.seconds();
+  r.mfu = r.flops / (r.step.seconds() * static_cast<double>(r.xpus) * xpu.peak_flops);
+  r.tflops_per_xpu = r.flops / r.step.seconds() / static_cast<double>(r.xpus) / 1e12;
+  r.tokens_per_s = r.tokens / r.step.seconds();
   return r;
 }
 

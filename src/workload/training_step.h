@@ -28,17 +28,27 @@ struct StepResult {
   std::string job, fabric, backend;
   int64_t xpus = 0;
   int64_t micro_batches = 0;
-  double flops = 0;           // per step, whole job
-  Picoseconds compute;        // per XPU: forward + backward
+  int virtual_stages = 1;
+  std::string stages;         // layers per pipeline stage, e.g. "7 + 14 x 8 + 7"
+  std::string compute_model;  // how compute was timed (the roofline, or the mfu override)
+  double flops = 0;           // model FLOPs per step, whole job (PaLM's convention; no recomputation)
+  double parameters = 0;
+  double tokens = 0;          // per step
+  Picoseconds stage_time;     // the slowest stage: forward and backward of one micro-batch, its exposed TP/EP included
+  Picoseconds compute;        // per XPU on the critical stage: every micro-batch's forward and backward, the optimizer
   Picoseconds bubble;         // pipeline fill and drain
   Picoseconds exposed;        // communication the step waits for
   Picoseconds step;
   double utilisation = 0;     // compute / step
+  double mfu = 0;             // model FLOPs / (step x XPUs x peak)
+  double tflops_per_xpu = 0;  // model FLOPs per second per XPU, in TFLOP/s
+  double tokens_per_s = 0;
   std::vector<StepComm> comms;
 };
 
-// A representative job for a cluster when none is given: a 13B-parameter dense model, tensor parallel inside
-// the scale-up domain (at most 8), data parallel across the rest, 8 sequences per replica.
+// A representative job for a cluster when none is given (what `run` times and `job` would with the same file): a
+// 13B-parameter dense model, tensor parallel inside the scale-up domain (at most 8), data parallel across the rest,
+// one micro-batch of 8 sequences per replica.
 JobSpec default_job_for(const Fabric& f);
 
 // Throws InputError when the job does not fit the cluster (degrees, TP beyond the scale-up domain).
