@@ -83,10 +83,12 @@ JobSpec parse_job_spec(const std::string& text, const std::string& file) {
   }
   const int middle = j.layers - j.first_stage_layers - j.last_stage_layers;
   const int middle_stages = j.pp - (j.first_stage_layers > 0 ? 1 : 0) - (j.last_stage_layers > 0 ? 1 : 0);
-  if (middle <= 0 || middle % (middle_stages * j.virtual_stages) != 0 ||
-      (j.first_stage_layers % j.virtual_stages) != 0 || (j.last_stage_layers % j.virtual_stages) != 0) {
+  // (With virtual stages, a shorter first or last stage is shorter in its first or last chunk, as Megatron's
+  // uneven pipeline splits it.)
+  if (middle <= 0 || middle % (middle_stages * j.virtual_stages) != 0 || (j.first_stage_layers > 0 && j.first_stage_layers < j.virtual_stages) ||
+      (j.last_stage_layers > 0 && j.last_stage_layers < j.virtual_stages)) {
     throw InputError(pp_where, "parallelism.pp",
-                     fmt::format("{} layers do not split into {} pipeline stages x {} virtual stages{}; every stage's layers must divide by virtual_stages", j.layers,
+                     fmt::format("{} layers do not split into {} pipeline stages x {} virtual stages{}; the middle stages' layers must divide by virtual_stages, and the first and last stages need a layer per virtual stage", j.layers,
                                  j.pp, j.virtual_stages,
                                  j.first_stage_layers + j.last_stage_layers > 0 ? fmt::format(" after {} first-stage and {} last-stage layers", j.first_stage_layers, j.last_stage_layers) : ""));
   }
