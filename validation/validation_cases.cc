@@ -26,6 +26,8 @@
 #include "report/perf_table.h"
 #include "spec/cluster_spec.h"
 #include "workload/training_step.h"
+#include "workload/job_spec.h"
+#include "workload/transformer_cost.h"
 
 namespace {
 
@@ -247,9 +249,6 @@ void simulator_cases(Fixture& fx, std::vector<Row>& rows) {
 // Training steps beside published throughput: the job as the paper gives it, on a planned fabric of its size
 // (analytic backend), TFLOP/s per GPU in the paper's own FLOP convention.
 void training_cases(Fixture& fx, std::vector<Row>& rows) {
-  const std::string why =
-      "the roofline times GEMMs at the best-shape cuBLAS rate measured at full clocks (80% of peak), not at the sustained clocks of a "
-      "700 W part in a 16K-GPU job; framework overheads, stragglers and the unknown virtual-stage count (4 assumed) are not modelled";
   for (const auto& [gpus, published, mfu] : {std::tuple{8192, 430.0, 43}, std::tuple{16384, 400.0, 41}}) {
     const std::string tag = gpus == 8192 ? "8k" : "16k";
     const ClusterSpec spec = load_cluster_spec(std::string(AIFABRIC_SOURCE_DIR) + "/examples/h100-" + tag + "-rail.yaml");
@@ -257,15 +256,66 @@ void training_cases(Fixture& fx, std::vector<Row>& rows) {
     const JobSpec job = load_job_spec(std::string(AIFABRIC_SOURCE_DIR) + "/examples/job-llama3-405b-" + tag + ".yaml");
     auto backend = make_backend("analytic", plan, {});
     const StepResult r = simulate_step(job, plan, *backend);
+    JobSpec two = job;
+    two.virtual_stages = 2;
+    const StepResult r2 = simulate_step(two, plan, *backend);
     Row row{"training", fmt::format("Llama 3 405B on {} H100 (TP 8, PP 16, DP {}): TFLOP/s per GPU", with_thousands(int64_t{gpus}), gpus / 128),
             "The Llama 3 Herd of Models (Meta, 2024), Table 4",
             fmt::format("architecture of its Table 3, 8K sequences, 16M tokens per step, one layer less on the first and last stages, "
                         "4 virtual stages and micro-batches of one sequence (not given in the paper), no recomputation; {} DGX H100 on a "
-                        "non-blocking rail-optimised 400G fabric (Meta's was RoCE); BF16 MFU {}% published",
-                        with_thousands(int64_t{gpus / 8}), mfu),
+                        "non-blocking rail-optimised 400G fabric (Meta's was RoCE); BF16 MFU {}% published; the compute efficiency was not "
+                        "fitted on this row; with 2 virtual stages instead of 4 aifabric gives {:.0f} TFLOP/s",
+                        with_thousands(int64_t{gpus / 8}), mfu, r2.tflops_per_xpu),
             fmt::format("{:.0f} TFLOP/s", published), published, published, r.tflops_per_xpu, "TFLOP/s", 0.15};
-    row.gating = row.pass();
-    row.why = why;
+    rows.push_back(std::move(row));
+  }
+}
+
+// Megatron-LM's weak-scaling table (Narayanan et al., SC'21, Table 1) on DGX A100 SuperPOD-style fabrics: the rows'
+// configurations, the micro-batch sizes and virtual stages of the paper's own reproduction script
+// (examples/sc21/run_table_1.sh: full recomputation, "local" data parallelism that reduces after the backward pass),
+// TFLOP/s per GPU by the paper's eq. 3 over the step time aifabric predicts.
+void megatron_cases(Fixture& fx, std::vector<Row>& rows) {
+  // role: 'c' calibrates the compute efficiency (kComputeEfficiency was fitted on these), 'v' validates it (held out).
+  struct Case { double billions; int heads, hidden, layers, tp, pp, gpus, batch, micro, virtual_stages; bool overlap; double published; char role; };
+  const Case cases[] = {
+      {1.7, 24, 2304, 24, 1, 1, 32, 512, 16, 1, true, 137, 'v'},       {3.6, 32, 3072, 30, 2, 1, 64, 512, 16, 1, true, 138, 'v'},
+      {7.5, 32, 4096, 36, 4, 1, 128, 512, 16, 1, true, 142, 'v'},      {18.4, 48, 6144, 40, 8, 1, 256, 1024, 8, 1, true, 135, 'v'},
+      {39.1, 64, 8192, 48, 8, 2, 512, 1536, 4, 1, false, 138, 'c'},    {76.1, 80, 10240, 60, 8, 4, 1024, 1792, 2, 3, false, 140, 'v'},
+      {145.6, 96, 12288, 80, 8, 8, 1536, 2304, 2, 2, false, 148, 'c'}, {310.1, 128, 16384, 96, 8, 16, 1920, 2160, 1, 2, false, 155, 'v'},
+      {529.6, 128, 20480, 105, 8, 35, 2520, 2520, 1, 3, false, 163, 'v'}, {1008.0, 160, 25600, 128, 8, 64, 3072, 3072, 1, 1, false, 163, 'c'},
+  };
+  for (const Case& c : cases) {
+    const int servers = c.gpus / 8, dp = c.gpus / (c.tp * c.pp);
+    const std::string spec = fmt::format(
+        "name: dgx-a100-x{0}\ncluster: {{server: dgx-a100, servers: {0}}}\nfabric: {{architecture: endpoint-scheduled, topology: rail-optimized, "
+        "scalable_unit_servers: 20, tiers: auto, switch: quantum-qm8700, load_balancing: adaptive}}\n"
+        "layout: {{servers_per_rack: 4, racks_per_row: 5, network_racks: end-of-row}}\npower: {{rack_power_limit_kw: 30}}\n",
+        servers);
+    const Plan& plan = fx.plan(spec, fmt::format("dgx-a100-x{}", servers));
+    const std::string job_text = fmt::format(
+        "name: megatron-{0}b\nmodel: {{layers: {1}, hidden: {2}, heads: {3}, vocab: 51200, sequence: 2048}}\nbatch: {{global: {4}, micro: {5}}}\n"
+        "parallelism: {{tp: {6}, pp: {7}, dp: {8}, virtual_stages: {9}}}\ntraining: {{recompute: full, distributed_optimizer: false, overlap_grad_reduce: {10}}}\n",
+        c.billions, c.layers, c.hidden, c.heads, c.batch, c.micro, c.tp, c.pp, dp, c.virtual_stages, c.overlap ? "true" : "false");
+    const JobSpec job = parse_job_spec(job_text, fmt::format("megatron-{}b.yaml", c.billions));
+    auto backend = make_backend("analytic", plan, {});
+    const StepResult r = simulate_step(job, plan, *backend);
+    const double tflops = Transformer::of(job).megatron_flops(static_cast<double>(c.batch)) / r.step.seconds() / c.gpus / 1e12;
+    Row row{"training",
+            fmt::format("Megatron-LM {:.1f}B on {} A100 (TP {}, PP {}, DP {}){}: TFLOP/s per GPU", c.billions, with_thousands(int64_t{c.gpus}), c.tp, c.pp, dp,
+                        c.role == 'c' ? ", calibration" : ""),
+            "Narayanan et al., Efficient Large-Scale Language Model Training on GPU Clusters Using Megatron-LM (SC'21), Table 1; micro-batches, "
+            "virtual stages and data-parallel implementation from its reproduction script (NVIDIA/Megatron-LM examples/sc21/run_table_1.sh)",
+            fmt::format("{} heads, hidden {}, {} layers, sequence 2048, vocabulary 51,200, batch {}, micro-batch {}, {} virtual stage{}, full "
+                        "recomputation, gradients all-reduced {}; {} DGX A100 (8 x 200G HDR) on a rail-optimised QM8700 fabric; TFLOP/s by the "
+                        "paper's eq. 3{}",
+                        c.heads, c.hidden, c.layers, c.batch, c.micro, c.virtual_stages, c.virtual_stages > 1 ? "s" : "",
+                        c.overlap ? "during the backward pass (PyTorch DDP)" : "after the backward pass (Megatron's local DDP)", servers,
+                        c.role == 'c' ? "; one of the three rows the compute efficiency was fitted on" : ""),
+            fmt::format("{:.0f} TFLOP/s", c.published), c.published, c.published, tflops, "TFLOP/s", 0.15};
+    row.gating = c.billions > 20;  // below, the known disagreement says why
+    row.why = "small models: GEMMs of hidden 2,304-6,144 (TP 1-8) and unfused softmax attention (s / 6h up to 15% of the FLOPs; the "
+              "catalog's attention rate is FlashAttention-2's) leave more of the step to kernels the roofline does not model";
     rows.push_back(std::move(row));
   }
 }
@@ -280,6 +330,10 @@ std::string render(const std::vector<Row>& rows) {
     const bool train = std::string(kind) == "training";
     const bool hw = std::string(kind) == "hardware" || train, sim = std::string(kind) == "simulator";
     o += train ? "## Training steps beside published throughput\n\n"
+                 "TFLOP/s per GPU in each paper's own FLOP convention over the step time aifabric predicts (analytic backend). One constant is fitted:\n"
+                 "the end-to-end compute efficiency of a training step's kernels (`kComputeEfficiency`, src/workload/xpu_roofline.h), on the three rows\n"
+                 "marked calibration; every other row is a check it was not fitted on, on other models, GPU counts and, for Llama 3, another GPU\n"
+                 "generation and framework.\n\n"
          : hw  ? "## Measured on real hardware\n\n"
          : sim ? "## Beside another packet simulator (htsim: agreement shows consistency, not truth)\n\n"
                : "## Beside NCCL's tuning model (a model: agreement shows consistency, not truth)\n\n";
@@ -324,6 +378,7 @@ int main(int argc, char** argv) {
     gather_scatter_cases(fx, rows);
     simulator_cases(fx, rows);
     training_cases(fx, rows);
+    megatron_cases(fx, rows);
     int passed = 0, failed = 0;
     for (const Row& r : rows) {
       if (r.gating) (r.pass() ? passed : failed)++;

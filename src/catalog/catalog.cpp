@@ -16,6 +16,7 @@ std::string_view to_string(FormFactor f) {
     case FormFactor::QsfpDd: return "qsfp-dd";
     case FormFactor::Qsfp112: return "qsfp112";
     case FormFactor::Qsfp28: return "qsfp28";
+    case FormFactor::Qsfp56: return "qsfp56";
   }
   return "?";
 }
@@ -75,12 +76,13 @@ int SwitchModel::ports_at(int64_t gbps) const {
 
 namespace {
 
-const std::vector<std::string> kFormFactors = {"osfp", "qsfp-dd", "qsfp112", "qsfp28"};
+const std::vector<std::string> kFormFactors = {"osfp", "qsfp-dd", "qsfp112", "qsfp28", "qsfp56"};
 
 FormFactor parse_form_factor(const std::string& s) {
   if (s == "osfp") return FormFactor::Osfp;
   if (s == "qsfp-dd") return FormFactor::QsfpDd;
   if (s == "qsfp112") return FormFactor::Qsfp112;
+  if (s == "qsfp56") return FormFactor::Qsfp56;
   return FormFactor::Qsfp28;
 }
 

@@ -12,7 +12,7 @@
 
 namespace aifabric {
 
-enum class FormFactor : uint8_t { Osfp, QsfpDd, Qsfp112, Qsfp28 };
+enum class FormFactor : uint8_t { Osfp, QsfpDd, Qsfp112, Qsfp28, Qsfp56 };
 std::string_view to_string(FormFactor f);
 
 enum class SwitchRole : uint8_t { Packet, LeafElement, FabricElement };

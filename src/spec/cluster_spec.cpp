@@ -149,11 +149,12 @@ void read_layout(MapReader& l, LayoutSpec& lay) {
 
 void read_optics(MapReader& o, OpticsSpec& opt) {
   opt.where = o.location();
-  const std::string ff = o.choice("form_factor", "any", {"any", "osfp", "qsfp-dd", "qsfp112", "qsfp28"});
+  const std::string ff = o.choice("form_factor", "any", {"any", "osfp", "qsfp-dd", "qsfp112", "qsfp28", "qsfp56"});
   if (ff == "osfp") opt.form_factor = FormFactor::Osfp;
   else if (ff == "qsfp-dd") opt.form_factor = FormFactor::QsfpDd;
   else if (ff == "qsfp112") opt.form_factor = FormFactor::Qsfp112;
   else if (ff == "qsfp28") opt.form_factor = FormFactor::Qsfp28;
+  else if (ff == "qsfp56") opt.form_factor = FormFactor::Qsfp56;
   opt.prefer = o.choice("prefer", "lowest-power", {"lowest-power", "lowest-cost"}) == "lowest-power"
                    ? OpticsPreference::LowestPower : OpticsPreference::LowestCost;
   opt.lpo = o.boolean("lpo", false);

@@ -66,6 +66,7 @@ JobSpec parse_job_spec(const std::string& text, const std::string& file) {
   j.tp_comm_overlap = t.boolean("tp_comm_overlap", false);
   j.overlap_grad_reduce = t.boolean("overlap_grad_reduce", true);
   j.overlap_param_gather = t.boolean("overlap_param_gather", true);
+  j.compute_efficiency = t.number("compute_efficiency", 0, 0.05, 1.0);
   t.finish();
   MapReader x = doc.child("xpu");
   j.tflops = x.number("tflops", 0, 0, 1e7);

@@ -38,6 +38,7 @@ struct JobSpec {
   bool tp_comm_overlap = false;       // TP collectives overlapped with the GEMMs (Megatron's --tp-comm-overlap)
   bool overlap_grad_reduce = true;    // bucketed gradient reduction during the last micro-batch's backward
   bool overlap_param_gather = true;   // parameter all-gather during the first micro-batch's forward
+  double compute_efficiency = 0;      // fraction of the roofline a training step's kernels reach end to end; 0 = the default
   // XPU.
   double tflops = 0;            // dense BF16 peak per XPU; 0 = the server model's
   double mfu = 0;               // calibration override: compute at this fraction of peak; 0 = the roofline

@@ -9,6 +9,12 @@
 
 namespace aifabric {
 
+// What a training step's kernels reach of the roofline end to end (launch gaps, unfused and unmodelled work,
+// synchronisation, clocks below the benchmark's): fitted (0.736) on three rows of Megatron-LM's weak-scaling table
+// (39.1B, 145.6B, 1T on A100), then checked on rows it was not fitted on (76.1B, 310.1B, 529.6B, and Llama 3 405B
+// on 8,192 and 16,384 H100): docs/VALIDATION.md.
+inline constexpr double kComputeEfficiency = 0.74;
+
 struct XpuRoofline {
   double peak_flops = 0;        // dense BF16, per second
   double hbm_bytes_per_s = 0;
