@@ -194,6 +194,24 @@ TEST(Cli, PacketAckCoalescingIsAnOptionAndSaysSo) {
   EXPECT_NE(bad.err.find("--ack-every"), std::string::npos) << bad.err;
 }
 
+// `trace` replays ASTRA-sim's 8-rank all-reduce microbenchmark on a 16-GPU fabric and gives the collective's own
+// time from `perf` on the same ranks; a prefix with no files is a located error.
+TEST(Cli, TraceReplaysChakraFiles) {
+  const std::string spec = kSrc + "/examples/cluster-400g.yaml";
+  const Result t = run("trace " + kSrc + "/tests/data/chakra/astra-sim-microbenchmarks/all_reduce/8npus_1MB/all_reduce --spec " + spec + " --backend analytic --json");
+  ASSERT_EQ(t.code, 0) << t.err;
+  const auto j = nlohmann::json::parse(t.out);
+  EXPECT_EQ(j["schema"], "aifabric.trace/1");
+  EXPECT_EQ(j["nodes"], 8);
+  const Result p = run("perf all_reduce --spec " + spec + " --ranks 8 -b 1M -e 1M --backend analytic --json");
+  ASSERT_EQ(p.code, 0) << p.err;
+  const auto pj = nlohmann::json::parse(p.out);
+  EXPECT_EQ(j["makespan_ps"].get<int64_t>(), pj["rows"][0]["time_ps"].get<int64_t>()) << t.out << p.out;
+  const Result missing = run("trace /nonexistent/prefix --spec " + spec);
+  EXPECT_EQ(missing.code, 2);
+  EXPECT_NE(missing.err.find("/nonexistent/prefix.0.et: prefix: no such file"), std::string::npos) << missing.err;
+}
+
 TEST(Cli, CompareDesignsSideBySide) {
   const Result r = run("compare --spec " + kSrc + "/examples/oversub-1to1.yaml --spec " + kSrc + "/examples/oversub-2to1.yaml --size 256M --json");
   ASSERT_EQ(r.code, 0) << r.err;

@@ -1,20 +1,13 @@
 // MapReader: every error names file, line, column and field, and what would be valid.
 #include <gtest/gtest.h>
 
+#include "test_support.h"
+
 #include "core/yaml_reader.h"
 
 namespace aifabric {
 
-namespace {
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "";
-}
-}  // namespace
+using testing::error_of;
 
 TEST(YamlReader, MalformedYamlNamesLineAndColumn) {
   const std::string msg = error_of([] { parse_yaml("a: 1\nb: [1, 2\n", "f.yaml"); });

@@ -1,4 +1,4 @@
-// The aifabric command: plan, check, run, catalog. Bad input -> one-line error and exit 2.
+// The aifabric command: plan, check, run, perf, job, packet, compare, trace, catalog. Bad input -> one-line error and exit 2.
 #include <algorithm>
 #include <csignal>
 #include <cstdio>
@@ -35,6 +35,8 @@
 #include "workload/training_step.h"
 #include "spec/cluster_spec.h"
 #include "topo/wire_format.h"
+#include "cli/cli_common.h"
+#include "cli/trace_command.h"
 
 namespace {
 
@@ -42,71 +44,6 @@ using namespace aifabric;
 
 constexpr int kExitInput = 2;
 constexpr int kExitDoesNotAddUp = 3;  // `check`: the proposal's numbers do not add up
-
-struct Common {
-  std::vector<std::string> catalogs;
-  double max_memory_gib = 8;
-  int64_t max_events = 2'000'000'000;
-  uint64_t seed = 1;
-};
-
-Catalog catalog_for(const Common& c, const ClusterSpec* spec) {
-  std::vector<std::string> files = c.catalogs;
-  if (spec) files.insert(files.end(), spec->catalog_files.begin(), spec->catalog_files.end());
-  return load_catalog(files);
-}
-
-PlanOptions options_for(const Common& c) {
-  PlanOptions o;
-  o.limits.max_memory_bytes = static_cast<int64_t>(c.max_memory_gib * static_cast<double>(int64_t{1} << 30));
-  return o;
-}
-
-// --fail SPEC[@TIME] options as the packet engine takes them: one failure per option, each at its time.
-std::vector<LinkFailure> packet_failures(const Fabric& f, const std::vector<std::string>& specs, uint64_t seed) {
-  std::vector<LinkFailure> out;
-  for (const std::string& s : specs) {
-    const TimedFailureSpec t = split_failure_time(s);
-    FailureSet set = resolve_failures(f, {t.spec}, seed);
-    out.push_back({t.at_ps, std::move(set.links), set.what.front() + (t.at_ps > 0 ? fmt::format(" at {:.3f} us", static_cast<double>(t.at_ps) * 1e-6) : " from the start")});
-  }
-  return out;
-}
-
-// analytic, flow or packet: the packet engine plugs in behind the same interface.
-std::unique_ptr<CollectiveBackend> backend_for(const std::string& name, const Plan& plan, const ClusterSpec& spec, uint64_t seed = 1,
-                                               const std::vector<std::string>& failures = {}, Execution execution = Execution::Phases) {
-  BackendOptions bo;
-  bo.execution = execution;
-  bo.mode = path_mode_for(spec.fabric.load_balancing);
-  bo.network.seed = seed;
-  for (const std::string& f : failures) {
-    if (split_failure_time(f).at_ps > 0) {
-      throw InputError({}, "--fail", fmt::format("'{}': a failure at a time is for `aifabric packet`; collectives and jobs take failures from the start", f));
-    }
-  }
-  if (!failures.empty()) bo.network.failed_links = resolve_failures(plan.fabric, failures, seed).links;
-  if (name == "packet") {
-    PacketSimConfig pc;
-    pc.lb = spec.fabric.load_balancing;
-    pc.transport = spec.fabric.transport;
-    pc.pfc = spec.fabric.pfc;
-    pc.seed = seed;
-    pc.failures = packet_failures(plan.fabric, failures, seed);
-    return make_packet_backend(plan, pc, bo);
-  }
-  return make_backend(name, plan, bo);
-}
-
-// Writes `text` to `path` atomically, or to stdout when path is empty or "-".
-void emit(const std::string& path, const std::string& text) {
-  if (path.empty() || path == "-") {
-    std::fwrite(text.data(), 1, text.size(), stdout);
-    return;
-  }
-  const std::string err = write_file_atomically(path, text);
-  if (!err.empty()) throw InputError({path, 0, 0}, "", err);
-}
 
 int cmd_plan(const Common& c, const std::string& spec_path, bool json, bool dot, const std::string& out) {
   const ClusterSpec spec = load_cluster_spec(spec_path);
@@ -668,6 +605,9 @@ int main(int argc, char** argv) {
   compare->add_option("-o,--output", ca.out, "write to this file (atomically)");
   compare->add_option("--html", ca.html, "also write the comparison as a self-contained HTML page");
 
+  TraceArgs ta;
+  auto* trace = add_trace_command(app, ta);
+
   auto* catalog = app.add_subcommand("catalog", "list the catalog (shipped plus --catalog files)");
 
   try {
@@ -684,6 +624,7 @@ int main(int argc, char** argv) {
     if (*jobc) return cmd_job(common, ja);
     if (*packet) return cmd_packet(common, pk);
     if (*compare) return cmd_compare(common, ca);
+    if (*trace) return cmd_trace(common, ta);
     if (*catalog) return cmd_catalog(common);
   } catch (const InputError& e) {
     std::fprintf(stderr, "aifabric: error: %s\n", e.what());

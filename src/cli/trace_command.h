@@ -1,0 +1,21 @@
+// `aifabric trace PREFIX --spec SPEC`: replay Chakra execution traces (PREFIX.0.et, PREFIX.1.et, ...) on a planned fabric.
+#pragma once
+
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/cli_common.h"
+
+namespace aifabric {
+
+struct TraceArgs {
+  std::string prefix, spec, backend = "flow", comm_groups, out;
+  int64_t world = 0;  // 0: as many ranks as trace files
+  bool json = false;
+};
+
+CLI::App* add_trace_command(CLI::App& app, TraceArgs& a);
+int cmd_trace(const Common& c, const TraceArgs& a);
+
+}  // namespace aifabric
