@@ -5,22 +5,15 @@
 #include <string>
 
 #include "backend/collective_backend.h"
-#include "catalog/catalog.h"
 #include "core/input_error.h"
-#include "plan/plan.h"
-#include "spec/cluster_spec.h"
+#include "fuzz_plan.h"
 #include "trace/chakra_trace.h"
 #include "trace/trace_replay.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace aifabric;
   if (size > 256 * 1024) return 0;
-  static const Catalog catalog = load_catalog({});
-  static const Plan plan = make_plan(parse_cluster_spec("cluster: {server: dgx-h100, servers: 2}\nfabric: {topology: rail-optimized, switch: "
-                                                        "quantum2-qm9700, tiers: auto}\nlayout: {servers_per_rack: 4, racks_per_row: 8}\n"
-                                                        "power: {rack_power_limit_kw: 45}\n",
-                                                        "fuzz.yaml"),
-                                     catalog);
+  const Plan& plan = fuzz_plan();
   try {
     const RankTrace t = parse_chakra(std::string(reinterpret_cast<const char*>(data), size), "fuzz.et");
     const RankTrace back = parse_chakra(serialize_chakra(t), "fuzz-again.et");

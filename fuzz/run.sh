@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (if needed), seeds their corpora from the project's own files and runs each
 # target for SECONDS, one after another. Exits non-zero if any target found a crash, leak, hang or OOM.
-#   usage: fuzz/run.sh SECONDS [TARGET...]      targets: cluster_spec catalog proposal job_spec flow_file chakra (default: all)
+#   usage: fuzz/run.sh SECONDS [TARGET...]      targets: cluster_spec catalog proposal job_spec flow_file chakra simai (default: all)
 #   env:   FUZZ_BUILD_DIR (default build-fuzz), FUZZ_JOBS (build parallelism, default 2)
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
-all_targets=(cluster_spec catalog proposal job_spec flow_file chakra)
+all_targets=(cluster_spec catalog proposal job_spec flow_file chakra simai)
 if [ $# -lt 1 ] || ! [[ "$1" =~ ^[0-9]+$ ]] || [ "$1" -lt 1 ]; then
   echo "usage: fuzz/run.sh SECONDS [TARGET...]   (targets: ${all_targets[*]})" >&2
   exit 2
@@ -67,6 +67,7 @@ printf 'src,dst,bytes,start_ns\n0,1,4096,0\n5,7,1048576,1000\n# comment\n1023,0,
 seed flow_file tests/bad-inputs/*.csv
 # Chakra traces: ASTRA-sim's microbenchmarks (the PyTorch trace is too large a seed).
 seed chakra tests/data/chakra/astra-sim-microbenchmarks/*/4npus_1MB/*.0.et
+seed simai tests/data/simai/*.txt
 
 status=0
 summary=()

@@ -194,8 +194,8 @@ TEST(Cli, PacketAckCoalescingIsAnOptionAndSaysSo) {
   EXPECT_NE(bad.err.find("--ack-every"), std::string::npos) << bad.err;
 }
 
-// `trace` replays ASTRA-sim's 8-rank all-reduce microbenchmark on a 16-GPU fabric and gives the collective's own
-// time from `perf` on the same ranks; a prefix with no files is a located error.
+// `trace` replays ASTRA-sim's 8-rank all-reduce microbenchmark, and a SimAI workload of one 16-rank all-reduce, and
+// each gives the collective's own time from `perf` on the same ranks; a prefix with no files is a located error.
 TEST(Cli, TraceReplaysChakraFiles) {
   const std::string spec = kSrc + "/examples/cluster-400g.yaml";
   const Result t = run("trace " + kSrc + "/tests/data/chakra/astra-sim-microbenchmarks/all_reduce/8npus_1MB/all_reduce --spec " + spec + " --backend analytic --json");
@@ -207,6 +207,11 @@ TEST(Cli, TraceReplaysChakraFiles) {
   ASSERT_EQ(p.code, 0) << p.err;
   const auto pj = nlohmann::json::parse(p.out);
   EXPECT_EQ(j["makespan_ps"].get<int64_t>(), pj["rows"][0]["time_ps"].get<int64_t>()) << t.out << p.out;
+  // A SimAI workload file (one all-reduce over 16 ranks) the same way.
+  const Result s = run("trace " + kSrc + "/tests/data/simai/micro-allreduce-16.txt --spec " + spec + " --backend analytic --json");
+  ASSERT_EQ(s.code, 0) << s.err;
+  const Result p16 = run("perf all_reduce --spec " + spec + " --ranks 16 -b 1M -e 1M --backend analytic --json");
+  EXPECT_EQ(nlohmann::json::parse(s.out)["makespan_ps"].get<int64_t>(), nlohmann::json::parse(p16.out)["rows"][0]["time_ps"].get<int64_t>());
   const Result missing = run("trace /nonexistent/prefix --spec " + spec);
   EXPECT_EQ(missing.code, 2);
   EXPECT_NE(missing.err.find("/nonexistent/prefix.0.et: prefix: no such file"), std::string::npos) << missing.err;

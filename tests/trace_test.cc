@@ -14,6 +14,7 @@
 #include "core/input_error.h"
 #include "test_support.h"
 #include "trace/chakra_trace.h"
+#include "trace/simai_workload.h"
 #include "trace/trace_replay.h"
 
 namespace aifabric {
@@ -195,6 +196,61 @@ TEST(Trace, BadTracesAreLocatedErrors) {
             std::string::npos);
   EXPECT_NE(testing::error_of([&] { parse_comm_groups("{\"tp\": [0, 99]}", "groups.json", 16); }).find("groups.json: comm groups.tp: 99 is not a rank"), std::string::npos);
   EXPECT_NE(testing::error_of([&] { replay_traces({lonely}, 64, {}, plan, *backend); }).find("does not fit the 16 XPUs"), std::string::npos);
+}
+
+}  // namespace aifabric
+
+namespace aifabric {
+
+// A SimAI workload of one all-reduce over 16 ranks (AICB's micro-benchmark shape) takes the backend's time for that
+// all-reduce; a two-layer TP 8 x DP 2 step runs every layer's collectives and its weight-gradient traffic after
+// the backward compute that frees it, and no rank finishes before its compute plus the collectives it waits for.
+TEST(Simai, WorkloadsReplayAsSimaiRunsThem) {
+  const Plan& plan = two_dgx();
+  auto backend = make_backend("analytic", plan, {});
+  const SimaiWorkload micro = read_simai_file(testing::source_path("tests/data/simai/micro-allreduce-16.txt"));
+  EXPECT_EQ(micro.all_gpus, 16);
+  const TraceReplayResult m = replay_traces(simai_traces(micro), 16, simai_groups(micro), plan, *backend);
+  Communicator c;
+  for (uint32_t i = 0; i < 16; ++i) c.xpus.push_back(i);
+  c.xpus_per_server = 8;
+  EXPECT_EQ(m.makespan, backend->run(build_schedule(CollectiveKind::AllReduce, Algorithm::Nccl, c, 1 << 20, plan.fabric)).time);
+
+  const SimaiWorkload w = read_simai_file(testing::source_path("tests/data/simai/gpt-2layer-tp8-dp2.txt"));
+  const TraceReplayResult r = replay_traces(simai_traces(w), 16, simai_groups(w), plan, *backend);
+  // Compute: forward 150 + 300 us, backward 600 + 300 (MLP) and 300 + 150 (attention): 1.8 ms on every rank.
+  for (const Picoseconds p : r.compute) EXPECT_EQ(p.count(), 1'800'000'000);
+  int64_t tp_ops = 0, dp_ops = 0;
+  Picoseconds tp_each{0};
+  for (const TraceCollective& op : r.collectives) {
+    if (op.group_size == 8) { tp_ops += op.count; tp_each = op.each; }
+    else dp_ops += op.count;
+  }
+  EXPECT_EQ(tp_ops, 4 * 2);  // 4 TP all-reduces per step, on each of the 2 TP groups
+  EXPECT_EQ(dp_ops, 2 * 8);  // 2 weight-gradient collectives per step, on each of the 8 DP groups
+  // The critical path is at least the forward and backward chain: compute plus its 4 waited-for all-reduces.
+  EXPECT_GE(r.makespan, Picoseconds(1'800'000'000) + tp_each * 4);
+}
+
+TEST(Simai, WorkloadsRoundTripAndBadOnesAreLocated) {
+  const SimaiWorkload w = read_simai_file(testing::source_path("tests/data/simai/gpt-2layer-tp8-dp2.txt"));
+  const SimaiWorkload back = parse_simai(serialize_simai(w), "back.txt");
+  EXPECT_EQ(serialize_simai(back), serialize_simai(w));
+  ASSERT_EQ(back.layers.size(), 2u);
+  EXPECT_EQ(back.layers[1].wg.kind, CollectiveKind::AllGather);
+  EXPECT_EQ(back.layers[1].wg.group, "dp");
+  EXPECT_EQ(back.layers[0].fwd.group, "tp");
+  EXPECT_EQ(back.tp, 8);
+  const std::string head = "HYBRID_TRANSFORMER_FWD_IN_BCKWD model_parallel_NPU_group: 8 ep: 1 pp: 1 vpp: 1 ga: 1 all_gpus: 16\n1\n";
+  EXPECT_NE(testing::error_of([&] { parse_simai(head + "l -1 1.5 NONE 0 0 NONE 0 0 NONE 0 0\n", "w.txt"); }).find("w.txt:3:6: forward compute: '1.5' is not a plain integer"),
+            std::string::npos);
+  EXPECT_NE(testing::error_of([&] { parse_simai(head + "l -1 1 NONE 0 0 NONE 0 0 NONE 0\n", "w.txt"); }).find("w.txt:3:1: layer: 11 columns; expected 12"), std::string::npos);
+  EXPECT_NE(testing::error_of([&] { parse_simai(head + "l -1 1 ALLREDUCE_XY 4 0 NONE 0 0 NONE 0 0\n", "w.txt"); }).find("w.txt:3:8: forward comm: 'ALLREDUCE_XY'"),
+            std::string::npos);
+  EXPECT_NE(testing::error_of([&] { parse_simai("HYBRID_DLRM model_parallel_NPU_group: 8\n0\n", "w.txt"); }).find("w.txt:1:1: policy: 'HYBRID_DLRM'"), std::string::npos);
+  EXPECT_NE(testing::error_of([&] { parse_simai("HYBRID_TRANSFORMER model_parallel_NPU_group: 8 pp: 2 all_gpus: 16\n0\n", "w.txt"); }).find("pp 2"), std::string::npos);
+  EXPECT_NE(testing::error_of([&] { parse_simai(head + "l -1 1 NONE 0 0 NONE 0 0 ALLREDUCE_EP 64 0\n", "w.txt"); }).find("a ep group of one rank"), std::string::npos);
+  EXPECT_NE(testing::error_of([&] { parse_simai(head, "w.txt"); }).find("w.txt:3:1: layers: line 2 promises 1 layer lines"), std::string::npos);
 }
 
 }  // namespace aifabric

@@ -8,13 +8,14 @@
 #include "core/input_error.h"
 #include "core/yaml_reader.h"
 #include "report/trace_report.h"
+#include "trace/simai_workload.h"
 #include "trace/trace_replay.h"
 
 namespace aifabric {
 
 CLI::App* add_trace_command(CLI::App& app, TraceArgs& a) {
-  auto* t = app.add_subcommand("trace", "replay Chakra execution traces (PREFIX.0.et, PREFIX.1.et, ...) on a planned fabric");
-  t->add_option("prefix", a.prefix, "trace files' common prefix: PREFIX.N.et for every rank N from 0")->required();
+  auto* t = app.add_subcommand("trace", "replay Chakra execution traces (PREFIX.0.et, PREFIX.1.et, ...) or a SimAI workload file on a planned fabric");
+  t->add_option("prefix", a.prefix, "trace files' common prefix (PREFIX.N.et for every rank N from 0), or a SimAI / AICB workload file")->required();
   t->add_option("--spec", a.spec, "cluster spec (YAML) whose fabric runs the communication")->required();
   t->add_option("--backend", a.backend, "analytic, flow or packet")->capture_default_str();
   t->add_option("--comm-groups", a.comm_groups, "process groups by pg_name (JSON: {\"name\": [rank, ...]}); default: every collective spans all ranks");
@@ -26,7 +27,15 @@ CLI::App* add_trace_command(CLI::App& app, TraceArgs& a) {
 
 int cmd_trace(const Common& c, const TraceArgs& a) {
   std::vector<RankTrace> traces;
-  for (int64_t r = 0;; ++r) {
+  CommGroups simai_comm;
+  const bool simai = std::filesystem::is_regular_file(a.prefix);
+  if (simai) {  // a SimAI / AICB workload file: one step of every rank, as SimAI runs it
+    const SimaiWorkload w = read_simai_file(a.prefix);
+    traces = simai_traces(w);
+    simai_comm = simai_groups(w);
+    if (!a.comm_groups.empty()) throw InputError({}, "--comm-groups", "a SimAI workload names its own groups (TP, DP, EP, DP_EP); drop --comm-groups");
+  }
+  for (int64_t r = 0; !simai; ++r) {
     const std::string path = fmt::format("{}.{}.et", a.prefix, r);
     if (!std::filesystem::exists(path)) break;
     if (r >= (int64_t{1} << 20)) throw InputError({path, 0, 0}, "prefix", "more than 2^20 rank files");
@@ -37,7 +46,9 @@ int cmd_trace(const Common& c, const TraceArgs& a) {
   if (a.world < 0 || (a.world > 0 && a.world < static_cast<int64_t>(traces.size()))) {
     throw InputError({}, "--world", fmt::format("{} is not valid; expected at least the {} ranks traced", a.world, traces.size()));
   }
-  const CommGroups groups = a.comm_groups.empty() ? CommGroups{} : parse_comm_groups(read_text_file(a.comm_groups, "comm-group file"), a.comm_groups, world);
+  const CommGroups groups = simai            ? simai_comm
+                            : a.comm_groups.empty() ? CommGroups{}
+                                                    : parse_comm_groups(read_text_file(a.comm_groups, "comm-group file"), a.comm_groups, world);
   const ClusterSpec spec = load_cluster_spec(a.spec);
   const Catalog cat = catalog_for(c, &spec);
   const Plan plan = make_plan(spec, cat, options_for(c));

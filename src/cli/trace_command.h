@@ -1,4 +1,5 @@
-// `aifabric trace PREFIX --spec SPEC`: replay Chakra execution traces (PREFIX.0.et, PREFIX.1.et, ...) on a planned fabric.
+// `aifabric trace PREFIX --spec SPEC`: replay Chakra execution traces (PREFIX.0.et, PREFIX.1.et, ...), or one step of
+// a SimAI workload file, on a planned fabric.
 #pragma once
 
 #include <string>
