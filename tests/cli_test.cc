@@ -212,6 +212,20 @@ TEST(Cli, TraceReplaysChakraFiles) {
   ASSERT_EQ(s.code, 0) << s.err;
   const Result p16 = run("perf all_reduce --spec " + spec + " --ranks 16 -b 1M -e 1M --backend analytic --json");
   EXPECT_EQ(nlohmann::json::parse(s.out)["makespan_ps"].get<int64_t>(), nlohmann::json::parse(p16.out)["rows"][0]["time_ps"].get<int64_t>());
+  // A job's step written as Chakra traces replays through `trace` with the process groups written beside them.
+  const std::string dir = (fs::temp_directory_path() / fmt::format("aifabric-chakra-{}", ::getpid())).string();
+  fs::create_directories(dir);
+  std::ofstream(dir + "/two.yaml") << "cluster: {server: dgx-h100, servers: 2}\nfabric: {topology: rail-optimized, switch: quantum2-qm9700}\n"
+                                       "layout: {servers_per_rack: 4, racks_per_row: 8}\npower: {rack_power_limit_kw: 45}\n";
+  std::ofstream(dir + "/job.yaml") << "model: {layers: 8, hidden: 5120, sequence: 2048, vocab: 51200, ffn_hidden: 20480}\n"
+                                      "batch: {global: 16}\nparallelism: {tp: 2, pp: 2, dp: 4}\n";
+  const Result w = run("job --job " + dir + "/job.yaml --spec " + dir + "/two.yaml --backend analytic --chakra-out " + dir + "/step");
+  ASSERT_EQ(w.code, 0) << w.err;
+  EXPECT_TRUE(fs::exists(dir + "/step.15.et"));
+  const Result back = run("trace " + dir + "/step --spec " + dir + "/two.yaml --backend analytic --comm-groups " + dir + "/step.groups.json --json");
+  ASSERT_EQ(back.code, 0) << back.err;
+  EXPECT_EQ(nlohmann::json::parse(back.out)["world"], 16);
+  fs::remove_all(dir);
   const Result missing = run("trace /nonexistent/prefix --spec " + spec);
   EXPECT_EQ(missing.code, 2);
   EXPECT_NE(missing.err.find("/nonexistent/prefix.0.et: prefix: no such file"), std::string::npos) << missing.err;

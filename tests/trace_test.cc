@@ -84,7 +84,9 @@ TEST(Trace, PyTorchTraceRunsToTheEndInDependencyOrder) {
     const TraceNode& n = t.nodes[i];
     ASSERT_GE(r.done_ps[0][i], 0) << "node " << n.id << " never ran";
     for (uint32_t k = 0; k < n.ctrl_from; ++k) EXPECT_GE(r.start_ps[0][i], r.done_ps[0][at[n.deps[k]]]) << "node " << n.id << " before " << n.deps[k];
-    if (n.kind == TraceNodeKind::Compute) EXPECT_EQ(r.done_ps[0][i] - r.start_ps[0][i], n.duration.count());
+    if (n.kind == TraceNodeKind::Compute) {
+      EXPECT_EQ(r.done_ps[0][i] - r.start_ps[0][i], n.duration.count());
+    }
     collectives += n.kind == TraceNodeKind::Collective;
   }
   EXPECT_EQ(collectives, 7);  // 5 all-reduces and 2 broadcasts, each a GPU kernel with its size

@@ -32,6 +32,8 @@
 #include "report/run_results.h"
 #include "report/step_report.h"
 #include "workload/job_spec.h"
+#include "trace/chakra_trace.h"
+#include "workload/step_trace.h"
 #include "workload/training_step.h"
 #include "spec/cluster_spec.h"
 #include "topo/wire_format.h"
@@ -282,7 +284,7 @@ int cmd_perf(const Common& c, const PerfArgs& a) {
 
 struct JobArgs {
   std::vector<std::string> specs;
-  std::string job, backend = "flow", out;
+  std::string job, backend = "flow", out, chakra_out;
   bool json = false;
 };
 
@@ -298,6 +300,14 @@ int cmd_job(const Common& c, const JobArgs& a) {
     auto backend = backend_for(a.backend, plan, spec);
     results.push_back(simulate_step(job, plan, *backend));
     text += render_step_text(results.back()) + "\n";
+    if (!a.chakra_out.empty()) {  // the same step as per-rank Chakra traces, for ASTRA-sim or `aifabric trace`
+      if (a.specs.size() != 1) throw InputError({}, "--chakra-out", "writes the traces of one fabric's step; give one --spec");
+      const StepTraces st = step_traces(job, plan);
+      for (size_t r = 0; r < st.ranks.size(); ++r) emit(fmt::format("{}.{}.et", a.chakra_out, r), serialize_chakra(st.ranks[r]));
+      emit(a.chakra_out + ".groups.json", render_comm_groups(st.groups));
+      text += fmt::format("  wrote {} Chakra traces: {}.0.et ... {}.{}.et, and their process groups in {}.groups.json\n", st.ranks.size(), a.chakra_out,
+                          a.chakra_out, st.ranks.size() - 1, a.chakra_out);
+    }
   }
   if (results.size() > 1) text += render_step_comparison(results);
   emit(a.out, a.json ? render_step_json(results) : text);
@@ -564,6 +574,7 @@ int main(int argc, char** argv) {
   jobc->add_option("--backend", ja.backend, "analytic, flow or packet")->capture_default_str();
   jobc->add_flag("--json", ja.json, "JSON output (schema aifabric.step/1)");
   jobc->add_option("-o,--output", ja.out, "write to this file (atomically)");
+  jobc->add_option("--chakra-out", ja.chakra_out, "also write the step as Chakra traces PREFIX.0.et, PREFIX.1.et, ... (one spec; 1F1B, up to 4,096 ranks)");
 
   PacketArgs pk;
   auto* packet = app.add_subcommand("packet", "packet-level simulation of a traffic pattern on a planned fabric");

@@ -68,7 +68,9 @@ TraceNode to_node(const pb::Node& n, const std::string& file, int64_t offset) {
   int64_t size = 0, cpu = 0;
   t.cpu = attr_int(n, "is_cpu_op", cpu) && cpu != 0;
   if (t.kind == TraceNodeKind::Compute || t.kind == TraceNodeKind::Other) return t;
-  if (!attr_int(n, "comm_size", size)) {
+  int64_t type = -1;
+  const bool barrier = t.kind == TraceNodeKind::Collective && attr_int(n, "comm_type", type) && type == pb::BARRIER;
+  if (!attr_int(n, "comm_size", size) && !barrier) {
     // PyTorch traces record a collective twice: the CPU-side call (is_cpu_op, no size) and the GPU kernel that moves
     // the bytes. The CPU record takes its traced time and no network.
     if (t.cpu) {
@@ -80,7 +82,6 @@ TraceNode to_node(const pb::Node& n, const std::string& file, int64_t offset) {
   if (size < 0 || size > kMaxCommBytes) refuse(file, where + ".comm_size", fmt::format("{} bytes is out of range; expected 0 to 2^44", size));
   t.bytes = size;
   if (t.kind == TraceNodeKind::Collective) {
-    int64_t type = -1;
     if (!attr_int(n, "comm_type", type)) refuse(file, where + ".comm_type", "a collective node needs comm_type");
     switch (type) {
       case pb::ALL_REDUCE: t.collective = CollectiveKind::AllReduce; break;
@@ -179,7 +180,7 @@ std::string serialize_chakra(const RankTrace& trace) {
     pb::Node n;
     n.set_id(t.id);
     n.set_name(t.name);
-    n.set_duration_micros(static_cast<uint64_t>(t.duration.count() / 1'000'000));
+    n.set_duration_micros(static_cast<uint64_t>((t.duration.count() + 500'000) / 1'000'000));  // to the nearest microsecond
     for (size_t k = 0; k < t.deps.size(); ++k) {
       if (k < t.ctrl_from) n.add_data_deps(t.deps[k]);
       else n.add_ctrl_deps(t.deps[k]);

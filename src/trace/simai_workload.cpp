@@ -93,8 +93,8 @@ SimaiWorkload parse_simai(const std::string& text, const std::string& file) {
   if (lines.empty() || tokens_of(lines[0]).empty()) refuse(file, 1, 1, "policy", "empty file; expected a SimAI workload header such as HYBRID_TRANSFORMER_FWD_IN_BCKWD model_parallel_NPU_group: 8 ...");
   const std::vector<Token> head = tokens_of(lines[0]);
   w.policy = head[0].text;
-  if (w.policy != "HYBRID_TRANSFORMER_FWD_IN_BCKWD" && w.policy != "HYBRID_TRANSFORMER" && w.policy != "DATA" && w.policy != "MICRO") {
-    refuse(file, 1, 1, "policy", fmt::format("'{}' is not a policy aifabric runs; expected HYBRID_TRANSFORMER_FWD_IN_BCKWD, HYBRID_TRANSFORMER, DATA or MICRO", w.policy));
+  if (w.policy != "HYBRID_TRANSFORMER_FWD_IN_BCKWD" && w.policy != "HYBRID_TRANSFORMER") {
+    refuse(file, 1, 1, "policy", fmt::format("'{}' is not a policy aifabric runs; expected HYBRID_TRANSFORMER_FWD_IN_BCKWD or HYBRID_TRANSFORMER (what AICB writes)", w.policy));
   }
   for (size_t i = 1; i < head.size(); ++i) {
     const std::string& k = head[i].text;
@@ -115,6 +115,9 @@ SimaiWorkload parse_simai(const std::string& text, const std::string& file) {
   if (dp % w.ep != 0) refuse(file, 1, 1, "ep:", fmt::format("ep {} does not divide the {} data-parallel ranks", w.ep, dp));
   if (lines.size() < 2 || tokens_of(lines[1]).size() != 1) refuse(file, 2, 1, "layers", "expected the number of layer lines alone on line 2");
   const int64_t n = integer(tokens_of(lines[1])[0], file, 2, "layers", 0, 100000);
+  if (w.all_gpus * (9 * n + 1) > 50'000'000) {
+    refuse(file, 2, 1, "layers", fmt::format("{} layers on {} GPUs would be {} trace nodes; at most 50,000,000 are replayed", n, w.all_gpus, w.all_gpus * (9 * n + 1)));
+  }
   static const char* names[] = {"name", "reserved", "forward compute", "forward comm", "forward comm size", "input-gradient compute", "input-gradient comm",
                                 "input-gradient comm size", "weight-gradient compute", "weight-gradient comm", "weight-gradient comm size", "update delay"};
   for (int64_t l = 0; l < n; ++l) {

@@ -29,7 +29,7 @@ struct SimaiLayer {
 };
 
 struct SimaiWorkload {
-  std::string file, policy;          // HYBRID_TRANSFORMER_FWD_IN_BCKWD, HYBRID_TRANSFORMER, DATA or MICRO
+  std::string file, policy;          // HYBRID_TRANSFORMER_FWD_IN_BCKWD or HYBRID_TRANSFORMER
   int64_t tp = 1, ep = 1, pp = 1, vpp = 1, ga = 1, all_gpus = 1, pp_comm = 0;
   std::vector<SimaiLayer> layers;
 };

@@ -40,6 +40,7 @@ struct Meeting {
   std::vector<uint32_t> xpus;                          // every member, traced or mirrored
   const TraceNode* first = nullptr;
   int64_t first_rank = 0;
+  Picoseconds each;                                    // this operation on these members' XPUs
   size_t stat = 0;                                     // index into the result's collectives
 };
 
@@ -77,6 +78,12 @@ CommGroups parse_comm_groups(const std::string& text, const std::string& file, i
     g.groups[name] = std::move(v);
   }
   return g;
+}
+
+std::string render_comm_groups(const CommGroups& g) {
+  nlohmann::ordered_json j = nlohmann::ordered_json::object();
+  for (const auto& [name, ranks] : g.groups) j[name] = ranks;
+  return j.dump(1) + "\n";
 }
 
 TraceReplayResult replay_traces(const std::vector<RankTrace>& traces, int64_t world, const CommGroups& groups, const Plan& plan,
@@ -157,11 +164,13 @@ TraceReplayResult replay_traces(const std::vector<RankTrace>& traces, int64_t wo
   auto stat_of = [&](CollectiveKind kind, bool p2p, int64_t bytes, int64_t size, Picoseconds each) {
     for (size_t i = 0; i < res.collectives.size(); ++i) {
       const TraceCollective& c = res.collectives[i];
-      if (c.kind == kind && c.point_to_point == p2p && c.bytes == bytes && c.group_size == size) return i;
+      if (c.kind == kind && c.point_to_point == p2p && c.bytes == bytes && c.group_size == size && c.each == each) return i;
     }
     res.collectives.push_back({kind, p2p, bytes, size, 0, each});
     return res.collectives.size() - 1;
   };
+  std::vector<int64_t> everyone(static_cast<size_t>(world));
+  for (int64_t k = 0; k < world; ++k) everyone[static_cast<size_t>(k)] = k;
   for (int64_t r = 0; r < traced; ++r) {
     Rank& R = ranks[static_cast<size_t>(r)];
     std::map<std::string, int64_t> group_seq;
@@ -170,17 +179,16 @@ TraceReplayResult replay_traces(const std::vector<RankTrace>& traces, int64_t wo
     for (uint32_t i = 0; i < nodes.size(); ++i) {
       const TraceNode& t = nodes[i];
       if (t.kind == TraceNodeKind::Collective) {
-        std::vector<int64_t> members;
-        if (t.group.empty()) {
-          for (int64_t k = 0; k < world; ++k) members.push_back(k);
-        } else {
+        const std::vector<int64_t>* group = &everyone;
+        if (!t.group.empty()) {
           const auto g = groups.groups.find(t.group);
           if (g == groups.groups.end()) {
             refuse(R.trace->file, fmt::format("node {}.pg_name", t.id), fmt::format("process group '{}' is not in the comm-group file; give --comm-groups with it", t.group));
           }
-          members = g->second;
+          group = &g->second;
         }
-        if (std::find(members.begin(), members.end(), r) == members.end()) {
+        const std::vector<int64_t>& members = *group;
+        if (!t.group.empty() && std::find(members.begin(), members.end(), r) == members.end()) {
           refuse(R.trace->file, fmt::format("node {}.pg_name", t.id), fmt::format("rank {} runs a collective of group '{}', which does not include it", r, t.group));
         }
         const int64_t k = group_seq[t.group]++;
@@ -193,7 +201,8 @@ TraceReplayResult replay_traces(const std::vector<RankTrace>& traces, int64_t wo
           }
           m.first = &t;
           m.first_rank = r;
-          m.stat = stat_of(t.collective, false, t.bytes, static_cast<int64_t>(members.size()), time_of(t.collective, t.bytes, m.xpus));
+          m.each = time_of(t.collective, t.bytes, m.xpus);
+          m.stat = stat_of(t.collective, false, t.bytes, static_cast<int64_t>(members.size()), m.each);
           meetings.push_back(std::move(m));
         }
         Meeting& m = meetings[it->second];
@@ -219,7 +228,8 @@ TraceReplayResult replay_traces(const std::vector<RankTrace>& traces, int64_t wo
           m.expected = (src < traced ? 1 : 0) + (dst < traced ? 1 : 0);
           m.first = &t;
           m.first_rank = r;
-          m.stat = stat_of(CollectiveKind::SendRecv, true, t.bytes, 2, time_of(CollectiveKind::SendRecv, t.bytes, m.xpus));
+          m.each = time_of(CollectiveKind::SendRecv, t.bytes, m.xpus);
+          m.stat = stat_of(CollectiveKind::SendRecv, true, t.bytes, 2, m.each);
           meetings.push_back(std::move(m));
         }
         Meeting& m = meetings[it->second];
@@ -237,6 +247,10 @@ TraceReplayResult replay_traces(const std::vector<RankTrace>& traces, int64_t wo
   std::priority_queue<Event, std::vector<Event>, std::greater<>> events;
   uint64_t seq = 0;
   auto complete_at = [&](int64_t r, uint32_t i, int64_t start, int64_t end) {
+    if (end < start || end > (int64_t{1} << 62)) {
+      refuse(ranks[static_cast<size_t>(r)].trace->file, fmt::format("node {}", ranks[static_cast<size_t>(r)].trace->nodes[i].id),
+             "the trace's times add up past 53 days; expected one training run's worth");
+    }
     ranks[static_cast<size_t>(r)].start[i] = start;
     events.push({end, seq++, r, i});
   };
@@ -246,7 +260,7 @@ TraceReplayResult replay_traces(const std::vector<RankTrace>& traces, int64_t wo
     const uint32_t i = R.lane[l].front();
     R.lane[l].pop_front();
     const int64_t s = std::max(now, R.lane_free[l]);
-    const int64_t d = R.trace->nodes[i].duration.count();
+    const int64_t d = std::min<int64_t>(R.trace->nodes[i].duration.count(), int64_t{1} << 61);  // s <= 2^62: no overflow
     R.lane_busy[l] = true;
     R.lane_free[l] = s + d;
     if (l == 0) R.busy += d;
@@ -260,16 +274,15 @@ TraceReplayResult replay_traces(const std::vector<RankTrace>& traces, int64_t wo
         R.lane[t.cpu ? 1 : 0].push_back(i);
         start_lane(r, t.cpu ? 1 : 0, now);
         return;
-      case TraceNodeKind::Other: complete_at(r, i, now, now + t.duration.count()); return;
+      case TraceNodeKind::Other: complete_at(r, i, now, now > (int64_t{1} << 62) ? -1 : now + t.duration.count()); return;
       default: break;
     }
     Meeting& m = meetings[R.meeting[i]];
     m.latest = std::max(m.latest, now);
     if (++m.arrived < m.expected) return;
     // Everyone is there (ranks without a trace mirror the traced ones and are taken to be there too).
-    TraceCollective& st = res.collectives[m.stat];
-    ++st.count;
-    for (const auto& [mr, mi] : m.members) complete_at(mr, mi, m.latest, m.latest + st.each.count());
+    ++res.collectives[m.stat].count;
+    for (const auto& [mr, mi] : m.members) complete_at(mr, mi, m.latest, m.latest > (int64_t{1} << 62) ? -1 : m.latest + m.each.count());
   };
   for (int64_t r = 0; r < traced; ++r) {
     Rank& R = ranks[static_cast<size_t>(r)];

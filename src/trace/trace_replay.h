@@ -22,6 +22,7 @@ struct CommGroups {
 };
 // Throws InputError naming the file and group: not JSON, a rank out of range, a group of fewer than one rank.
 CommGroups parse_comm_groups(const std::string& text, const std::string& file, int64_t world);
+std::string render_comm_groups(const CommGroups& g);  // the same JSON
 
 struct TraceCollective {
   CollectiveKind kind = CollectiveKind::AllReduce;

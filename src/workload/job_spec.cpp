@@ -93,6 +93,12 @@ JobSpec parse_job_spec(const std::string& text, const std::string& file) {
                                  j.pp, j.virtual_stages,
                                  j.first_stage_layers + j.last_stage_layers > 0 ? fmt::format(" after {} first-stage and {} last-stage layers", j.first_stage_layers, j.last_stage_layers) : ""));
   }
+  // Sizes the step model multiplies: a micro-batch's activations (times top-k for the expert all-to-all).
+  const double activation = 2.0 * j.micro_batch * j.sequence * static_cast<double>(j.hidden) * j.top_k;
+  if (activation > static_cast<double>(int64_t{1} << 44)) {
+    throw InputError(b.location_of("micro"), "batch.micro",
+                     fmt::format("a micro-batch's activations would be {:.3g} bytes (micro x sequence x hidden x 2 bytes x top-k); at most 2^44", activation));
+  }
   // Batch arithmetic.
   const int64_t per_replica = static_cast<int64_t>(j.dp) * j.micro_batch;
   if (j.global_batch % per_replica != 0) {

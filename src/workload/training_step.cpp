@@ -28,8 +28,9 @@ double busbw(CollectiveKind k, int64_t ranks, int64_t bytes, Picoseconds t) {
 Schedule concurrent(const std::vector<Schedule>& parts) {
   Schedule s = parts.front();
   for (size_t k = 1; k < parts.size(); ++k) {
-    for (size_t i = 0; i < s.phases.size() && i < parts[k].phases.size(); ++i) {
-      s.phases[i].transfers.insert(s.phases[i].transfers.end(), parts[k].phases[i].transfers.begin(), parts[k].phases[i].transfers.end());
+    for (size_t i = 0; i < parts[k].phases.size(); ++i) {
+      if (i == s.phases.size()) s.phases.push_back(parts[k].phases[i]);  // a group with more phases keeps them
+      else s.phases[i].transfers.insert(s.phases[i].transfers.end(), parts[k].phases[i].transfers.begin(), parts[k].phases[i].transfers.end());
     }
   }
   return s;
@@ -92,6 +93,30 @@ std::string describe_stages(const std::vector<int>& v) {
 
 }  // namespace
 
+LayerCompute layer_compute(const JobSpec& job, const Transformer& model, const XpuRoofline& xpu) {
+  LayerCompute c;
+  const int64_t tokens_mb = static_cast<int64_t>(job.micro_batch) * job.sequence;
+  const bool sp = job.sequence_parallel && job.tp > 1;
+  for (const Gemm& g : model.layer_gemms(tokens_mb, job.tp)) {
+    c.gemm_forward_s += xpu.gemm_seconds(g);
+    c.gemm_backward_s += xpu.gemm_backward_seconds(g);
+  }
+  const double attn_f = xpu.attention_seconds(model.attention_flops(job.micro_batch, job.tp, true));
+  const double attn_b = 2 * attn_f;  // the backward computes twice the forward's products
+  const double elem_f = xpu.hbm_bytes_per_s > 0 ? xpu.memory_seconds(model.layer_elementwise_bytes(tokens_mb, job.tp, sp)) : 0.0;
+  c.forward_s = c.gemm_forward_s + attn_f + elem_f;
+  c.backward_s = c.gemm_backward_s + attn_b + 2 * elem_f;
+  if (job.recompute == Recompute::Full) c.backward_s += c.forward_s;
+  if (job.recompute == Recompute::Selective) c.backward_s += attn_f;
+  // The output layer and its loss on the last stage (the embedding lookup on the first is a gather: negligible).
+  if (model.vocab > 0) {
+    const Gemm g = model.logits_gemm(tokens_mb, job.tp);
+    c.output_layer_s = xpu.gemm_seconds(g) + xpu.gemm_backward_seconds(g) +
+                       (xpu.hbm_bytes_per_s > 0 ? xpu.memory_seconds(4.0 * 3 * static_cast<double>(tokens_mb) * static_cast<double>(model.vocab) / job.tp) : 0.0);
+  }
+  return c;
+}
+
 StepResult simulate_step(const JobSpec& job, const Plan& plan, CollectiveBackend& backend) {
   const Fabric& f = plan.fabric;
   StepResult r;
@@ -122,6 +147,9 @@ StepResult simulate_step(const JobSpec& job, const Plan& plan, CollectiveBackend
                                  model.vocab > 0 ? fmt::format(" and vocabulary {}", model.vocab) : ""));
   }
   r.parameters = model.parameters();
+  if (r.parameters > 1e15) {
+    throw InputError(job.parameters_where, "model", fmt::format("the architecture has {:.3g} parameters; at most 10^15 are modelled", r.parameters));
+  }
   if (job.parameters > 0 && std::abs(r.parameters - job.parameters) > 0.1 * job.parameters) {
     throw InputError(job.parameters_where, "model.parameters",
                      fmt::format("{:.4g} parameters stated, but the architecture ({} layers, hidden {}, MLP {}{}, vocabulary {}) has {:.4g}; fix one "
@@ -143,25 +171,8 @@ StepResult simulate_step(const JobSpec& job, const Plan& plan, CollectiveBackend
 
   // ---- Compute of one layer, one micro-batch, one TP rank (forward, backward with what is recomputed).
   const bool sp = job.sequence_parallel && job.tp > 1;
-  double gemm_f = 0, gemm_b = 0;
-  for (const Gemm& g : model.layer_gemms(tokens_mb, job.tp)) {
-    gemm_f += xpu.gemm_seconds(g);
-    gemm_b += xpu.gemm_backward_seconds(g);
-  }
-  const double attn_f = xpu.attention_seconds(model.attention_flops(job.micro_batch, job.tp, true));
-  const double attn_b = 2 * attn_f;  // the backward computes twice the forward's products
-  const double elem_f = xpu.hbm_bytes_per_s > 0 ? xpu.memory_seconds(model.layer_elementwise_bytes(tokens_mb, job.tp, sp)) : 0.0;
-  const double layer_f = gemm_f + attn_f + elem_f;
-  double layer_b = gemm_b + attn_b + 2 * elem_f;
-  if (job.recompute == Recompute::Full) layer_b += layer_f;
-  if (job.recompute == Recompute::Selective) layer_b += attn_f;
-  // The output layer and its loss on the last stage (the embedding lookup on the first is a gather: negligible).
-  double logits = 0;
-  if (model.vocab > 0) {
-    const Gemm g = model.logits_gemm(tokens_mb, job.tp);
-    logits = xpu.gemm_seconds(g) + xpu.gemm_backward_seconds(g) +
-             (xpu.hbm_bytes_per_s > 0 ? xpu.memory_seconds(4.0 * 3 * static_cast<double>(tokens_mb) * static_cast<double>(model.vocab) / job.tp) : 0.0);
-  }
+  const LayerCompute lc = layer_compute(job, model, xpu);
+  const double gemm_f = lc.gemm_forward_s, gemm_b = lc.gemm_backward_s, layer_f = lc.forward_s, layer_b = lc.backward_s, logits = lc.output_layer_s;
 
   auto time_all = [&](const std::vector<Schedule>& parts) { return backend.run(concurrent(parts)).time; };
   auto group_of = [&](auto&& xpu_at, int n) {
@@ -243,7 +254,9 @@ StepResult simulate_step(const JobSpec& job, const Plan& plan, CollectiveBackend
   for (const StepComm& c : r.comms) if (c.parallelism == "tensor") tp_total_per_layer += static_cast<double>(per_layer(c)) * c.each.seconds();
   for (StepComm& c : r.comms) {
     const bool tensor = c.parallelism == "tensor";
-    c.count = per_layer(c) * critical_layers * m;
+    // (MoE layers are spread over the stages: the critical stage's share of them.)
+    c.count = tensor ? per_layer(c) * critical_layers * m
+                     : std::llround(4.0 * critical_layers * static_cast<double>(m) * job.moe_layers / job.layers);
     c.total = c.each * c.count;
     const double share = tensor && tp_total_per_layer > 0 ? static_cast<double>(per_layer(c)) * c.each.seconds() / tp_total_per_layer : 1.0;
     c.exposed = secs((tensor ? tp_layer_exposed * share : ep_layer_exposed) * critical_layers * static_cast<double>(m));
@@ -319,6 +332,9 @@ StepResult simulate_step(const JobSpec& job, const Plan& plan, CollectiveBackend
   const double shard = r.parameters / (static_cast<double>(job.tp) * job.pp) / (job.distributed_optimizer ? job.dp : 1);
   const double optimizer_s = xpu.hbm_bytes_per_s > 0 ? xpu.memory_seconds(30.0 * shard) : 0.0;
 
+  if (busy_s + bubble_s + optimizer_s + exposed_s > 4.0e6) {  // beyond what int64 picoseconds hold (53 days)
+    throw InputError(job.where, "job", fmt::format("one step would take {:.3g} s; expected a step of less than 46 days", busy_s + bubble_s + optimizer_s + exposed_s));
+  }
   r.compute = secs(static_cast<double>(m) * stage_compute_s + optimizer_s);
   r.bubble = secs(bubble_s);
   r.step = secs(busy_s + bubble_s + optimizer_s + exposed_s);

@@ -51,6 +51,16 @@ struct StepResult {
 // one micro-batch of 8 sequences per replica.
 JobSpec default_job_for(const Fabric& f);
 
+// One layer's compute for one micro-batch on one TP rank (seconds), and the output layer's on the last stage.
+struct LayerCompute {
+  double gemm_forward_s = 0, gemm_backward_s = 0;
+  double forward_s = 0, backward_s = 0;  // backward includes what recomputation repeats
+  double output_layer_s = 0;             // forward and backward, with the loss
+};
+struct Transformer;
+struct XpuRoofline;
+LayerCompute layer_compute(const JobSpec& job, const Transformer& model, const XpuRoofline& xpu);
+
 // Throws InputError when the job does not fit the cluster (degrees, TP beyond the scale-up domain).
 StepResult simulate_step(const JobSpec& job, const Plan& plan, CollectiveBackend& backend);
 
