@@ -40,7 +40,8 @@ struct TraceReplayResult {
   std::vector<Picoseconds> compute; // per traced rank: its XPU's compute lane busy (host-side nodes run on their own lane)
   Picoseconds makespan;
   int64_t critical_rank = 0;
-  // Along the critical path (from the last node back through whatever it waited for last): compute and communication.
+  // Along the critical path, within the critical rank: from its last node back through the data dependency that released
+  // each node last; compute and communication on it (waits for other ranks and queueing on a lane are not attributed).
   Picoseconds path_compute, path_communication;
   int64_t path_nodes = 0;
   std::vector<TraceCollective> collectives;  // distinct (kind, bytes, group size), in order of first use
