@@ -161,13 +161,11 @@ TraceReplayResult replay_traces(const std::vector<RankTrace>& traces, int64_t wo
     timed.emplace(key, t);
     return t;
   };
+  std::map<std::tuple<int, bool, int64_t, int64_t, int64_t>, size_t> stat_index;  // one report row per distinct operation
   auto stat_of = [&](CollectiveKind kind, bool p2p, int64_t bytes, int64_t size, Picoseconds each) {
-    for (size_t i = 0; i < res.collectives.size(); ++i) {
-      const TraceCollective& c = res.collectives[i];
-      if (c.kind == kind && c.point_to_point == p2p && c.bytes == bytes && c.group_size == size && c.each == each) return i;
-    }
-    res.collectives.push_back({kind, p2p, bytes, size, 0, each});
-    return res.collectives.size() - 1;
+    const auto [it, fresh] = stat_index.emplace(std::tuple{static_cast<int>(kind), p2p, bytes, size, each.count()}, res.collectives.size());
+    if (fresh) res.collectives.push_back({kind, p2p, bytes, size, 0, each});
+    return it->second;
   };
   std::vector<int64_t> everyone(static_cast<size_t>(world));
   for (int64_t k = 0; k < world; ++k) everyone[static_cast<size_t>(k)] = k;
