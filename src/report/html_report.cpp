@@ -366,7 +366,10 @@ std::string render_html_report(const Plan& plan, const RunResults& r) {
   for (const auto& [backend, s] : r.sweeps) {
     if (backend == "flow" && !s.rows.empty()) o += card(fmt::format("{:.1f} GB/s", s.rows.back().busbw_gbs), fmt::format("all-reduce busbw at {}", with_thousands(s.rows.back().bytes)) + " B");
   }
-  if (r.step) o += card(fmt::format("{:.1f}%", 100 * r.step->utilisation), "XPU utilisation (training step)");
+  if (r.step) {
+    o += card(fmt::format("{:.1f}%", 100 * r.step->utilisation), "XPU utilisation (training step)");
+    o += card(fmt::format("{:.1f}% MFU", 100 * r.step->mfu), fmt::format("{:.0f} TFLOP/s per XPU (training step)", r.step->tflops_per_xpu));
+  }
   o += "</div>\n";
 
   o += "<section><h2>Topology</h2>" + figure("topology", topology_svg(plan), "Boxes aggregate switches by pod, scalable unit or range; line width grows with the link count.") + "<ul class=\"note\">";
@@ -434,8 +437,9 @@ std::string render_html_report(const Plan& plan, const RunResults& r) {
   }
   if (r.step) {
     const StepResult& s = *r.step;
-    o += "<section><h2>Training step</h2>" + figure("step", step_timeline(s), fmt::format("{} ({}): step {:.1f} ms, XPU utilisation {:.1f}%.", e(s.job), e(r.job_source),
-                                                                                     s.step.seconds() * 1e3, 100 * s.utilisation));
+    o += "<section><h2>Training step</h2>" + figure("step", step_timeline(s), fmt::format("{} ({}): step {:.1f} ms, XPU utilisation {:.1f}%, MFU {:.1f}%, {:.0f} TFLOP/s per XPU, {} tokens/s; compute by {}.",
+                                                                                     e(s.job), e(r.job_source), s.step.seconds() * 1e3, 100 * s.utilisation, 100 * s.mfu,
+                                                                                     s.tflops_per_xpu, with_thousands(static_cast<int64_t>(s.tokens_per_s)), e(s.compute_model)));
     o += "<table><tr><th>parallelism</th><th>collective</th><th class=\"num\">group</th><th class=\"num\">count</th><th class=\"num\">each (ms)</th><th class=\"num\">exposed (ms)</th><th>how</th></tr>";
     for (const auto& c : s.comms) {
       o += fmt::format("<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{:.3f}</td><td class=\"num\">{:.2f}</td><td>{}</td></tr>", e(c.parallelism),

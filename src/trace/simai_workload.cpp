@@ -159,19 +159,24 @@ std::string serialize_simai(const SimaiWorkload& w) {
   return o;
 }
 
+namespace {
+
+// The instance of group `g` rank r belongs to, as SimAI lays groups out: TP ranks contiguous, DP strided by TP, EP
+// rank j of ep consecutive TP groups, DP_EP rank j of the TP groups that share a residue modulo ep.
+std::string instance_of(const SimaiWorkload& w, const std::string& g, int64_t r) {
+  const int64_t k = r / w.tp, j = r % w.tp;
+  if (g == "tp") return group_name(g, k);
+  if (g == "dp") return group_name(g, j);
+  if (g == "ep") return group_name(g, (k / w.ep) * w.tp + j);
+  return group_name(g, (k % w.ep) * w.tp + j);
+}
+
+}  // namespace
+
 CommGroups simai_groups(const SimaiWorkload& w) {
   CommGroups g;
-  const int64_t dp = w.all_gpus / w.tp, tp_groups = w.all_gpus / w.tp;
-  for (int64_t k = 0; k < tp_groups; ++k)
-    for (int64_t j = 0; j < w.tp; ++j) g.groups[group_name("tp", k)].push_back(k * w.tp + j);
-  for (int64_t j = 0; j < w.tp; ++j)
-    for (int64_t k = 0; k < dp; ++k) g.groups[group_name("dp", j)].push_back(k * w.tp + j);
-  // EP: rank j of ep consecutive TP groups; DP_EP: rank j of the TP groups that share a residue modulo ep.
-  for (int64_t k = 0; k < tp_groups; ++k)
-    for (int64_t j = 0; j < w.tp; ++j) {
-      g.groups[group_name("ep", (k / w.ep) * w.tp + j)].push_back(k * w.tp + j);
-      g.groups[group_name("dp_ep", (k % w.ep) * w.tp + j)].push_back(k * w.tp + j);
-    }
+  for (int64_t r = 0; r < w.all_gpus; ++r)
+    for (const char* kind : {"tp", "dp", "ep", "dp_ep"}) g.groups[instance_of(w, kind, r)].push_back(r);
   return g;
 }
 
@@ -179,13 +184,6 @@ std::vector<RankTrace> simai_traces(const SimaiWorkload& w) {
   std::vector<RankTrace> out;
   out.reserve(static_cast<size_t>(w.all_gpus));
   for (int64_t r = 0; r < w.all_gpus; ++r) {
-    const int64_t k = r / w.tp, j = r % w.tp;
-    auto instance = [&](const std::string& g) {
-      if (g == "tp") return group_name(g, k);
-      if (g == "dp") return group_name(g, j);
-      if (g == "ep") return group_name(g, (k / w.ep) * w.tp + j);
-      return group_name(g, (k % w.ep) * w.tp + j);
-    };
     RankTrace t;
     t.file = fmt::format("{} (rank {})", w.file, r);
     t.version = "0.0.4";
@@ -209,7 +207,7 @@ std::vector<RankTrace> simai_traces(const SimaiWorkload& w) {
       TraceNode& tn = t.nodes.back();
       tn.collective = c.kind;
       tn.bytes = c.bytes;
-      tn.group = instance(c.group);
+      tn.group = instance_of(w, c.group, r);
       return update_ns > 0 ? node(TraceNodeKind::Other, name + " update", update_ns, {n}) : n;
     };
     for (const SimaiLayer& L : w.layers) {

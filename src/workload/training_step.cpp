@@ -158,8 +158,9 @@ StepResult simulate_step(const JobSpec& job, const Plan& plan, CollectiveBackend
   }
   const XpuRoofline xpu = XpuRoofline::of(*f.server, job);
   r.compute_model = job.mfu > 0 ? fmt::format("every FLOP at the given {:.0f}% of the {:.0f} TFLOP/s peak (xpu.mfu)", 100 * job.mfu, xpu.peak_flops / 1e12)
-                                : fmt::format("roofline: GEMMs at {:.0f}% of {:.0f} TFLOP/s less their tile and wave waste, attention at {:.0f}%, the rest at {:.0f} GB/s",
-                                              100 * xpu.gemm_efficiency, xpu.peak_flops / 1e12, 100 * xpu.attention_efficiency, xpu.hbm_bytes_per_s / 1e9);
+                                : fmt::format("roofline: GEMMs at {:.0f}% of {:.0f} TFLOP/s less their tile and wave waste, attention at {:.0f}%, the rest at {:.0f} GB/s "
+                                              "(the catalog's measured rates times the end-to-end efficiency {:.2f})",
+                                              100 * xpu.gemm_efficiency, xpu.peak_flops / 1e12, 100 * xpu.attention_efficiency, xpu.hbm_bytes_per_s / 1e9, xpu.end_to_end);
   const Layout lay{job.tp, job.dp, job.pp, f.server->xpus};
   r.micro_batches = job.global_batch / (static_cast<int64_t>(job.dp) * job.micro_batch);
   r.virtual_stages = job.virtual_stages;

@@ -35,10 +35,10 @@ XpuRoofline XpuRoofline::of(const ServerModel& server, const JobSpec& job) {
   r.gemm_efficiency = need(server.xpu_gemm_efficiency, "xpu_gemm_efficiency");
   r.attention_efficiency = need(server.xpu_attention_efficiency, "xpu_attention_efficiency");
   r.sms = server.xpu_sms;
-  const double end_to_end = job.compute_efficiency > 0 ? job.compute_efficiency : kComputeEfficiency;
-  r.gemm_efficiency *= end_to_end;
-  r.attention_efficiency *= end_to_end;
-  r.hbm_bytes_per_s *= end_to_end;
+  r.end_to_end = job.compute_efficiency > 0 ? job.compute_efficiency : kComputeEfficiency;
+  r.gemm_efficiency *= r.end_to_end;
+  r.attention_efficiency *= r.end_to_end;
+  r.hbm_bytes_per_s *= r.end_to_end;
   return r;
 }
 

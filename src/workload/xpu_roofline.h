@@ -21,6 +21,7 @@ struct XpuRoofline {
   double gemm_efficiency = 0;   // of a large GEMM, whose tiles fill every wave
   double attention_efficiency = 0;
   int sms = 0;                  // 0: no wave quantisation
+  double end_to_end = 1;        // the factor already applied to the three rates above (kComputeEfficiency or the job's)
 
   // From the server's catalog entry (the job's tflops overrides the peak); throws InputError naming the missing field.
   static XpuRoofline of(const ServerModel& server, const JobSpec& job);
