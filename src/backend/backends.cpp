@@ -106,7 +106,7 @@ class AnalyticBackend final : public BackendBase {
   std::string_view name() const override { return "analytic"; }
 
  private:
-  PathMode mode() const override { return PathMode::Spray; }
+  PathMode mode() const override { return PathMode::Pooled; }
   // Of a dependency-graph execution: its critical path at unshared rates, or its load at capacity.
   CollectiveResult run_graph(const Schedule& s) override {
     try {

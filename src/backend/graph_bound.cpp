@@ -20,7 +20,8 @@ CollectiveResult graph_bound(const Schedule& s, const FlowNetwork& net, const Co
   r.backend = "analytic";
   r.graph_ops = static_cast<int64_t>(g.size());
   r.graph_slices = slices;
-  const ScheduleRoutes routes = route_schedule(s, net, latency, options.mode);
+  // Pooled paths, as the phases' load bound takes them: no routing of the graph's transfers beats them.
+  const ScheduleRoutes routes = route_schedule(s, net, latency, PathMode::Pooled);
   r.unreachable = routes.unreachable;
   const FlowSet& fs = routes.flows;
   // Per transfer: the rate it would have alone.

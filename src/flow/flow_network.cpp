@@ -1,6 +1,7 @@
 // FlowNetwork: resources and routing over a planned fabric, for the flow and analytic backends.
 #include "flow/flow_network.h"
 
+#include "topo/route_weights.h"
 #include "topo/wire_format.h"
 
 #include <algorithm>
@@ -60,6 +61,9 @@ FlowNetwork::FlowNetwork(const Plan& plan, const FlowNetworkOptions& options) : 
       down_links_[fd[l.upper.value()]++] = i;
     }
   }
+  up_sorted_.resize(up_links_.size());
+  for (size_t k = 0; k < up_links_.size(); ++k) up_sorted_[k] = {f.links[up_links_[k]].upper.value(), up_links_[k]};
+  for (size_t n = 0; n < N; ++n) std::sort(up_sorted_.begin() + up_begin_[n], up_sorted_.begin() + up_begin_[n + 1]);
   // Spraying bundles: a switch's uplinks, up and down. Under uniform spraying every link of a bundle
   // carries the same load, so the bundle's total capacity constrains exactly as its links do.
   up_bundle_.assign(N, kNone);
@@ -139,8 +143,17 @@ bool FlowNetwork::route_network(uint32_t nic_a, uint32_t nic_b, int plane, float
   }
   auto pod_of_leaf = [&](uint32_t leaf) { return pod_up_[f.links[up_links_[up_begin_[leaf]]].upper.value()]; };
   const bool same_pod = f.tiers < 3 || pod_of_leaf(la) == pod_of_leaf(lb);
-  if (mode == PathMode::Spray || f.architecture == Architecture::SwitchScheduled) {
-    // Bundles hold live capacity only: spraying skips dead links. A bundle with nothing left is no path.
+  if (mode == PathMode::Spray && !dead_.empty() && same_pod && f.architecture != Architecture::SwitchScheduled) {
+    if (!spray_around_failures(la, lb, coef, out)) {
+      out.resize(mark);
+      return false;
+    }
+    level = std::max(level, 2);
+    return true;
+  }
+  if (mode != PathMode::Ecmp || f.architecture == Architecture::SwitchScheduled) {
+    // Bundles hold live capacity only: pooling skips dead links. A bundle with nothing left is no path. (Without
+    // failures spraying loads every link of a bundle evenly, so the bundle constrains exactly as its links do.)
     uint32_t res[4];
     uint32_t n = 0;
     res[n++] = up_bundle_[la];
@@ -173,16 +186,29 @@ bool FlowNetwork::route_network(uint32_t nic_a, uint32_t nic_b, int plane, float
   uint32_t cand[512];
   uint32_t down[64];
   if (same_pod) {
+    // Each live uplink weighted as the switches weight it (route_weights.h).
+    uint64_t cum[512];
     uint32_t n = 0;
+    uint64_t total = 0;
     for (uint32_t k = up_begin_[la]; k < up_begin_[la + 1] && n < 512; ++k) {
       const uint32_t u = up_links_[k];
-      if (alive(u) && links_between(lb, f.links[u].upper.value(), down, 64) > 0) cand[n++] = u;
+      if (!alive(u)) continue;
+      const uint32_t spine = f.links[u].upper.value();
+      const uint32_t w = uplink_weight(live_links_up(la, spine), live_links_up(lb, spine));
+      if (w == 0) continue;
+      total += w;
+      cum[n] = total;
+      cand[n++] = u;
     }
     if (n == 0) {
       out.resize(mark);
       return false;
     }
-    const uint32_t up = cand[pick(n)];
+    h = mix(h);
+    const uint64_t target = h % total;
+    uint32_t c = 0;
+    while (cum[c] <= target) ++c;
+    const uint32_t up = cand[c];
     const uint32_t m = links_between(lb, f.links[up].upper.value(), down, 64);
     out.push_back({2 * up, coef});
     out.push_back({2 * down[pick(m)] + 1, coef});
@@ -219,6 +245,48 @@ bool FlowNetwork::route_network(uint32_t nic_a, uint32_t nic_b, int plane, float
   }
   out.resize(mark);
   return false;
+}
+
+uint32_t FlowNetwork::live_links_up(uint32_t leaf, uint32_t spine) const {
+  const auto b = up_sorted_.begin() + up_begin_[leaf], e = up_sorted_.begin() + up_begin_[leaf + 1];
+  uint32_t n = 0;
+  for (auto it = std::lower_bound(b, e, std::pair<uint32_t, uint32_t>{spine, 0}); it != e && it->first == spine; ++it) n += alive(it->second) ? 1 : 0;
+  return n;
+}
+
+bool FlowNetwork::spray_around_failures(uint32_t la, uint32_t lb, float coef, std::vector<Usage>& out) const {
+  // Both leaves' uplinks sorted by spine, walked together: a spine above both carries min(live up, live down)
+  // links' worth of the pair's traffic, spread evenly over its live links up and its live links down.
+  const auto groups = [&](auto&& visit) {
+    uint32_t a = up_begin_[la], b = up_begin_[lb];
+    const uint32_t ae = up_begin_[la + 1], be = up_begin_[lb + 1];
+    while (a < ae && b < be) {
+      const uint32_t sa = up_sorted_[a].first, sb = up_sorted_[b].first;
+      if (sa != sb) {
+        (sa < sb ? a : b) += 1;
+        continue;
+      }
+      uint32_t a2 = a, b2 = b, up = 0, down = 0;
+      for (; a2 < ae && up_sorted_[a2].first == sa; ++a2) up += alive(up_sorted_[a2].second) ? 1 : 0;
+      for (; b2 < be && up_sorted_[b2].first == sa; ++b2) down += alive(up_sorted_[b2].second) ? 1 : 0;
+      if (up > 0 && down > 0) visit(a, a2, b, b2, up, down);
+      a = a2;
+      b = b2;
+    }
+  };
+  uint64_t total = 0;
+  groups([&](uint32_t, uint32_t, uint32_t, uint32_t, uint32_t up, uint32_t down) { total += spine_path_links(up, down); });
+  if (total == 0) return false;
+  groups([&](uint32_t a, uint32_t a2, uint32_t b, uint32_t b2, uint32_t up, uint32_t down) {
+    const double share = static_cast<double>(coef) * spine_path_links(up, down) / static_cast<double>(total);
+    for (uint32_t k = a; k < a2; ++k) {
+      if (alive(up_sorted_[k].second)) out.push_back({2 * up_sorted_[k].second, static_cast<float>(share / up)});
+    }
+    for (uint32_t k = b; k < b2; ++k) {
+      if (alive(up_sorted_[k].second)) out.push_back({2 * up_sorted_[k].second + 1, static_cast<float>(share / down)});
+    }
+  });
+  return true;
 }
 
 bool FlowNetwork::route(uint32_t src, uint32_t dst, PathMode mode, uint64_t flow_key, std::vector<Usage>& out) const {

@@ -10,7 +10,10 @@
 
 namespace aifabric {
 
-enum class PathMode : uint8_t { Ecmp, Spray };
+// Ecmp: each flow hashed onto one path. Spray: per packet over the routes the switches hold (around failures, each
+// spine weighted by what it can still carry to the destination's leaf, route_weights.h). Pooled: every live link of
+// a leaf's tier pooled as one, the relaxation no routing beats (the load bound's).
+enum class PathMode : uint8_t { Ecmp, Spray, Pooled };
 
 struct Usage {
   uint32_t resource = 0;
@@ -33,8 +36,10 @@ class FlowNetwork {
   double goodput_fraction() const { return goodput_; }
 
   // Appends the resources a transfer src -> dst (global XPU indices) crosses; `flow_key` feeds the ECMP hash.
-  // Returns false when failures leave no path (nothing is appended then); latency is LatencyModel's. Around failures, ECMP hashes over the live paths,
-  // spraying skips dead links (bundles hold live capacity only) and NICs stripe over the planes still reachable.
+  // Returns false when failures leave no path (nothing is appended then); latency is LatencyModel's. Around failures,
+  // ECMP hashes over the live paths and spraying spreads over them, both with the spines weighted as switches weight
+  // them (in 2-tier fabrics and inside a pod; across pods spraying pools the live links), pooling skips dead links,
+  // and NICs stripe over the planes still reachable.
   bool route(uint32_t src, uint32_t dst, PathMode mode, uint64_t flow_key, std::vector<Usage>& out) const;
 
   const Plan& plan() const { return plan_; }
@@ -52,6 +57,10 @@ class FlowNetwork {
   uint32_t domain_of(uint32_t xpu) const;
   bool route_network(uint32_t nic_a, uint32_t nic_b, int plane, float coef, PathMode mode, uint64_t key, std::vector<Usage>& out, int& level) const;
   bool alive(uint32_t link) const { return dead_.empty() || !dead_[link]; }
+  // Around failures, spraying from leaf la to leaf lb of the same pod: each spine's weighted share, link by link.
+  bool spray_around_failures(uint32_t la, uint32_t lb, float coef, std::vector<Usage>& out) const;
+  // Live links from `leaf` up to `spine`.
+  uint32_t live_links_up(uint32_t leaf, uint32_t spine) const;
 
   const Plan& plan_;
   FlowNetworkOptions options_;
@@ -61,6 +70,7 @@ class FlowNetwork {
   std::vector<uint32_t> nic_link_;       // [plane * nics + nic] -> tier-1 link
   std::vector<uint32_t> up_begin_, up_links_;  // per node: its uplinks (CSR)
   std::vector<uint32_t> down_begin_, down_links_;  // per node: its downlinks (CSR)
+  std::vector<std::pair<uint32_t, uint32_t>> up_sorted_;  // per node (same offsets as up_links_): (upper, link), sorted
   std::vector<uint32_t> up_bundle_, down_bundle_;  // per switch node: bundle resource (or ~0)
   std::vector<uint32_t> pod_up_, pod_down_;        // 3-tier: per spine node, its pod's core-facing bundles
   std::vector<uint8_t> resource_tier_;

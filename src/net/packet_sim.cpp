@@ -2,6 +2,8 @@
 // flowlet / adaptive choice and mark ECN; a spraying transport acks every packet and retransmits selectively.
 // The hot path allocates nothing per packet or event: packets live in a pool, events in a reused heap.
 #include "net/packet_sim.h"
+
+#include "topo/route_weights.h"
 #include "topo/wire_format.h"
 
 #include <algorithm>
@@ -208,6 +210,7 @@ struct PacketSim::Impl final : CellFabricSink {
   std::unordered_map<uint64_t, uint32_t> lost_pending;
   std::vector<int64_t> lost_outstanding;
   std::vector<uint32_t> live_scratch;
+  std::vector<std::pair<uint32_t, uint64_t>> weighted_scratch;  // (candidate port, cumulative weight)
   int64_t unroutable = 0, abandoned = 0;
   uint32_t last_failure = 0;
   int64_t target_rtt_ps = 0, max_window = 0, min_window = 0;  // spray transport: delay target and window bounds
@@ -658,9 +661,60 @@ struct PacketSim::Impl final : CellFabricSink {
   // The ideal round robin (and adaptive routing's first choice) cycles each flow's data packets over a leaf's
   // uplinks (from a per-flow offset), so every uplink carries an even share of every flow; every other choice
   // (ECMP's, spraying's, REPS's) hashes the packet's entropy with the switch.
-  uint32_t spread_choice(uint32_t node, const Packet& p, uint32_t n) const {
-    if (cycling && p.type == kData && f.nodes[node].tier == 1) return (p.entropy + mix32(node)) % n;
-    return mix32((static_cast<uint64_t>(p.entropy) << 32) | node) % n;
+  uint32_t spread_choice(uint32_t node, const Packet& p, uint32_t n) const { return spread_hash(node, p) % n; }
+  uint32_t spread_hash(uint32_t node, const Packet& p) const {
+    if (cycling && p.type == kData && f.nodes[node].tier == 1) return p.entropy + mix32(node);
+    return mix32((static_cast<uint64_t>(p.entropy) << 32) | node);
+  }
+
+  // Live links from `lower` up to `upper`.
+  uint32_t live_links_up(uint32_t lower, uint32_t upper) const {
+    const auto [lo, hi] = key_range(upsort, up_begin[lower], up_begin[lower + 1], upper);
+    uint32_t n = 0;
+    for (const Keyed* it = lo; it != hi; ++it) n += !ports[2 * it->second].dead;
+    return n;
+  }
+
+  // Around failures, a leaf going up to a spine above the destination's leaf: each live link up weighted by what
+  // its spine can still carry to that leaf (route_weights.h), the packet's hash placed on the weighted line (a
+  // Weyl step, so that consecutive entropies of a cycling policy spread as a weighted round robin does), and
+  // adaptive routing free to leave that choice only for a link of the same weight (so that it balances queues without
+  // undoing the weights). kNone: no way left.
+  uint32_t choose_up_weighted(uint32_t node, const Packet& p, uint32_t dleaf) {
+    weighted_scratch.clear();
+    uint64_t total = 0;
+    const uint32_t b = up_begin[node], e = up_begin[node + 1];
+    for (uint32_t k = b; k < e;) {
+      const uint32_t spine = upsort[k].first;
+      uint32_t j = k, up = 0;
+      for (; j < e && upsort[j].first == spine; ++j) up += !ports[2 * upsort[j].second].dead;
+      const uint32_t w = up > 0 ? uplink_weight(up, live_links_up(dleaf, spine) /* the spine's links down */) : 0;
+      for (uint32_t m = k; w > 0 && m < j; ++m) {
+        if (ports[2 * upsort[m].second].dead) continue;
+        total += w;
+        weighted_scratch.push_back({2 * upsort[m].second, total});
+      }
+      k = j;
+    }
+    if (weighted_scratch.empty()) return kNone;
+    const uint64_t spread = (static_cast<uint64_t>(spread_hash(node, p)) * 0x9e3779b97f4a7c15ULL) >> 32;
+    const uint64_t target = (spread * total) >> 32;
+    size_t c = 0;
+    while (weighted_scratch[c].second <= target) ++c;
+    if (cfg.lb != LoadBalancing::Adaptive) return weighted_scratch[c].first;
+    const auto weight = [&](size_t i) { return weighted_scratch[i].second - (i == 0 ? 0 : weighted_scratch[i - 1].second); };
+    const int64_t now = sim.now().count();
+    const auto depth = [&](uint32_t port) { return ports[port].queued + (ports[port].free_at > now ? cfg.mtu_bytes : 0); };
+    const uint64_t w = weight(c);
+    const int64_t preferred_q = depth(weighted_scratch[c].first);
+    size_t best = c;
+    int64_t best_q = preferred_q;
+    for (size_t i = 0; i < weighted_scratch.size(); ++i) {
+      if (weight(i) != w) continue;
+      const int64_t q = depth(weighted_scratch[i].first);
+      if (q < best_q) { best_q = q; best = i; }
+    }
+    return weighted_scratch[preferred_q - best_q > adaptive_threshold ? best : c].first;
   }
 
   // The entries [lo, hi) of a list sorted by .first whose .first is `key`: a binary search without branches on
@@ -741,6 +795,7 @@ struct PacketSim::Impl final : CellFabricSink {
     };
     auto going_up = [&]() {
       const uint32_t b = up_begin[node], n = up_begin[node + 1] - b;
+      if (any_dead && nd.tier == 1 && (f.tiers == 2 || pod[node] == pod[dleaf])) return choose_up_weighted(node, p, dleaf);
       // Only toward switches that still have a way to the destination's leaf.
       const auto usable = [&](uint32_t k) {
         const uint32_t above = f.links[up_links[b + k]].upper.value();
@@ -1521,6 +1576,7 @@ struct PacketSim::Impl final : CellFabricSink {
     lost_outstanding.assign(cfg.failures.size(), 0);
     flow_hit.assign(flows.size(), 0);
     live_scratch.reserve(1024);
+    weighted_scratch.reserve(1024);
     for (uint32_t i = 0; i < cfg.failures.size(); ++i) {
       impacts[i].what = cfg.failures[i].what;
       impacts[i].at_ps = std::max<int64_t>(0, cfg.failures[i].at_ps);
