@@ -1,6 +1,8 @@
 // The shipped catalog loads, cites sources, records disagreements, and user files override it.
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include "test_support.h"
 
 namespace aifabric {
@@ -72,6 +74,15 @@ TEST(Catalog, BadEntriesNameTheirField) {
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("u.yaml:2:"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("parts[0].fibers"), std::string::npos) << e.what();
+  }
+  // PFC thresholds: XON sits a delta below XOFF, so the delta cannot exceed XOFF nor come without it.
+  for (const auto& [yaml, field] : {std::pair{"{name: s, cages: 64, cage_gbps: 800, pfc_xoff_bytes: 1000, pfc_xon_delta_bytes: 2000}", "pfc_xon_delta_bytes"},
+                                    std::pair{"{name: s, cages: 64, cage_gbps: 800, pfc_xon_delta_bytes: 2000}", "pfc_xon_delta_bytes"},
+                                    std::pair{"{name: s, cages: 64, cage_gbps: 800, pfc_xoff_bytes: -1}", "pfc_xoff_bytes"}}) {
+    Catalog e;
+    const std::string err = testing::error_of([&] { e.load_yaml(fmt::format("switches:\n  - {}\n", yaml), "u.yaml"); });
+    EXPECT_NE(err.find("u.yaml:2:"), std::string::npos) << err;
+    EXPECT_NE(err.find(fmt::format("switches[0].{}", field)), std::string::npos) << err;
   }
   Catalog d;
   d.load_yaml("servers:\n  - {name: s, xpus: 8, nic: nope}\n", "u.yaml");

@@ -276,7 +276,8 @@ TEST(Cli, CompareRunsTrafficPacketByPacket) {
   ASSERT_EQ(j["designs"].size(), 2u);
   const auto& ecmp = j["designs"][0]["packet"];
   const auto& cells = j["designs"][1]["packet"];
-  EXPECT_EQ(ecmp["settings"], "ecmp, roce-dcqcn transport, PFC");
+  EXPECT_EQ(ecmp["settings"].get<std::string>(), "ecmp, roce-dcqcn transport, PFC (th5-64x800g-osfp: no published thresholds, XOFF half the port buffer, XON two "
+                              "packets below; headroom per ingress from its link)");
   EXPECT_EQ(cells["settings"], "switch-scheduled cells, roce-dcqcn transport, lossless by credits");
   EXPECT_TRUE(ecmp["conserved"].get<bool>());
   EXPECT_TRUE(cells["conserved"].get<bool>());

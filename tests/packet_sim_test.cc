@@ -277,6 +277,46 @@ TEST(PacketSim, PfcHeadroomHoldsOrDrops) {
   EXPECT_GT(overflowed.retransmits, 0);
 }
 
+// PFC thresholds come from each switch's catalog entry (Spectrum-4: Cumulus Linux's xoff_size 10,000 B and
+// xon_delta 2,000 B): a 16:1 incast on SN5600 leaves runs exactly as with those thresholds configured by hand, and
+// otherwise than with the engine's default (half the port buffer), which pauses later and so less often.
+TEST(PacketSim, PfcThresholdsComeFromTheCatalog) {
+  const Plan p = plan_from("cluster: {server: dgx-h100, servers: 16}\nfabric: {topology: clos, switch: spectrum4-sn5600, tiers: 2}\n"
+                           "layout: {servers_per_rack: 4, racks_per_row: 8}\npower: {rack_power_limit_kw: 45}\n");
+  const SwitchModel* sn5600 = p.fabric.tier[1].model;
+  ASSERT_EQ(sn5600->name, "spectrum4-sn5600");
+  PacketSimConfig c = fixed_delays();
+  c.transport = TransportKind::RoceDcqcn;
+  c.lb = LoadBalancing::Ecmp;
+  c.pfc = true;
+  const PfcThresholds t = pfc_thresholds(sn5600, c, 1 << 20, testing::kRocePacket);
+  EXPECT_TRUE(t.from_catalog);
+  EXPECT_EQ(t.xoff, 10000);
+  EXPECT_EQ(t.xon, 8000);
+  const PacketSimResult from_catalog = run_traffic(p, c, "incast:16", 2 << 20, 1);
+  PacketSimConfig by_hand = c;
+  by_hand.pfc_xoff_bytes = 10000;
+  by_hand.pfc_xon_bytes = 8000;
+  const PacketSimResult configured = run_traffic(p, by_hand, "incast:16", 2 << 20, 1);
+  expect_conserved(from_catalog);
+  EXPECT_EQ(from_catalog.drops, 0);
+  EXPECT_EQ(from_catalog.pauses, configured.pauses);
+  EXPECT_EQ(from_catalog.events, configured.events);
+  EXPECT_EQ(last_finish(from_catalog), last_finish(configured));
+  // Without the catalog's figures: XOFF at half the port buffer (one BDP), XON two packets below.
+  SwitchModel bare = *sn5600;
+  bare.pfc_xoff_bytes = bare.pfc_xon_delta_bytes = 0;
+  const PfcThresholds d = pfc_thresholds(&bare, c, 1 << 20, testing::kRocePacket);
+  EXPECT_FALSE(d.from_catalog);
+  EXPECT_EQ(d.xoff, 1 << 19);
+  EXPECT_EQ(d.xon, (1 << 19) - 2 * testing::kRocePacket);
+  Plan q = p;
+  for (int tier = 1; tier <= q.fabric.tiers; ++tier) q.fabric.tier[tier].model = &bare;
+  const PacketSimResult defaulted = run_traffic(q, c, "incast:16", 2 << 20, 1);
+  expect_conserved(defaulted);
+  EXPECT_LT(defaulted.pauses, from_catalog.pauses);
+}
+
 // Spraying's fresh entropy per packet loads the spines unevenly hop by hop; REPS reuses the entropies whose acks
 // came back unmarked and so keeps to the paths that were not congested: on a non-blocking permutation its last
 // flow finishes before spraying's, and no earlier than the ideal round robin's.

@@ -116,6 +116,10 @@ SwitchModel read_switch(MapReader& m) {
   s.cmis = m.number("cmis", 5.0, 0, 99);
   s.latency_ns = m.integer("latency_ns", 0, 0, 1000000);
   s.buffer_mb = m.number("buffer_mb", 0, 0, 1e6);
+  s.pfc_xoff_bytes = m.integer("pfc_xoff_bytes", 0, 0, int64_t{1} << 30);
+  s.pfc_xon_delta_bytes = m.integer("pfc_xon_delta_bytes", 0, 0, int64_t{1} << 30);
+  if (s.pfc_xon_delta_bytes > 0 && s.pfc_xoff_bytes == 0) m.fail("pfc_xon_delta_bytes", "needs pfc_xoff_bytes: the delta is below XOFF");
+  if (s.pfc_xon_delta_bytes > s.pfc_xoff_bytes) m.fail("pfc_xon_delta_bytes", fmt::format("{} is above pfc_xoff_bytes ({}); XON would be negative", s.pfc_xon_delta_bytes, s.pfc_xoff_bytes));
   s.in_network_reduction = m.boolean("in_network_reduction", false);
   s.link_layer = m.choice("link_layer", "ethernet", {"ethernet", "infiniband"});
   s.cut_through = m.choice("forwarding", "cut-through", {"cut-through", "store-and-forward"}) == "cut-through";

@@ -44,6 +44,11 @@ struct SwitchModel {
   int64_t latency_ns = 0;      // port-to-port, cut-through or typical
   double buffer_mb = 0;         // packet buffer in MB as datasheets print them (10^6 bytes); 0 = not published
   int64_t buffer_bytes() const { return static_cast<int64_t>(buffer_mb * 1e6 + 0.5); }
+  // PFC on a lossless priority, per ingress port: holding more than XOFF bytes sends a pause upstream, and falling
+  // XON delta below XOFF resumes it (as network OSes configure it: Cumulus Linux's xoff_size and xon_delta).
+  // 0 = not published: the packet engine's default applies. The headroom above XOFF comes from each link's length.
+  int64_t pfc_xoff_bytes = 0;
+  int64_t pfc_xon_delta_bytes = 0;
   bool in_network_reduction = false;  // reduces in the switch (InfiniBand SHARP; NCCL's CollNet)
   std::string link_layer = "ethernet";  // ethernet (RoCEv2) or infiniband: what a packet costs on the wire
   bool cut_through = true;     // forwards once the header is in (else stores the whole packet first)

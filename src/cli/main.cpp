@@ -340,8 +340,22 @@ std::string packet_settings(const Plan& plan, const PacketSimConfig& cfg) {
   const std::string acks = cells || cfg.transport != TransportKind::Spray ? ""
                            : cfg.ack_coalesce_bytes > cfg.mtu_bytes ? fmt::format(" (an ack per {} B, selective)", with_thousands(cfg.ack_coalesce_bytes))
                                                                     : " (an ack per packet)";
+  std::string pfc = "PFC";
+  if (cfg.pfc && !cells) {  // where each switch's thresholds come from
+    std::vector<std::string> parts, seen;
+    for (int t = 1; t <= plan.fabric.tiers; ++t) {
+      const SwitchModel* m = plan.fabric.tier[t].model;
+      if (!m || std::find(seen.begin(), seen.end(), m->name) != seen.end()) continue;
+      seen.push_back(m->name);
+      const PfcThresholds th = pfc_thresholds(m, cfg, 0, 0);
+      parts.push_back(cfg.pfc_xoff_bytes > 0 ? fmt::format("{}: XOFF {} B as configured", m->name, with_thousands(cfg.pfc_xoff_bytes))
+                      : th.from_catalog    ? fmt::format("{}: XOFF {} B, XON {} B, from the catalog", m->name, with_thousands(th.xoff), with_thousands(th.xon))
+                                           : fmt::format("{}: no published thresholds, XOFF half the port buffer, XON two packets below", m->name));
+    }
+    pfc = fmt::format("PFC ({}; headroom per ingress from its link)", fmt::join(parts, "; "));
+  }
   return fmt::format("{}, {} transport{}, {}{}", cells ? "switch-scheduled cells" : to_string(cfg.lb), to_string(cfg.transport), acks,
-                     cells ? "lossless by credits" : cfg.pfc ? "PFC" : cfg.lossless ? "lossless" : "lossy", buffers);
+                     cells ? "lossless by credits" : cfg.pfc ? pfc : cfg.lossless ? "lossless" : "lossy", buffers);
 }
 
 // Refuses a run that would not finish in a sane time, before building it: about 4 events per packet per

@@ -94,6 +94,7 @@ struct PortStats {
   // PFC: this port is the upstream of an ingress at `to`; `held` counts its data still buffered there.
   bool pause_requested = false;
   int64_t held = 0, paused_since = 0, paused_total = 0, pauses = 0;
+  int64_t xoff = 0, xon = 0;    // PFC thresholds of the ingress this port feeds (its far end's switch)
   uint32_t dead_by = 0;         // which failure took the port down
 };
 
@@ -167,6 +168,16 @@ constexpr size_t kFlowHotBytes = 256;  // the part of a Flow the run loop prefet
 
 }  // namespace
 
+PfcThresholds pfc_thresholds(const SwitchModel* m, const PacketSimConfig& cfg, int64_t port_limit, int64_t packet_wire) {
+  PfcThresholds t;
+  const bool catalog = m != nullptr && m->pfc_xoff_bytes > 0;
+  t.from_catalog = catalog && cfg.pfc_xoff_bytes <= 0;
+  t.xoff = cfg.pfc_xoff_bytes > 0 ? cfg.pfc_xoff_bytes : catalog ? m->pfc_xoff_bytes : port_limit / 2;
+  const int64_t delta = catalog && cfg.pfc_xoff_bytes <= 0 && m->pfc_xon_delta_bytes > 0 ? m->pfc_xon_delta_bytes : 2 * packet_wire;
+  t.xon = cfg.pfc_xon_bytes > 0 ? std::min(cfg.pfc_xon_bytes, t.xoff) : std::max<int64_t>(0, t.xoff - delta);
+  return t;
+}
+
 struct PacketSim::Impl final : CellFabricSink {
   const Plan& plan;
   const Fabric& f;
@@ -216,7 +227,6 @@ struct PacketSim::Impl final : CellFabricSink {
   int64_t target_rtt_ps = 0, max_window = 0, min_window = 0;  // spray transport: delay target and window bounds
   int64_t data_packets = 0, ack_packets = 0, drops = 0, marks = 0, retransmits = 0, duplicate_bytes = 0;
   int64_t ecn_kmin = 0, ecn_kmax = 0;
-  int64_t pfc_xoff = 0, pfc_xon = 0;
   int64_t data_wire_bytes = 0;  // a full data packet on the wire
   int64_t pauses = 0, cnps = 0, nacks = 0, trims = 0, spurious_timeouts = 0;
   bool trimming = false;
@@ -397,8 +407,14 @@ struct PacketSim::Impl final : CellFabricSink {
     target_rtt_ps = static_cast<int64_t>(cfg.delay_target_factor * static_cast<double>(base_rtt_ps));
     min_window = std::max<int64_t>(1, cfg.mtu_bytes / 16);
     max_window = std::max(cfg.initial_window_bytes, max_bdp_window);
-    pfc_xoff = cfg.pfc_xoff_bytes > 0 ? cfg.pfc_xoff_bytes : limit / 2;
-    pfc_xon = cfg.pfc_xon_bytes > 0 ? cfg.pfc_xon_bytes : std::max<int64_t>(0, pfc_xoff - 2 * data_wire);
+    for (size_t i = 0; cfg.pfc && i < ports.size(); ++i) {  // each ingress takes its own switch's thresholds
+      const Link& l = f.links[i / 2];
+      const Node& held_at = f.nodes[(i % 2 == 0 ? l.upper : l.lower).value()];
+      if (held_at.role == NodeRole::Nic) continue;
+      const PfcThresholds t = pfc_thresholds(f.tier[held_at.tier].model, cfg, limit, data_wire);
+      port_stats[i].xoff = t.xoff;
+      port_stats[i].xon = t.xon;
+    }
     line_bps = nic_bps;
     cycling = cfg.lb == LoadBalancing::RoundRobin || cfg.lb == LoadBalancing::Adaptive;
     adaptive_threshold = static_cast<int64_t>(cfg.adaptive_threshold_packets) * data_wire;
@@ -517,7 +533,7 @@ struct PacketSim::Impl final : CellFabricSink {
   void release_held(uint32_t in_port, int64_t bytes) {
     PortStats& up = port_stats[in_port];
     up.held -= bytes;
-    if (up.pause_requested && up.held <= pfc_xon) {
+    if (up.pause_requested && up.held <= up.xon) {
       up.pause_requested = false;
       sim.schedule(Picoseconds(sim.now().count() + ports[in_port].delay_ps + ports[in_port].ser_ack), kPfc, in_port);
     }
@@ -581,14 +597,14 @@ struct PacketSim::Impl final : CellFabricSink {
     if (at_switch && p.type == kData) {
       if (cfg.pfc && p.in_port != kNone) {
         PortStats& up = port_stats[p.in_port];
-        if (up.held + p.size > pfc_xoff + pfc_headroom(p.in_port)) {  // the headroom overflowed: PFC drops
+        if (up.held + p.size > up.xoff + pfc_headroom(p.in_port)) {  // the headroom overflowed: PFC drops
           ++port_stats[port_id].drops;
           ++drops;
           free_packet(id);
           return;
         }
         up.held += p.size;
-        if (!up.pause_requested && up.held > pfc_xoff) {
+        if (!up.pause_requested && up.held > up.xoff) {
           up.pause_requested = true;
           // The pause frame crosses the link back: its serialisation and the link's delay.
           sim.schedule(Picoseconds(sim.now().count() + ports[p.in_port].delay_ps + ports[p.in_port].ser_ack), kPfc, p.in_port | kPauseBit);

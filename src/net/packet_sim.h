@@ -88,8 +88,9 @@ struct PacketSimConfig {
   // resumes it below XON. With PFC nothing is dropped (the buffer keeps the headroom above XOFF).
   bool pfc = false;
   int64_t sample_interval_ps = 0;    // record utilisation and queue depth per tier at this interval (0 = off)
-  int64_t pfc_xoff_bytes = 0;        // 0 = half the port buffer
-  int64_t pfc_xon_bytes = 0;         // 0 = XOFF less two packets
+  // Every switch's XOFF and XON; 0 = each switch's own (pfc_thresholds below).
+  int64_t pfc_xoff_bytes = 0;
+  int64_t pfc_xon_bytes = 0;
   // Per ingress port, what the buffer holds beyond XOFF while the pause travels upstream; past it, packets drop.
   // 0 = what the link needs (IEEE 802.1Qbb's arithmetic): its rate over two link delays and a pause frame's
   // serialisation, plus the packet leaving upstream when the pause lands and the one that crossed XOFF.
@@ -97,6 +98,16 @@ struct PacketSimConfig {
   CellFabricParams cells;            // used when the plan's fabric is switch-scheduled
   std::vector<LinkFailure> failures;
 };
+
+// PFC thresholds at the ingress ports of a switch of model `m`: the configuration's where it sets them, else the
+// catalog's (SwitchModel::pfc_xoff_bytes and pfc_xon_delta_bytes), else half the port buffer (`port_limit`) with XON
+// two packets (`packet_wire` bytes each) below it, the hysteresis NVIDIA's Spectrum driver configures (mlxsw: two
+// MTUs). XON is never below 0.
+struct PfcThresholds {
+  int64_t xoff = 0, xon = 0;
+  bool from_catalog = false;
+};
+PfcThresholds pfc_thresholds(const SwitchModel* m, const PacketSimConfig& cfg, int64_t port_limit, int64_t packet_wire);
 
 struct FlowSpec {
   uint32_t src = 0, dst = 0;  // NIC indices
