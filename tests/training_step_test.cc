@@ -168,6 +168,72 @@ TEST(TrainingStep, InconsistentModelsAreRefused) {
   EXPECT_EQ(ok.first_stage_layers, 7);
 }
 
+// Context parallelism on 1,024 H100: a 13B model at 32K sequences, TP 8 x CP 4 x DP 32. Each rank holds 8,192 of a
+// sequence's tokens, so its GEMMs are those of an 8K sequence and its attention a quarter of the 32K sequence's
+// (4x the 8K one). As a ring, each layer passes keys and values 3 times forward (2 x 8,192 tokens x 5,120 / 8 x 2 B)
+// and 3 times backward with their gradients (twice that), each step hidden under one block's attention but for
+// what it outlasts; all-gathered, the gather and the gradients' reduce-scatter are waited for. Gradients are reduced
+// over the 32 x 4 data- and context-parallel ranks that hold the same weights.
+TEST(TrainingStep, ContextParallelism) {
+  const std::string text = "model: {layers: 40, hidden: 5120, ffn_hidden: 20480, sequence: 32768}\nbatch: {global: 128, micro: 1}\n"
+                           "parallelism: {tp: 8, cp: 4, dp: 32}\ntraining: {distributed_optimizer: false}\n";
+  const JobSpec job = parse_job_spec(text, "cp.yaml");
+  EXPECT_EQ(job.cp, 4);
+  const Catalog& cat = testing::shipped_catalog();
+  const XpuRoofline x = XpuRoofline::of(*cat.find_server("dgx-h100"), job);
+  JobSpec short_seq = job;
+  short_seq.cp = 1;
+  short_seq.sequence = 8192;
+  JobSpec long_seq = job;
+  long_seq.cp = 1;
+  const LayerCompute cp4 = layer_compute(job, Transformer::of(job), x), s8k = layer_compute(short_seq, Transformer::of(short_seq), x),
+                     s32k = layer_compute(long_seq, Transformer::of(long_seq), x);
+  EXPECT_DOUBLE_EQ(cp4.gemm_forward_s, s8k.gemm_forward_s);
+  EXPECT_NEAR(cp4.attention_forward_s, s32k.attention_forward_s / 4, 1e-15);
+  EXPECT_NEAR(cp4.attention_forward_s, 4 * s8k.attention_forward_s, 1e-15);
+
+  const StepResult r = step_on("examples/cluster-400g.yaml", job);
+  EXPECT_EQ(r.micro_batches, 4);
+  std::vector<const StepComm*> ring;
+  for (const auto& c : r.comms) if (c.parallelism == "context") ring.push_back(&c);
+  ASSERT_EQ(ring.size(), 2u);
+  const int64_t kv = 2LL * 8192 * 5120 / 8 * 2;
+  EXPECT_EQ(ring[0]->bytes, kv);
+  EXPECT_EQ(ring[1]->bytes, 2 * kv);
+  const double block_f = cp4.attention_forward_s / 4, block_b = cp4.attention_backward_s / 4;
+  for (const auto& [c, block] : {std::pair{ring[0], block_f}, std::pair{ring[1], block_b}}) {
+    EXPECT_EQ(c->count, 3 * 40 * 4);
+    EXPECT_EQ(c->group_size, 4);
+    EXPECT_NEAR(c->exposed.seconds(), c->count * std::max(0.0, c->each.seconds() - block), 1e-9 + 1e-12 * c->count);
+  }
+  const StepComm& dp = comm(r, "data");
+  EXPECT_EQ(dp.group_size, 128);
+  EXPECT_EQ(dp.collective, "all_reduce");
+
+  JobSpec gathered = job;
+  gathered.cp_all_gather = true;
+  const StepResult g = step_on("examples/cluster-400g.yaml", gathered);
+  int context_rows = 0;
+  for (const auto& c : g.comms) {
+    if (c.parallelism != "context") continue;
+    ++context_rows;
+    EXPECT_EQ(c.bytes, 4 * kv) << c.collective;
+    EXPECT_EQ(c.count, 40 * 4) << c.collective;
+    EXPECT_EQ(c.exposed, c.total) << c.collective;
+  }
+  EXPECT_EQ(context_rows, 2);
+
+  // The degrees must multiply to the XPU count with CP counted, and the sequence split into 2 x cp chunks.
+  JobSpec twice = job;
+  twice.dp = 64;
+  EXPECT_NE(testing::error_of([&] { step_on("examples/cluster-400g.yaml", twice); }).find("tp 8 x cp 4 x pp 1 x dp 64 = 2048 ranks"), std::string::npos);
+  const std::string odd = testing::error_of([&] {
+    parse_job_spec("model: {layers: 40, hidden: 5120, ffn_hidden: 20480, sequence: 32768}\nbatch: {global: 128}\nparallelism: {tp: 8, cp: 3, dp: 32}\n", "odd.yaml");
+  });
+  EXPECT_NE(odd.find("odd.yaml:3:"), std::string::npos) << odd;
+  EXPECT_NE(odd.find("parallelism.cp"), std::string::npos) << odd;
+}
+
 TEST(TrainingStep, BadDegreesAreRefused) {
   JobSpec job = load_job_spec(source_path("examples/job-13b-dp512.yaml"));
   job.dp = 64;  // 2 x 1 x 64 = 128 != 1024

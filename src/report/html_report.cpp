@@ -273,9 +273,9 @@ std::string step_timeline(const StepResult& s) {
   c.title = "One training step: compute and exposed communication (ms)";
   c.y_label = "ms";
   c.horizontal = true;
-  c.part_names = {"compute", "pipeline bubble", "tensor (exposed)", "pipeline (exposed)", "expert (exposed)", "data (exposed)"};
-  c.part_colors = {palette(2), palette(7), palette(4), palette(5), palette(6), palette(3)};
-  std::vector<double> parts(6, 0);
+  c.part_names = {"compute", "pipeline bubble", "tensor (exposed)", "pipeline (exposed)", "expert (exposed)", "data (exposed)", "context (exposed)"};
+  c.part_colors = {palette(2), palette(7), palette(4), palette(5), palette(6), palette(3), palette(1)};
+  std::vector<double> parts(7, 0);
   parts[0] = s.compute.seconds() * 1e3;
   parts[1] = s.bubble.seconds() * 1e3;
   for (const auto& cm : s.comms) {
@@ -283,6 +283,7 @@ std::string step_timeline(const StepResult& s) {
     if (cm.parallelism == "tensor") parts[2] += ms;
     else if (cm.parallelism == "pipeline") parts[3] += ms;
     else if (cm.parallelism == "expert") parts[4] += ms;
+    else if (cm.parallelism == "context") parts[6] += ms;
     else parts[5] += ms;
   }
   c.bars.push_back({s.fabric, parts});

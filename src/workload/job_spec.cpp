@@ -48,6 +48,9 @@ JobSpec parse_job_spec(const std::string& text, const std::string& file) {
   j.degrees_where = p.location();
   j.tp = static_cast<int>(p.integer("tp", 1, 1, 1 << 20));
   j.tp_where = p.location_of("tp");
+  j.cp = static_cast<int>(p.integer("cp", 1, 1, 1 << 16));
+  const SourceLocation cp_where = p.location_of("cp");
+  j.cp_all_gather = p.choice("cp_comm", "ring", {"ring", "all_gather"}) == "all_gather";
   j.pp = static_cast<int>(p.integer("pp", 1, 1, 1 << 20));
   j.dp = static_cast<int>(p.integer("dp", 1, 1, 1 << 24));
   j.ep = static_cast<int>(p.integer("ep", 1, 1, 1 << 20));
@@ -107,6 +110,11 @@ JobSpec parse_job_spec(const std::string& text, const std::string& file) {
                                  j.global_batch, j.dp, j.micro_batch, per_replica));
   }
   if (j.dp % j.ep != 0) throw InputError(p.location_of("ep"), "parallelism.ep", fmt::format("ep {} must divide dp {}", j.ep, j.dp));
+  // Context parallelism splits each sequence into 2 x cp chunks (a rank takes one from each end, so causal attention's
+  // work is even across the ranks, as Megatron-LM and Transformer Engine split it).
+  if (j.cp > 1 && j.sequence % (2 * j.cp) != 0) {
+    throw InputError(cp_where, "parallelism.cp", fmt::format("cp {} needs the sequence ({}) to split into 2 x cp = {} equal chunks", j.cp, j.sequence, 2 * j.cp));
+  }
   return j;
 }
 

@@ -27,8 +27,12 @@ struct JobSpec {
   // Batch.
   int64_t global_batch = 0;     // sequences per step
   int micro_batch = 1;          // sequences per micro-batch
-  // Parallelism (TP innermost, then DP, then PP; EP splits the DP ranks).
-  int tp = 1, pp = 1, dp = 1, ep = 1;
+  // Parallelism (TP innermost, then CP, then DP, then PP, as Megatron-LM orders its ranks; EP splits the DP ranks).
+  // CP, context parallelism: each sequence split over cp ranks, attention exchanging key/value blocks in a ring.
+  int tp = 1, cp = 1, pp = 1, dp = 1, ep = 1;
+  // How CP ranks exchange keys and values: a ring of sends under each block's attention (Transformer Engine's p2p,
+  // Megatron-LM's default), or all-gathered before attention and their gradients reduce-scattered after it (Llama 3's).
+  bool cp_all_gather = false;
   int virtual_stages = 1;       // interleaved 1F1B: model chunks per pipeline rank (Megatron's virtual pipeline size)
   int first_stage_layers = 0, last_stage_layers = 0;  // uneven first and last stages; 0 = an even split
   bool sequence_parallel = true;  // TP as reduce-scatter + all-gather (norms split over the TP ranks), not all-reduce

@@ -18,8 +18,8 @@ StepTraces step_traces(const JobSpec& job, const Plan& plan) {
   if (world > kMaxStepTraceRanks) {
     throw InputError(job.degrees_where, "parallelism", fmt::format("{} ranks: Chakra traces are one file per rank; at most {} are written", world, kMaxStepTraceRanks));
   }
-  if (job.virtual_stages > 1 || job.ep > 1 || job.first_stage_layers > 0 || job.last_stage_layers > 0) {
-    throw InputError(job.degrees_where, "parallelism", "step traces are written for 1F1B with even stages and no expert parallelism (yet)");
+  if (job.virtual_stages > 1 || job.ep > 1 || job.cp > 1 || job.first_stage_layers > 0 || job.last_stage_layers > 0) {
+    throw InputError(job.degrees_where, "parallelism", "step traces are written for 1F1B with even stages and no expert or context parallelism (yet)");
   }
   const Transformer model = Transformer::of(job);
   const XpuRoofline xpu = XpuRoofline::of(*f.server, job);

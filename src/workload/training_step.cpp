@@ -1,6 +1,7 @@
-// Training-step model after Megatron-LM: rank layout TP innermost, then DP, then PP; compute from the XPU roofline
-// per layer; TP collectives inside each layer, PP sends, DP gradient reduction overlapping only the backward work
-// left; 1F1B or interleaved pipeline; the collectives of all groups of a parallelism run at once on the fabric.
+// Training-step model after Megatron-LM: rank layout TP innermost, then CP, then DP, then PP; compute from the XPU
+// roofline per layer; TP collectives and CP's ring attention inside each layer, PP sends, DP gradient reduction
+// overlapping only the backward work left; 1F1B or interleaved pipeline; the collectives of all groups of a
+// parallelism run at once on the fabric.
 #include "workload/training_step.h"
 
 #include <algorithm>
@@ -37,10 +38,12 @@ Schedule concurrent(const std::vector<Schedule>& parts) {
 }
 
 struct Layout {
-  int tp, dp, pp;
+  int tp, cp, dp, pp;
   int xpus_per_server;
-  // Global XPU of (stage, data-parallel index, tensor-parallel index).
-  uint32_t xpu(int stage, int d, int t) const { return static_cast<uint32_t>((static_cast<int64_t>(stage) * dp + d) * tp + t); }
+  // Global XPU of (stage, data-parallel index, context-parallel index, tensor-parallel index).
+  uint32_t xpu(int stage, int d, int c, int t) const {
+    return static_cast<uint32_t>(((static_cast<int64_t>(stage) * dp + d) * cp + c) * tp + t);
+  }
   Communicator group(std::vector<uint32_t> xpus) const {
     Communicator c;
     c.xpus = std::move(xpus);
@@ -95,14 +98,18 @@ std::string describe_stages(const std::vector<int>& v) {
 
 LayerCompute layer_compute(const JobSpec& job, const Transformer& model, const XpuRoofline& xpu) {
   LayerCompute c;
-  const int64_t tokens_mb = static_cast<int64_t>(job.micro_batch) * job.sequence;
+  // A rank's tokens: its 1 / cp of every sequence of the micro-batch; its attention: its queries over the whole
+  // sequence's keys, 1 / cp of the causal work (the chunks are split so that every rank has the same share).
+  const int64_t tokens_mb = static_cast<int64_t>(job.micro_batch) * job.sequence / job.cp;
   const bool sp = job.sequence_parallel && job.tp > 1;
   for (const Gemm& g : model.layer_gemms(tokens_mb, job.tp)) {
     c.gemm_forward_s += xpu.gemm_seconds(g);
     c.gemm_backward_s += xpu.gemm_backward_seconds(g);
   }
-  const double attn_f = xpu.attention_seconds(model.attention_flops(job.micro_batch, job.tp, true));
+  const double attn_f = xpu.attention_seconds(model.attention_flops(job.micro_batch, job.tp, true) / job.cp);
   const double attn_b = 2 * attn_f;  // the backward computes twice the forward's products
+  c.attention_forward_s = attn_f;
+  c.attention_backward_s = attn_b;
   const double elem_f = xpu.hbm_bytes_per_s > 0 ? xpu.memory_seconds(model.layer_elementwise_bytes(tokens_mb, job.tp, sp)) : 0.0;
   c.forward_s = c.gemm_forward_s + attn_f + elem_f;
   c.backward_s = c.gemm_backward_s + attn_b + 2 * elem_f;
@@ -124,11 +131,11 @@ StepResult simulate_step(const JobSpec& job, const Plan& plan, CollectiveBackend
   r.fabric = plan.spec.name;
   r.backend = std::string(backend.name());
   r.xpus = f.xpus();
-  const int64_t ranks = static_cast<int64_t>(job.tp) * job.pp * job.dp;
+  const int64_t ranks = static_cast<int64_t>(job.tp) * job.cp * job.pp * job.dp;
   if (ranks != f.xpus()) {
     throw InputError(job.degrees_where, "parallelism",
-                     fmt::format("tp {} x pp {} x dp {} = {} ranks, but {} has {} XPUs; the degrees must multiply to the XPU count", job.tp, job.pp,
-                                 job.dp, ranks, plan.spec.name, f.xpus()));
+                     fmt::format("tp {}{} x pp {} x dp {} = {} ranks, but {} has {} XPUs; the degrees must multiply to the XPU count", job.tp,
+                                 job.cp > 1 ? fmt::format(" x cp {}", job.cp) : "", job.pp, job.dp, ranks, plan.spec.name, f.xpus()));
   }
   const int domain = std::max(f.server->scale_up_domain, f.server->xpus);
   if (job.tp > domain && !job.tp_beyond_scale_up) {
@@ -161,11 +168,11 @@ StepResult simulate_step(const JobSpec& job, const Plan& plan, CollectiveBackend
                                 : fmt::format("roofline: GEMMs at {:.0f}% of {:.0f} TFLOP/s less their tile and wave waste, attention at {:.0f}%, the rest at {:.0f} GB/s "
                                               "(the catalog's measured rates times the end-to-end efficiency {:.2f})",
                                               100 * xpu.gemm_efficiency, xpu.peak_flops / 1e12, 100 * xpu.attention_efficiency, xpu.hbm_bytes_per_s / 1e9, xpu.end_to_end);
-  const Layout lay{job.tp, job.dp, job.pp, f.server->xpus};
+  const Layout lay{job.tp, job.cp, job.dp, job.pp, f.server->xpus};
   r.micro_batches = job.global_batch / (static_cast<int64_t>(job.dp) * job.micro_batch);
   r.virtual_stages = job.virtual_stages;
   const int64_t m = r.micro_batches;
-  const int64_t tokens_mb = static_cast<int64_t>(job.micro_batch) * job.sequence;
+  const int64_t tokens_mb = static_cast<int64_t>(job.micro_batch) * job.sequence / job.cp;  // per rank
   r.tokens = static_cast<double>(job.global_batch) * job.sequence;
   r.flops = model.model_flops(r.tokens);
   const auto secs = from_seconds;
@@ -193,7 +200,8 @@ StepResult simulate_step(const JobSpec& job, const Plan& plan, CollectiveBackend
       std::vector<Schedule> parts;
       for (int st = 0; st < (isolated ? 1 : job.pp); ++st)
         for (int d = 0; d < (isolated ? 1 : job.dp); ++d)
-          parts.push_back(build_schedule(kind, Algorithm::Nccl, group_of([&](int t) { return lay.xpu(st, d, t); }, job.tp), act_bytes, f));
+          for (int cx = 0; cx < (isolated ? 1 : job.cp); ++cx)
+            parts.push_back(build_schedule(kind, Algorithm::Nccl, group_of([&](int t) { return lay.xpu(st, d, cx, t); }, job.tp), act_bytes, f));
       return time_all(parts);
     };
     const int recomputed = job.recompute == Recompute::Full ? 2 : 0;
@@ -219,13 +227,80 @@ StepResult simulate_step(const JobSpec& job, const Plan& plan, CollectiveBackend
     const int64_t bytes = std::max<int64_t>(1, act_bytes * job.top_k / job.tp);
     for (int st = 0; st < job.pp; ++st)
       for (int d0 = 0; d0 < job.dp; d0 += job.ep)
-        for (int t = 0; t < job.tp; ++t)
-          parts.push_back(build_schedule(CollectiveKind::AllToAll, Algorithm::Direct, group_of([&](int i) { return lay.xpu(st, d0 + i, t); }, job.ep), bytes, f));
+        for (int cx = 0; cx < job.cp; ++cx)
+          for (int t = 0; t < job.tp; ++t)
+            parts.push_back(build_schedule(CollectiveKind::AllToAll, Algorithm::Direct, group_of([&](int i) { return lay.xpu(st, d0 + i, cx, t); }, job.ep), bytes, f));
     const Picoseconds each = time_all(parts);
     ep_layer_exposed = 4 * each.seconds() * job.moe_layers / job.layers;  // spread over the layers as an average
     StepComm c{"expert", "alltoall", job.ep, bytes, 0, each, {}, {}, 0, ""};
     c.busbw_gbs = busbw(CollectiveKind::AllToAll, job.ep, bytes, each);
     r.comms.push_back(std::move(c));
+  }
+
+  // ---- Context parallel. As a ring (Transformer Engine's p2p exchange, Megatron-LM's default): each rank starts on its
+  // own key/value block and passes blocks around the ring, cp - 1 steps forward (keys and values) and as many backward
+  // (keys and values again, and their gradients), each step under the attention of the block already there. Or
+  // all-gathered (the Llama 3 paper's). A full recomputation repeats the forward's exchange. The exchange of every
+  // (stage, replica, TP rank) runs at once.
+  double cp_layer_exposed = 0;
+  struct RingRow { size_t index; int64_t per_layer; double exposed_per_layer; };
+  std::vector<RingRow> ring_rows;  // the forward and the backward exchange
+  const int64_t kv_bytes = std::max<int64_t>(1, 2 * tokens_mb * model.kv_dim() / job.tp * 2);  // K and V, bf16, this rank's heads
+  if (job.cp > 1) {
+    const int forwards = job.recompute == Recompute::Full ? 2 : 1;
+    if (job.cp_all_gather) {
+      // All-gathered keys and values before each layer's attention, their gradients reduce-scattered after its
+      // backward; attention waits for both (the Llama 3 paper's context parallelism).
+      auto cp_time = [&](CollectiveKind kind) {
+        std::vector<Schedule> parts;
+        for (int st = 0; st < job.pp; ++st)
+          for (int d = 0; d < job.dp; ++d)
+            for (int t = 0; t < job.tp; ++t)
+              parts.push_back(build_schedule(kind, Algorithm::Nccl, group_of([&](int cx) { return lay.xpu(st, d, cx, t); }, job.cp), kv_bytes * job.cp, f));
+        return time_all(parts).seconds();
+      };
+      const double gather = cp_time(CollectiveKind::AllGather), scatter = cp_time(CollectiveKind::ReduceScatter);
+      cp_layer_exposed = forwards * gather + scatter;
+      for (const auto& [kind, each, n] : {std::tuple{CollectiveKind::AllGather, gather, forwards}, std::tuple{CollectiveKind::ReduceScatter, scatter, 1}}) {
+        StepComm c{"context", std::string(to_string(kind)), job.cp, kv_bytes * job.cp, 0, secs(each), {}, {}, 0, ""};
+        c.busbw_gbs = busbw(kind, job.cp, kv_bytes * job.cp, c.each);
+        c.explanation = fmt::format("{} per layer per micro-batch: {}, waited for",
+                                    n, kind == CollectiveKind::AllGather ? "the sequence's keys and values gathered before attention"
+                                                                         : "their gradients reduce-scattered after attention's backward");
+        ring_rows.push_back({r.comms.size(), n, n * each});
+        r.comms.push_back(std::move(c));
+      }
+    } else {
+      auto ring_step = [&](int64_t bytes) {
+        Schedule s = build_schedule(CollectiveKind::SendRecv, Algorithm::Nccl, lay.group({lay.xpu(0, 0, 0, 0), lay.xpu(0, 0, 1, 0)}), bytes, f);
+        s.ranks = ranks;
+        s.phases.clear();
+        Phase ph;
+        ph.label = "ring attention step";
+        for (int st = 0; st < job.pp; ++st)
+          for (int d = 0; d < job.dp; ++d)
+            for (int cx = 0; cx < job.cp; ++cx)
+              for (int t = 0; t < job.tp; ++t) ph.transfers.push_back({lay.xpu(st, d, cx, t), lay.xpu(st, d, (cx + 1) % job.cp, t), bytes});
+        s.phases.push_back(std::move(ph));
+        return backend.run(s).time.seconds();
+      };
+      const double fwd_step = ring_step(kv_bytes), bwd_step = ring_step(2 * kv_bytes);
+      const double block_f = lc.attention_forward_s / job.cp, block_b = lc.attention_backward_s / job.cp;
+      const double steps = job.cp - 1;
+      const double fwd_exposed = steps * forwards * std::max(0.0, fwd_step - block_f), bwd_exposed = steps * std::max(0.0, bwd_step - block_b);
+      cp_layer_exposed = fwd_exposed + bwd_exposed;
+      auto add_ring = [&](int64_t bytes, double step_s, int64_t per_layer, double exposed, double block_s, const char* what) {
+        StepComm c{"context", "sendrecv", job.cp, bytes, 0, secs(step_s), {}, {}, 0, ""};
+        c.busbw_gbs = busbw(CollectiveKind::SendRecv, 2, bytes, c.each);
+        c.explanation = fmt::format("ring attention, {}: {} steps per layer per micro-batch, each under one block's attention ({:.3f} ms)", what, per_layer,
+                                    block_s * 1e3);
+        ring_rows.push_back({r.comms.size(), per_layer, exposed});
+        r.comms.push_back(std::move(c));
+      };
+      add_ring(kv_bytes, fwd_step, static_cast<int64_t>(steps) * forwards, fwd_exposed, block_f,
+               forwards > 1 ? "keys and values forward, and again in the recomputed forward" : "keys and values forward");
+      add_ring(2 * kv_bytes, bwd_step, static_cast<int64_t>(steps), bwd_exposed, block_b, "keys, values and their gradients backward");
+    }
   }
 
   // ---- The slowest stage sets the pace of the pipeline.
@@ -235,7 +310,7 @@ StepResult simulate_step(const JobSpec& job, const Plan& plan, CollectiveBackend
   int critical_layers = 0;
   for (size_t st = 0; st < layers.size(); ++st) {
     const double compute_s = layers[st] * (layer_f + layer_b) + (st + 1 == layers.size() ? logits : 0.0);
-    const double with_comm = compute_s + layers[st] * (tp_layer_exposed + ep_layer_exposed);
+    const double with_comm = compute_s + layers[st] * (tp_layer_exposed + ep_layer_exposed + cp_layer_exposed);
     if (with_comm > stage_s) {
       stage_s = with_comm;
       stage_compute_s = compute_s;
@@ -253,7 +328,15 @@ StepResult simulate_step(const JobSpec& job, const Plan& plan, CollectiveBackend
   };
   double tp_total_per_layer = 0;
   for (const StepComm& c : r.comms) if (c.parallelism == "tensor") tp_total_per_layer += static_cast<double>(per_layer(c)) * c.each.seconds();
-  for (StepComm& c : r.comms) {
+  for (size_t i = 0; i < r.comms.size(); ++i) {
+    StepComm& c = r.comms[i];
+    const auto ring = std::find_if(ring_rows.begin(), ring_rows.end(), [&](const RingRow& rr) { return rr.index == i; });
+    if (ring != ring_rows.end()) {  // set above: counted and exposed per layer of the critical stage, every micro-batch
+      c.count = ring->per_layer * critical_layers * m;
+      c.total = c.each * c.count;
+      c.exposed = secs(ring->exposed_per_layer * critical_layers * static_cast<double>(m));
+      continue;
+    }
     const bool tensor = c.parallelism == "tensor";
     // (MoE layers are spread over the stages: the critical stage's share of them.)
     c.count = tensor ? per_layer(c) * critical_layers * m
@@ -270,14 +353,15 @@ StepResult simulate_step(const JobSpec& job, const Plan& plan, CollectiveBackend
   double exposed_s = 0;  // beyond the stage time: pipeline sends, data-parallel reduction
   if (job.pp > 1) {
     const int64_t bytes = std::max<int64_t>(1, act_bytes / (sp ? job.tp : 1));
-    Schedule s = build_schedule(CollectiveKind::SendRecv, Algorithm::Nccl, lay.group({lay.xpu(0, 0, 0), lay.xpu(1, 0, 0)}), bytes, f);
+    Schedule s = build_schedule(CollectiveKind::SendRecv, Algorithm::Nccl, lay.group({lay.xpu(0, 0, 0, 0), lay.xpu(1, 0, 0, 0)}), bytes, f);
     s.ranks = ranks;
     s.phases.clear();
     Phase ph;
     ph.label = "pipeline boundary transfers";
     for (int st = 0; st + 1 < job.pp; ++st)
       for (int d = 0; d < job.dp; ++d)
-        for (int t = 0; t < job.tp; ++t) ph.transfers.push_back({lay.xpu(st, d, t), lay.xpu(st + 1, d, t), bytes});
+        for (int cx = 0; cx < job.cp; ++cx)
+          for (int t = 0; t < job.tp; ++t) ph.transfers.push_back({lay.xpu(st, d, cx, t), lay.xpu(st + 1, d, cx, t), bytes});
     s.phases.push_back(std::move(ph));
     StepComm c{"pipeline", "sendrecv", 2, bytes, 2 * m * job.virtual_stages, backend.run(s).time, {}, {}, 0, ""};
     c.total = c.each * c.count;
@@ -293,7 +377,10 @@ StepResult simulate_step(const JobSpec& job, const Plan& plan, CollectiveBackend
   // ---- Data parallel: gradients reduced (reduce-scatter with the distributed optimizer, else all-reduce) in
   // buckets as the last micro-batch's backward frees them; with the distributed optimizer, parameters all-gathered
   // in buckets under the next step's first forward. The last bucket (Megatron's 40M-parameter default) cannot hide.
-  if (job.dp > 1) {
+  // Context-parallel ranks hold the same weights: their gradients are reduced with the data-parallel ones (Megatron's
+  // data-parallel-with-context-parallel group of dp x cp ranks).
+  const int dpc = job.dp * job.cp;
+  if (dpc > 1) {
     const double local_params = r.parameters / (static_cast<double>(job.tp) * job.pp);
     const int64_t bytes = static_cast<int64_t>(local_params) * job.grad_bytes;
     const double bucket = std::min(1.0, 40e6 / local_params);
@@ -303,19 +390,19 @@ StepResult simulate_step(const JobSpec& job, const Plan& plan, CollectiveBackend
       for (int st = 0; st < job.pp; ++st)
         for (int t = 0; t < job.tp; ++t)
           parts.push_back(build_schedule(kind, algo == Algorithm::Ring || kind == CollectiveKind::AllReduce ? algo : Algorithm::Ring,
-                                         group_of([&](int d) { return lay.xpu(st, d, t); }, job.dp), b, f));
+                                         group_of([&](int i) { return lay.xpu(st, i / job.cp, i % job.cp, t); }, dpc), b, f));
       return time_all(parts);
     };
     const double backward_s = layers.front() * layer_b;  // the first stage finishes its last backward last
     const double forward_s = layers.front() * layer_f;
     auto add_dp = [&](CollectiveKind kind, int64_t b, bool overlap, double window_s, const char* what) {
-      StepComm c{"data", std::string(to_string(kind)), job.dp, b, 1, dp_time(kind, b), {}, {}, 0, ""};
+      StepComm c{"data", std::string(to_string(kind)), dpc, b, 1, dp_time(kind, b), {}, {}, 0, ""};
       c.total = c.each;
       const double t = c.total.seconds();
       const double exposed = overlap ? std::max(t * bucket, t - window_s) : t;
       c.exposed = secs(exposed);
-      c.busbw_gbs = busbw(kind, job.dp, b, c.each);
-      c.explanation = fmt::format("{} B per rank over {} ranks ({} x {} groups at once), {}; {:.1f} ms exposed", with_thousands(b), job.dp, job.pp, job.tp,
+      c.busbw_gbs = busbw(kind, dpc, b, c.each);
+      c.explanation = fmt::format("{} B per rank over {} ranks ({} x {} groups at once), {}; {:.1f} ms exposed", with_thousands(b), dpc, job.pp, job.tp,
                                   overlap ? fmt::format("{} ({:.1f} ms)", what, window_s * 1e3) : "not overlapped", exposed * 1e3);
       exposed_s += exposed;
       r.comms.push_back(std::move(c));
@@ -330,7 +417,7 @@ StepResult simulate_step(const JobSpec& job, const Plan& plan, CollectiveBackend
 
   // ---- Optimizer: Adam over the local shard, memory-bound (fp32 master, two moments and the gradient read and
   // written back, the bf16 parameter written: 30 bytes per parameter).
-  const double shard = r.parameters / (static_cast<double>(job.tp) * job.pp) / (job.distributed_optimizer ? job.dp : 1);
+  const double shard = r.parameters / (static_cast<double>(job.tp) * job.pp) / (job.distributed_optimizer ? dpc : 1);
   const double optimizer_s = xpu.hbm_bytes_per_s > 0 ? xpu.memory_seconds(30.0 * shard) : 0.0;
 
   if (busy_s + bubble_s + optimizer_s + exposed_s > 4.0e6) {  // beyond what int64 picoseconds hold (53 days)

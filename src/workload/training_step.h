@@ -12,7 +12,7 @@
 namespace aifabric {
 
 struct StepComm {
-  std::string parallelism;   // "tensor", "pipeline", "data", "expert"
+  std::string parallelism;   // "tensor", "context", "pipeline", "data", "expert"
   std::string collective;    // "all_reduce", "sendrecv", "alltoall"
   int64_t group_size = 0;
   int64_t bytes = 0;         // per rank, per operation
@@ -55,6 +55,7 @@ JobSpec default_job_for(const Fabric& f);
 struct LayerCompute {
   double gemm_forward_s = 0, gemm_backward_s = 0;
   double forward_s = 0, backward_s = 0;  // backward includes what recomputation repeats
+  double attention_forward_s = 0, attention_backward_s = 0;  // the attention kernels alone (in forward_s and backward_s)
   double output_layer_s = 0;             // forward and backward, with the loss
 };
 struct Transformer;

@@ -58,9 +58,9 @@ double Transformer::layer_elementwise_bytes(int64_t tokens, int tp, bool sequenc
   return 2.0 * elements;
 }
 
-double Transformer::model_flops(double tokens) const {
+double Transformer::model_flops(double tokens, bool causal_attention) const {
   const double s = static_cast<double>(sequence), h = static_cast<double>(hidden);
-  return tokens * (6.0 * layers * layer_parameters() + 6.0 * static_cast<double>(vocab) * h + 12.0 * layers * h * s);
+  return tokens * (6.0 * layers * layer_parameters() + 6.0 * static_cast<double>(vocab) * h + (causal_attention ? 6.0 : 12.0) * layers * h * s);
 }
 
 double Transformer::megatron_flops(double sequences) const {

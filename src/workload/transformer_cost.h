@@ -40,7 +40,8 @@ struct Transformer {
 
   // Model FLOPs per step for `tokens` tokens, forward and backward (3 passes), attention counted without the
   // causal mask and the output layer included (PaLM's convention for MFU): 6 N_layers + 6 V h + 12 l h s per token.
-  double model_flops(double tokens) const;
+  // With `causal_attention`, the attention term is halved (6 l h s), as a causal kernel computes it.
+  double model_flops(double tokens, bool causal_attention = false) const;
   // Megatron-LM's count (Narayanan et al. 2021, eq. 3): 96 B s l h^2 (1 + s / 6h + V / 16 l h), which assumes
   // full recomputation (4 passes) and a 4h non-gated MLP; the paper's teraFLOP/s are this over the step time.
   double megatron_flops(double sequences) const;
