@@ -234,6 +234,37 @@ TEST(TrainingStep, ContextParallelism) {
   EXPECT_NE(odd.find("parallelism.cp"), std::string::npos) << odd;
 }
 
+// FSDP (ZeRO-3) on the 13B job: per layer and micro-batch the layer's weights (its parameters / TP x 2 B) are gathered
+// twice and its gradients reduce-scattered once over the 512 data-parallel ranks; a layer waits for the forward
+// gather beyond its forward, for the backward's gather and scatter beyond its backward, and each micro-batch for its
+// first layer's gather. Nothing is reduced once per step any more.
+TEST(TrainingStep, FullyShardedDataParallel) {
+  JobSpec job = load_job_spec(source_path("examples/job-13b-dp512.yaml"));
+  job.fsdp = true;
+  const StepResult r = step_on("examples/cluster-100g.yaml", job);
+  const Transformer model = Transformer::of(job);
+  const LayerCompute lc = layer_compute(job, model, XpuRoofline::of(*testing::shipped_catalog().find_server("dgx-h100"), job));
+  const StepComm *gather = nullptr, *scatter = nullptr;
+  for (const auto& c : r.comms) {
+    ASSERT_EQ(c.parallelism == "data", c.parallelism != "tensor") << c.parallelism;
+    if (c.collective == "all_gather" && c.parallelism == "data") gather = &c;
+    if (c.collective == "reduce_scatter" && c.parallelism == "data") scatter = &c;
+  }
+  ASSERT_NE(gather, nullptr);
+  ASSERT_NE(scatter, nullptr);
+  const int64_t layer_bytes = static_cast<int64_t>(model.layer_parameters() / 2) * 2;
+  EXPECT_EQ(gather->bytes, layer_bytes);
+  EXPECT_EQ(scatter->bytes, layer_bytes);
+  EXPECT_EQ(gather->group_size, 512);
+  EXPECT_EQ(gather->count, 2 * 40 * 4);
+  EXPECT_EQ(scatter->count, 40 * 4);
+  const double ag = gather->each.seconds(), rs = scatter->each.seconds();
+  const double per_micro_batch = 40 * (std::max(0.0, ag - lc.forward_s) + std::max(0.0, ag + rs - lc.backward_s)) + ag;
+  EXPECT_NEAR((gather->exposed + scatter->exposed).seconds(), 4 * per_micro_batch, 1e-9);
+  EXPECT_GT((gather->exposed + scatter->exposed).count(), 4 * 0.99 * ag * 1e12);
+  EXPECT_EQ(r.step, r.compute + r.bubble + r.exposed);
+}
+
 TEST(TrainingStep, BadDegreesAreRefused) {
   JobSpec job = load_job_spec(source_path("examples/job-13b-dp512.yaml"));
   job.dp = 64;  // 2 x 1 x 64 = 128 != 1024

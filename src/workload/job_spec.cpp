@@ -66,6 +66,7 @@ JobSpec parse_job_spec(const std::string& text, const std::string& file) {
   const std::string recompute = t.choice("recompute", "none", {"none", "selective", "full"});
   j.recompute = recompute == "full" ? Recompute::Full : recompute == "selective" ? Recompute::Selective : Recompute::None;
   j.distributed_optimizer = t.boolean("distributed_optimizer", true);
+  j.fsdp = t.boolean("fsdp", false);
   j.tp_comm_overlap = t.boolean("tp_comm_overlap", false);
   j.overlap_grad_reduce = t.boolean("overlap_grad_reduce", true);
   j.overlap_param_gather = t.boolean("overlap_param_gather", true);

@@ -39,6 +39,7 @@ struct JobSpec {
   bool tp_beyond_scale_up = false;  // a TP group larger than the scale-up domain must be asked for
   Recompute recompute = Recompute::None;
   bool distributed_optimizer = true;  // ZeRO-1: gradients reduce-scattered, parameters all-gathered over DP
+  bool fsdp = false;                  // ZeRO-3 / FSDP: weights gathered and gradients reduce-scattered per layer and micro-batch
   bool tp_comm_overlap = false;       // TP collectives overlapped with the GEMMs (Megatron's --tp-comm-overlap)
   bool overlap_grad_reduce = true;    // bucketed gradient reduction during the last micro-batch's backward
   bool overlap_param_gather = true;   // parameter all-gather during the first micro-batch's forward

@@ -243,8 +243,10 @@ StepResult simulate_step(const JobSpec& job, const Plan& plan, CollectiveBackend
   // all-gathered (the Llama 3 paper's). A full recomputation repeats the forward's exchange. The exchange of every
   // (stage, replica, TP rank) runs at once.
   double cp_layer_exposed = 0;
-  struct RingRow { size_t index; int64_t per_layer; double exposed_per_layer; };
-  std::vector<RingRow> ring_rows;  // the forward and the backward exchange
+  // Rows counted per layer of the critical stage and micro-batch (context exchanges, FSDP's gathers and scatters),
+  // with what each micro-batch waits for beyond its layers' share.
+  struct LayerRow { size_t index; int64_t per_layer; double exposed_per_layer; double exposed_per_micro_batch = 0; };
+  std::vector<LayerRow> layer_rows;
   const int64_t kv_bytes = std::max<int64_t>(1, 2 * tokens_mb * model.kv_dim() / job.tp * 2);  // K and V, bf16, this rank's heads
   if (job.cp > 1) {
     const int forwards = job.recompute == Recompute::Full ? 2 : 1;
@@ -267,7 +269,7 @@ StepResult simulate_step(const JobSpec& job, const Plan& plan, CollectiveBackend
         c.explanation = fmt::format("{} per layer per micro-batch: {}, waited for",
                                     n, kind == CollectiveKind::AllGather ? "the sequence's keys and values gathered before attention"
                                                                          : "their gradients reduce-scattered after attention's backward");
-        ring_rows.push_back({r.comms.size(), n, n * each});
+        layer_rows.push_back({r.comms.size(), n, n * each});
         r.comms.push_back(std::move(c));
       }
     } else {
@@ -294,13 +296,50 @@ StepResult simulate_step(const JobSpec& job, const Plan& plan, CollectiveBackend
         c.busbw_gbs = busbw(CollectiveKind::SendRecv, 2, bytes, c.each);
         c.explanation = fmt::format("ring attention, {}: {} steps per layer per micro-batch, each under one block's attention ({:.3f} ms)", what, per_layer,
                                     block_s * 1e3);
-        ring_rows.push_back({r.comms.size(), per_layer, exposed});
+        layer_rows.push_back({r.comms.size(), per_layer, exposed});
         r.comms.push_back(std::move(c));
       };
       add_ring(kv_bytes, fwd_step, static_cast<int64_t>(steps) * forwards, fwd_exposed, block_f,
                forwards > 1 ? "keys and values forward, and again in the recomputed forward" : "keys and values forward");
       add_ring(2 * kv_bytes, bwd_step, static_cast<int64_t>(steps), bwd_exposed, block_b, "keys, values and their gradients backward");
     }
+  }
+
+  // ---- FSDP (ZeRO-3): parameters, gradients and optimizer state sharded over the dp x cp ranks that hold the same
+  // weights. Per layer and micro-batch, the layer's parameters are all-gathered before its forward and again before
+  // its backward (resharded after the forward, PyTorch FSDP's FULL_SHARD), and its gradients reduce-scattered after
+  // its backward; each is prefetched under the neighbouring layer's compute, so a layer waits only for what outlasts
+  // it, and the first layer's gather of each micro-batch cannot hide.
+  const int dpc = job.dp * job.cp;
+  double fsdp_layer_exposed = 0, fsdp_first_gather = 0;
+  if (job.fsdp && dpc > 1) {
+    const int64_t gather_bytes = static_cast<int64_t>(model.layer_parameters() / job.tp) * 2;  // bf16 weights, this TP rank's
+    const int64_t scatter_bytes = static_cast<int64_t>(model.layer_parameters() / job.tp) * job.grad_bytes;
+    auto over_dp = [&](CollectiveKind kind, int64_t bytes) {
+      std::vector<Schedule> parts;
+      for (int st = 0; st < job.pp; ++st)
+        for (int t = 0; t < job.tp; ++t)
+          parts.push_back(build_schedule(kind, Algorithm::Nccl, group_of([&](int i) { return lay.xpu(st, i / job.cp, i % job.cp, t); }, dpc), bytes, f));
+      return time_all(parts).seconds();
+    };
+    const double gather = over_dp(CollectiveKind::AllGather, gather_bytes), scatter = over_dp(CollectiveKind::ReduceScatter, scatter_bytes);
+    const double fwd_exposed = std::max(0.0, gather - layer_f), bwd_exposed = std::max(0.0, gather + scatter - layer_b);
+    fsdp_layer_exposed = fwd_exposed + bwd_exposed;
+    fsdp_first_gather = gather;
+    // The backward's gather and scatter share the layer's window: each row carries its part of the exposure.
+    const double gather_share = gather + scatter > 0 ? gather / (gather + scatter) : 0;
+    StepComm g{"data", "all_gather", dpc, gather_bytes, 0, secs(gather), {}, {}, 0, ""};
+    g.busbw_gbs = busbw(CollectiveKind::AllGather, dpc, gather_bytes, g.each);
+    g.explanation = fmt::format("FSDP: each layer's {} B of weights gathered before its forward and its backward, under the neighbouring layer's "
+                                "compute; the first layer's of each micro-batch waited for", with_thousands(gather_bytes));
+    layer_rows.push_back({r.comms.size(), 2, fwd_exposed + bwd_exposed * gather_share, gather});
+    r.comms.push_back(std::move(g));
+    StepComm rs{"data", "reduce_scatter", dpc, scatter_bytes, 0, secs(scatter), {}, {}, 0, ""};
+    rs.busbw_gbs = busbw(CollectiveKind::ReduceScatter, dpc, scatter_bytes, rs.each);
+    rs.explanation = fmt::format("FSDP: each layer's {} B of gradients reduce-scattered after its backward, every micro-batch, under the previous "
+                                 "layer's backward", with_thousands(scatter_bytes));
+    layer_rows.push_back({r.comms.size(), 1, bwd_exposed * (1 - gather_share), 0});
+    r.comms.push_back(std::move(rs));
   }
 
   // ---- The slowest stage sets the pace of the pipeline.
@@ -310,7 +349,7 @@ StepResult simulate_step(const JobSpec& job, const Plan& plan, CollectiveBackend
   int critical_layers = 0;
   for (size_t st = 0; st < layers.size(); ++st) {
     const double compute_s = layers[st] * (layer_f + layer_b) + (st + 1 == layers.size() ? logits : 0.0);
-    const double with_comm = compute_s + layers[st] * (tp_layer_exposed + ep_layer_exposed + cp_layer_exposed);
+    const double with_comm = compute_s + layers[st] * (tp_layer_exposed + ep_layer_exposed + cp_layer_exposed + fsdp_layer_exposed) + fsdp_first_gather;
     if (with_comm > stage_s) {
       stage_s = with_comm;
       stage_compute_s = compute_s;
@@ -330,11 +369,11 @@ StepResult simulate_step(const JobSpec& job, const Plan& plan, CollectiveBackend
   for (const StepComm& c : r.comms) if (c.parallelism == "tensor") tp_total_per_layer += static_cast<double>(per_layer(c)) * c.each.seconds();
   for (size_t i = 0; i < r.comms.size(); ++i) {
     StepComm& c = r.comms[i];
-    const auto ring = std::find_if(ring_rows.begin(), ring_rows.end(), [&](const RingRow& rr) { return rr.index == i; });
-    if (ring != ring_rows.end()) {  // set above: counted and exposed per layer of the critical stage, every micro-batch
-      c.count = ring->per_layer * critical_layers * m;
+    const auto row = std::find_if(layer_rows.begin(), layer_rows.end(), [&](const LayerRow& lr) { return lr.index == i; });
+    if (row != layer_rows.end()) {  // set above: counted and exposed per layer of the critical stage, every micro-batch
+      c.count = row->per_layer * critical_layers * m;
       c.total = c.each * c.count;
-      c.exposed = secs(ring->exposed_per_layer * critical_layers * static_cast<double>(m));
+      c.exposed = secs((row->exposed_per_layer * critical_layers + row->exposed_per_micro_batch) * static_cast<double>(m));
       continue;
     }
     const bool tensor = c.parallelism == "tensor";
@@ -379,8 +418,7 @@ StepResult simulate_step(const JobSpec& job, const Plan& plan, CollectiveBackend
   // in buckets under the next step's first forward. The last bucket (Megatron's 40M-parameter default) cannot hide.
   // Context-parallel ranks hold the same weights: their gradients are reduced with the data-parallel ones (Megatron's
   // data-parallel-with-context-parallel group of dp x cp ranks).
-  const int dpc = job.dp * job.cp;
-  if (dpc > 1) {
+  if (dpc > 1 && !job.fsdp) {
     const double local_params = r.parameters / (static_cast<double>(job.tp) * job.pp);
     const int64_t bytes = static_cast<int64_t>(local_params) * job.grad_bytes;
     const double bucket = std::min(1.0, 40e6 / local_params);
@@ -417,7 +455,7 @@ StepResult simulate_step(const JobSpec& job, const Plan& plan, CollectiveBackend
 
   // ---- Optimizer: Adam over the local shard, memory-bound (fp32 master, two moments and the gradient read and
   // written back, the bf16 parameter written: 30 bytes per parameter).
-  const double shard = r.parameters / (static_cast<double>(job.tp) * job.pp) / (job.distributed_optimizer ? dpc : 1);
+  const double shard = r.parameters / (static_cast<double>(job.tp) * job.pp) / (job.distributed_optimizer || job.fsdp ? dpc : 1);
   const double optimizer_s = xpu.hbm_bytes_per_s > 0 ? xpu.memory_seconds(30.0 * shard) : 0.0;
 
   if (busy_s + bubble_s + optimizer_s + exposed_s > 4.0e6) {  // beyond what int64 picoseconds hold (53 days)
