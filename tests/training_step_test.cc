@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "backend/collective_backend.h"
+#include "report/step_timeline_chart.h"
 #include "test_support.h"
 #include "workload/training_step.h"
 #include "workload/transformer_cost.h"
@@ -15,6 +16,15 @@ StepResult step_on(const std::string& spec, const JobSpec& job, const std::strin
   const Plan plan = make_plan(load_cluster_spec(source_path(spec)), testing::shipped_catalog());
   auto b = make_backend(backend, plan, {});
   return simulate_step(job, plan, *b);
+}
+// The 13B job on 1,024 GPUs as TP 8 x PP 4 x DP 32 with 1,024 sequences: 32 micro-batches per replica.
+JobSpec pipelined_13b() {
+  JobSpec job = load_job_spec(source_path("examples/job-13b-dp512.yaml"));
+  job.tp = 8;
+  job.pp = 4;
+  job.dp = 32;
+  job.global_batch = 1024;
+  return job;
 }
 const StepComm& comm(const StepResult& r, const std::string& p) {
   for (const auto& c : r.comms) if (c.parallelism == p) return c;
@@ -131,11 +141,7 @@ TEST(TrainingStep, From100GTo400GAsTheSeedDescribes) {
 
 // 1F1B leaves (pp - 1) stage times idle; interleaving v chunks per rank divides that by v (Narayanan et al. 2021).
 TEST(TrainingStep, PipelineBubbleAndTransfers) {
-  JobSpec job = load_job_spec(source_path("examples/job-13b-dp512.yaml"));
-  job.tp = 8;
-  job.pp = 4;
-  job.dp = 32;
-  job.global_batch = 1024;
+  JobSpec job = pipelined_13b();
   const StepResult r = step_on("examples/cluster-400g.yaml", job);
   EXPECT_EQ(r.micro_batches, 32);
   EXPECT_NEAR(r.bubble.seconds(), r.stage_time.seconds() * 3, 1e-9);
@@ -147,6 +153,21 @@ TEST(TrainingStep, PipelineBubbleAndTransfers) {
   EXPECT_NEAR(v.bubble.seconds(), v.stage_time.seconds() * 3 / 2, 1e-9);
   EXPECT_EQ(comm(v, "pipeline").exposed, comm(v, "pipeline").each * (2 * (4 * 2 - 1)));
   EXPECT_LT(v.step, r.step);
+}
+
+// The step's timeline draws every stage's forward and backward of every micro-batch (pp x 2 x m bars in 1F1B), then
+// the step's once-a-step data-parallel collective and the optimizer, and says how long the drawn step lasts.
+TEST(TrainingStep, TimelineDrawsEveryOp) {
+  const StepResult r = step_on("examples/cluster-400g.yaml", pipelined_13b());
+  ASSERT_EQ(r.micro_batches, 32);
+  EXPECT_EQ(r.pp, 4);
+  EXPECT_NEAR((r.chunk_forward + r.chunk_backward).seconds(), r.stage_time.seconds(), 1e-9);
+  const StepTimelineChart chart = step_timeline_chart(r);
+  size_t marks = 0;
+  for (size_t at = chart.svg.find("<rect class=\"mark\""); at != std::string::npos; at = chart.svg.find("<rect class=\"mark\"", at + 1)) ++marks;
+  EXPECT_EQ(marks, 4u * 2 * 32 + 1 + 1);  // every op, the gradients' all-reduce, the optimizer
+  EXPECT_NE(chart.caption.find("4 stages, 32 micro-batches in Megatron-LM's 1F1B order"), std::string::npos) << chart.caption;
+  EXPECT_NE(chart.svg.find("stage 3"), std::string::npos);
 }
 
 // A stated parameter count the architecture contradicts, and layers that do not split into the stages, are

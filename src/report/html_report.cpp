@@ -8,6 +8,7 @@
 #include "core/number_format.h"
 #include "report/compare_report.h"
 #include "report/run_results.h"
+#include "report/step_timeline_chart.h"
 #include "report/svg_chart.h"
 
 namespace aifabric {
@@ -441,6 +442,8 @@ std::string render_html_report(const Plan& plan, const RunResults& r) {
     o += "<section><h2>Training step</h2>" + figure("step", step_timeline(s), fmt::format("{} ({}): step {:.1f} ms, XPU utilisation {:.1f}%, MFU {:.1f}%, {:.0f} TFLOP/s per XPU, {} tokens/s; compute by {}.",
                                                                                      e(s.job), e(r.job_source), s.step.seconds() * 1e3, 100 * s.utilisation, 100 * s.mfu,
                                                                                      s.tflops_per_xpu, with_thousands(static_cast<int64_t>(s.tokens_per_s)), e(s.compute_model)));
+    const StepTimelineChart lanes = step_timeline_chart(s);
+    if (!lanes.svg.empty()) o += figure("step-timeline", lanes.svg, e(lanes.caption));
     o += "<table><tr><th>parallelism</th><th>collective</th><th class=\"num\">group</th><th class=\"num\">count</th><th class=\"num\">each (ms)</th><th class=\"num\">exposed (ms)</th><th>how</th></tr>";
     for (const auto& c : s.comms) {
       o += fmt::format("<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{:.3f}</td><td class=\"num\">{:.2f}</td><td>{}</td></tr>", e(c.parallelism),

@@ -241,4 +241,41 @@ std::string render_bar_chart(const BarChart& c) {
   return o + "</svg>";
 }
 
+std::string render_gantt_chart(const GanttChart& c) {
+  Frame fr;
+  fr.w = c.width;
+  size_t longest = 0;
+  for (const auto& l : c.lanes) longest = std::max(longest, l.size());
+  fr.left = 16 + 6.5 * static_cast<double>(longest);
+  std::vector<std::string> names;
+  for (const auto& [name, color] : c.legend) names.push_back(name);
+  fr.right = legend_room(names);
+  fr.h = static_cast<int>(fr.top + fr.bottom) + c.lane_height * static_cast<int>(std::max<size_t>(1, c.lanes.size()));
+  fr.h = std::max(fr.h, static_cast<int>(fr.top + 16 * c.legend.size() + 10));
+  double xmax = 0;
+  for (const auto& b : c.bars) xmax = std::max(xmax, b.end);
+  const double step = nice_step(xmax > 0 ? xmax : 1, 8);
+  const double xtop = std::max(step, std::ceil(xmax / step) * step);
+  auto px = [&](double x) { return fr.x0() + x / xtop * (fr.x1() - fr.x0()); };
+  auto lane_y = [&](size_t lane) { return fr.top + static_cast<double>(lane) * c.lane_height; };
+  std::string o = header(fr.w, fr.h, c.title);
+  const double bottom = lane_y(c.lanes.size());
+  for (double x = 0; x <= xtop + 1e-12; x += step) {
+    o += fmt::format("<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" class=\"grid\"/><text x=\"{:.1f}\" y=\"{:.1f}\" class=\"tick\" text-anchor=\"middle\">{}</text>",
+                     px(x), fr.top, px(x), bottom, px(x), bottom + 14, fmt_num(x));
+  }
+  o += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"axis-label\" text-anchor=\"middle\">{}</text>", (fr.x0() + fr.x1()) / 2, bottom + 32, html_escape(c.x_label));
+  for (size_t i = 0; i < c.lanes.size(); ++i) {
+    o += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"tick\" text-anchor=\"end\">{}</text>", fr.x0() - 6, lane_y(i) + c.lane_height * 0.7, html_escape(c.lanes[i]));
+  }
+  for (const auto& b : c.bars) {
+    if (b.lane >= c.lanes.size() || b.end <= b.start) continue;
+    o += fmt::format("<rect class=\"mark\" x=\"{:.2f}\" y=\"{:.1f}\" width=\"{:.2f}\" height=\"{:.1f}\" fill=\"{}\"><title>{}</title></rect>", px(b.start),
+                     lane_y(b.lane) + 2, std::max(0.5, px(b.end) - px(b.start)), c.lane_height - 4.0, b.color, html_escape(b.tooltip));
+  }
+  o += legend(c.legend, fr.x1() + 12, fr.top);
+  o += "</svg>";
+  return o;
+}
+
 }  // namespace aifabric

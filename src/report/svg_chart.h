@@ -44,6 +44,22 @@ struct BarChart {
 };
 std::string render_bar_chart(const BarChart& c);
 
+// Lanes of bars over time (a step's timeline): each bar a span on one lane, with its colour and a tooltip; the
+// legend names the colours.
+struct GanttBar {
+  size_t lane = 0;
+  double start = 0, end = 0;
+  std::string color, tooltip;
+};
+struct GanttChart {
+  std::string title, x_label;
+  std::vector<std::string> lanes;
+  std::vector<GanttBar> bars;
+  std::vector<std::pair<std::string, std::string>> legend;  // (name, colour)
+  int width = 900, lane_height = 18;
+};
+std::string render_gantt_chart(const GanttChart& c);
+
 // A palette of distinguishable colours, by index.
 std::string palette(size_t i);
 

@@ -461,6 +461,15 @@ StepResult simulate_step(const JobSpec& job, const Plan& plan, CollectiveBackend
   if (busy_s + bubble_s + optimizer_s + exposed_s > 4.0e6) {  // beyond what int64 picoseconds hold (53 days)
     throw InputError(job.where, "job", fmt::format("one step would take {:.3g} s; expected a step of less than 46 days", busy_s + bubble_s + optimizer_s + exposed_s));
   }
+  r.pp = job.pp;
+  {
+    const double f = critical_layers * layer_f, b = critical_layers * layer_b;
+    const double forward_share = f + b > 0 ? f / (f + b) : 0.5;
+    r.chunk_forward = secs(stage_s * forward_share / job.virtual_stages);
+    r.chunk_backward = secs(stage_s * (1 - forward_share) / job.virtual_stages);
+  }
+  for (const StepComm& c : r.comms) if (c.parallelism == "pipeline") r.pipeline_send = c.each;
+  r.optimizer = secs(optimizer_s);
   r.compute = secs(static_cast<double>(m) * stage_compute_s + optimizer_s);
   r.bubble = secs(bubble_s);
   r.step = secs(busy_s + bubble_s + optimizer_s + exposed_s);

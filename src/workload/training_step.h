@@ -44,6 +44,11 @@ struct StepResult {
   double tflops_per_xpu = 0;  // model FLOPs per second per XPU, in TFLOP/s
   double tokens_per_s = 0;
   std::vector<StepComm> comms;
+  // For the step's timeline (pipeline_timeline.h): the pipeline ranks, one micro-batch through one model chunk of the
+  // slowest stage forward and backward (its exposed per-layer communication shared in proportion to the compute),
+  // one chunk-boundary transfer, and the optimizer.
+  int pp = 1;
+  Picoseconds chunk_forward, chunk_backward, pipeline_send, optimizer;
 };
 
 // A representative job for a cluster when none is given (what `run` times and `job` would with the same file): a
