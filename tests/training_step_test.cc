@@ -1,6 +1,8 @@
 // The training-step model against its own arithmetic, and the seed's 100G -> 400G utilisation question.
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include "backend/collective_backend.h"
 #include "report/step_timeline_chart.h"
 #include "test_support.h"
@@ -284,6 +286,58 @@ TEST(TrainingStep, FullyShardedDataParallel) {
   EXPECT_NEAR((gather->exposed + scatter->exposed).seconds(), 4 * per_micro_batch, 1e-9);
   EXPECT_GT((gather->exposed + scatter->exposed).count(), 4 * 0.99 * ag * 1e12);
   EXPECT_EQ(r.step, r.compute + r.bubble + r.exposed);
+}
+
+// Mixtral 8x7B's published shape (32 layers, hidden 4,096, 8 experts of a 14,336-wide gated MLP, top-2, 32 heads, 8
+// KV heads, vocabulary 32,000) has 46.7B parameters of which a token uses 12.9B (Mistral AI, "Mixtral of experts",
+// 2023). Its step on 1,024 H100 with TP 8, EP 8, DP 128: the experts' GEMMs run on the tokens routed to a rank's one
+// expert (top-2 x tokens x the imbalance), the dispatch and combine all-to-alls carry the busiest rank's share, and
+// the experts' gradients are reduced over the 16 ranks that hold the same expert, the dense weights' over all 128.
+TEST(TrainingStep, MixtureOfExperts) {
+  const std::string text = "model: {layers: 32, hidden: 4096, ffn_hidden: 14336, heads: 32, kv_heads: 8, vocab: 32000, gated_mlp: true, sequence: 4096,\n"
+                           "        moe_layers: 32, experts: 8, top_k: 2, expert_imbalance: 1.5}\n"
+                           "batch: {global: 1024, micro: 1}\nparallelism: {tp: 8, ep: 8, dp: 128}\n";
+  const JobSpec job = parse_job_spec(text, "mixtral.yaml");
+  const Transformer model = Transformer::of(job);
+  EXPECT_NEAR(model.parameters() / 1e9, 46.7, 0.05);
+  const double active = 32 * model.moe_layer_active_parameters() + 2.0 * 32000 * 4096 + 4096;
+  EXPECT_NEAR(active / 1e9, 12.9, 0.05);
+  EXPECT_NEAR(model.model_flops(1), 6 * 32 * model.moe_layer_active_parameters() + 6.0 * 32000 * 4096 + 12.0 * 32 * 4096 * 4096, 1);
+  // One MoE layer's GEMMs on a rank: attention and the router on its 4,096 tokens, its one expert on the
+  // 4,096 x 2 x 1.5 token copies routed to it.
+  double flops = 0;
+  for (const Gemm& g : model.moe_layer_gemms(4096, 8, 8, 1.5)) flops += g.flops();
+  const double h = 4096, f = 14336;
+  EXPECT_NEAR(flops, 2 * 4096 * (h * (h + 2 * 1024) / 8 + h * h / 8 + h * 8) + 2 * 12288 * (h * 2 * f / 8 + h * f / 8), 1);
+  const Catalog& cat = testing::shipped_catalog();
+  const XpuRoofline x = XpuRoofline::of(*cat.find_server("dgx-h100"), job);
+  JobSpec even = job;
+  even.expert_imbalance = 1.0;
+  EXPECT_GT(layer_compute(job, model, x).gemm_forward_s, layer_compute(even, model, x).gemm_forward_s);
+
+  const StepResult r = step_on("examples/cluster-400g.yaml", job);
+  EXPECT_NEAR(r.parameters / 1e9, 46.7, 0.05);
+  const StepComm& a2a = comm(r, "expert");
+  EXPECT_EQ(a2a.bytes, static_cast<int64_t>(4096.0 * 4096 * 2 * 2 / 8 * 1.5));
+  EXPECT_EQ(a2a.group_size, 8);
+  std::vector<const StepComm*> reductions;
+  for (const auto& c : r.comms) if (c.parallelism == "data" && c.collective == "reduce_scatter") reductions.push_back(&c);
+  ASSERT_EQ(reductions.size(), 2u);
+  const double experts = 32 * 8 * 3 * h * f;
+  EXPECT_EQ(reductions[0]->group_size, 128);
+  EXPECT_NEAR(static_cast<double>(reductions[0]->bytes), (r.parameters - experts) / 8 * 2, 4);
+  EXPECT_EQ(reductions[1]->group_size, 16);
+  EXPECT_NEAR(static_cast<double>(reductions[1]->bytes), experts / 8 / 8 * 2, 4);
+
+  // Routing and expert parallelism that cannot be: located errors.
+  for (const auto& [bad, field] : {std::pair{"moe_layers: 32, top_k: 2", "moe_layers"}, std::pair{"moe_layers: 32, experts: 8, top_k: 9", "top_k"},
+                                   std::pair{"moe_layers: 32, experts: 6", "parallelism.ep"}, std::pair{"moe_layers: 32, experts: 8, expert_imbalance: 9", "expert_imbalance"}}) {
+    const std::string err = testing::error_of([&] {
+      parse_job_spec(fmt::format("model: {{layers: 32, hidden: 4096, ffn_hidden: 14336, vocab: 32000, {}}}\nbatch: {{global: 1024}}\nparallelism: {{tp: 8, ep: 8, dp: 128}}\n", bad), "b.yaml");
+    });
+    EXPECT_NE(err.find(field), std::string::npos) << bad << ": " << err;
+    EXPECT_NE(err.find("b.yaml:"), std::string::npos) << err;
+  }
 }
 
 TEST(TrainingStep, BadDegreesAreRefused) {

@@ -30,8 +30,16 @@ JobSpec parse_job_spec(const std::string& text, const std::string& file) {
   j.gated_mlp = m.boolean("gated_mlp", false);
   j.sequence = static_cast<int>(m.integer("sequence", 4096, 1, 10'000'000));
   j.moe_layers = static_cast<int>(m.integer("moe_layers", 0, 0, 100000));
+  j.experts = static_cast<int>(m.integer("experts", 0, 1, 1 << 16));
+  j.expert_ffn_hidden = static_cast<int>(m.integer("expert_ffn_hidden", 0, 1, 10'000'000));
+  j.shared_experts = static_cast<int>(m.integer("shared_experts", 0, 0, 1024));
   j.top_k = static_cast<int>(m.integer("top_k", 2, 1, 64));
+  j.expert_imbalance = m.number("expert_imbalance", 1.0, 1.0, 1e6);
+  const SourceLocation imbalance_where = m.location_of("expert_imbalance");
   if (j.moe_layers > j.layers) m.fail("moe_layers", fmt::format("{} MoE layers exceed the model's {} layers", j.moe_layers, j.layers));
+  if (j.moe_layers > 0 && j.experts == 0) m.fail("moe_layers", "MoE layers need 'experts' (routed experts per MoE layer)");
+  if (j.moe_layers == 0 && j.experts > 0) m.fail("experts", "experts need 'moe_layers' (how many layers have them)");
+  if (j.experts > 0 && j.top_k > j.experts) m.fail("top_k", fmt::format("top-{} routing needs at least {} experts, not {}", j.top_k, j.top_k, j.experts));
   const int heads = j.heads > 0 ? j.heads : std::max(1, j.hidden / 128);
   if (j.hidden % heads != 0) m.fail("heads", fmt::format("{} heads do not divide the hidden size {}", heads, j.hidden));
   if (j.kv_heads > 0 && heads % j.kv_heads != 0) m.fail("kv_heads", fmt::format("{} key/value heads do not divide the {} attention heads", j.kv_heads, heads));
@@ -111,6 +119,15 @@ JobSpec parse_job_spec(const std::string& text, const std::string& file) {
                                  j.global_batch, j.dp, j.micro_batch, per_replica));
   }
   if (j.dp % j.ep != 0) throw InputError(p.location_of("ep"), "parallelism.ep", fmt::format("ep {} must divide dp {}", j.ep, j.dp));
+  if (j.ep > 1 && j.moe_layers == 0) throw InputError(p.location_of("ep"), "parallelism.ep", "expert parallelism needs MoE layers (model.moe_layers, model.experts)");
+  if (j.ep > 1 && j.experts % j.ep != 0) {
+    throw InputError(p.location_of("ep"), "parallelism.ep", fmt::format("ep {} must divide the {} experts (each rank holds whole experts)", j.ep, j.experts));
+  }
+  if (j.expert_imbalance > std::max(1, j.ep)) {
+    throw InputError(imbalance_where, "model.expert_imbalance",
+                     fmt::format("{} is more than the {} expert-parallel ranks: the busiest rank cannot get more than all the tokens", j.expert_imbalance, j.ep));
+  }
+  if (j.fsdp && j.ep > 1) throw InputError(p.location_of("ep"), "parallelism.ep", "FSDP with expert parallelism is not modelled; use the distributed optimizer");
   // Context parallelism splits each sequence into 2 x cp chunks (a rank takes one from each end, so causal attention's
   // work is even across the ranks, as Megatron-LM and Transformer Engine split it).
   if (j.cp > 1 && j.sequence % (2 * j.cp) != 0) {

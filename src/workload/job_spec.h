@@ -22,8 +22,15 @@ struct JobSpec {
   int64_t vocab = 0;            // vocabulary (embedding and output layer); 0 = none modelled
   bool gated_mlp = false;       // SwiGLU: three MLP matrices instead of two
   int sequence = 4096;
-  int moe_layers = 0;           // layers with experts (all-to-all under expert parallelism)
+  // Mixture of experts: `moe_layers` of the layers (spread evenly) replace their MLP with `experts` routed experts of
+  // `expert_ffn_hidden` each (0 = ffn_hidden), `shared_experts` always active, every token routed to `top_k`; the
+  // busiest expert-parallel rank gets `expert_imbalance` times the mean of the routed tokens (1 = perfectly even).
+  int moe_layers = 0;
+  int experts = 0;
+  int expert_ffn_hidden = 0;
+  int shared_experts = 0;
   int top_k = 2;
+  double expert_imbalance = 1.0;
   // Batch.
   int64_t global_batch = 0;     // sequences per step
   int micro_batch = 1;          // sequences per micro-batch

@@ -102,15 +102,26 @@ LayerCompute layer_compute(const JobSpec& job, const Transformer& model, const X
   // sequence's keys, 1 / cp of the causal work (the chunks are split so that every rank has the same share).
   const int64_t tokens_mb = static_cast<int64_t>(job.micro_batch) * job.sequence / job.cp;
   const bool sp = job.sequence_parallel && job.tp > 1;
+  // An average layer: dense and MoE layers in proportion (an MoE layer timed on its busiest expert-parallel rank).
+  const double moe_share = model.layers > 0 ? static_cast<double>(model.moe_layers) / model.layers : 0.0;
   for (const Gemm& g : model.layer_gemms(tokens_mb, job.tp)) {
-    c.gemm_forward_s += xpu.gemm_seconds(g);
-    c.gemm_backward_s += xpu.gemm_backward_seconds(g);
+    c.gemm_forward_s += (1 - moe_share) * xpu.gemm_seconds(g);
+    c.gemm_backward_s += (1 - moe_share) * xpu.gemm_backward_seconds(g);
+  }
+  if (moe_share > 0) {
+    for (const Gemm& g : model.moe_layer_gemms(tokens_mb, job.tp, job.ep, job.expert_imbalance)) {
+      c.gemm_forward_s += moe_share * xpu.gemm_seconds(g);
+      c.gemm_backward_s += moe_share * xpu.gemm_backward_seconds(g);
+    }
   }
   const double attn_f = xpu.attention_seconds(model.attention_flops(job.micro_batch, job.tp, true) / job.cp);
   const double attn_b = 2 * attn_f;  // the backward computes twice the forward's products
   c.attention_forward_s = attn_f;
   c.attention_backward_s = attn_b;
-  const double elem_f = xpu.hbm_bytes_per_s > 0 ? xpu.memory_seconds(model.layer_elementwise_bytes(tokens_mb, job.tp, sp)) : 0.0;
+  const double moe_width = static_cast<double>(model.expert_ffn) * (model.top_k * job.expert_imbalance + static_cast<double>(model.shared_experts));
+  const double elem_bytes = (1 - moe_share) * model.layer_elementwise_bytes(tokens_mb, job.tp, sp) +
+                            (moe_share > 0 ? moe_share * model.layer_elementwise_bytes(tokens_mb, job.tp, sp, moe_width) : 0.0);
+  const double elem_f = xpu.hbm_bytes_per_s > 0 ? xpu.memory_seconds(elem_bytes) : 0.0;
   c.forward_s = c.gemm_forward_s + attn_f + elem_f;
   c.backward_s = c.gemm_backward_s + attn_b + 2 * elem_f;
   if (job.recompute == Recompute::Full) c.backward_s += c.forward_s;
@@ -224,7 +235,8 @@ StepResult simulate_step(const JobSpec& job, const Plan& plan, CollectiveBackend
   double ep_layer_exposed = 0;
   if (job.ep > 1 && job.moe_layers > 0) {
     std::vector<Schedule> parts;
-    const int64_t bytes = std::max<int64_t>(1, act_bytes * job.top_k / job.tp);
+    // The busiest rank sends and receives `expert_imbalance` times the mean of the routed tokens.
+    const int64_t bytes = std::max<int64_t>(1, static_cast<int64_t>(static_cast<double>(act_bytes) * job.top_k / job.tp * job.expert_imbalance));
     for (int st = 0; st < job.pp; ++st)
       for (int d0 = 0; d0 < job.dp; d0 += job.ep)
         for (int cx = 0; cx < job.cp; ++cx)
@@ -418,44 +430,62 @@ StepResult simulate_step(const JobSpec& job, const Plan& plan, CollectiveBackend
   // in buckets under the next step's first forward. The last bucket (Megatron's 40M-parameter default) cannot hide.
   // Context-parallel ranks hold the same weights: their gradients are reduced with the data-parallel ones (Megatron's
   // data-parallel-with-context-parallel group of dp x cp ranks).
+  // With expert parallelism the routed experts' gradients go over the dp x cp / ep ranks that hold the same experts
+  // (Megatron's expert-data-parallel group), after the dense weights', in what is left of the same window.
   if (dpc > 1 && !job.fsdp) {
-    const double local_params = r.parameters / (static_cast<double>(job.tp) * job.pp);
-    const int64_t bytes = static_cast<int64_t>(local_params) * job.grad_bytes;
-    const double bucket = std::min(1.0, 40e6 / local_params);
+    const double expert_params = job.ep > 1 ? model.routed_expert_parameters() : 0.0;
     const auto algo = parse_algorithm(job.dp_algorithm).value_or(Algorithm::Ring);
-    auto dp_time = [&](CollectiveKind kind, int64_t b) {
+    // Every group of one kind at once: dense groups of dp x cp ranks, or expert groups of dp x cp / ep (one per
+    // expert-parallel index).
+    auto dp_time = [&](CollectiveKind kind, int64_t b, bool experts) {
       std::vector<Schedule> parts;
+      const int size = experts ? dpc / job.ep : dpc;
       for (int st = 0; st < job.pp; ++st)
         for (int t = 0; t < job.tp; ++t)
-          parts.push_back(build_schedule(kind, algo == Algorithm::Ring || kind == CollectiveKind::AllReduce ? algo : Algorithm::Ring,
-                                         group_of([&](int i) { return lay.xpu(st, i / job.cp, i % job.cp, t); }, dpc), b, f));
+          for (int e = 0; e < (experts ? job.ep : 1); ++e)
+            parts.push_back(build_schedule(kind, algo == Algorithm::Ring || kind == CollectiveKind::AllReduce ? algo : Algorithm::Ring,
+                                           group_of([&](int i) { return experts ? lay.xpu(st, e + job.ep * (i / job.cp), i % job.cp, t) : lay.xpu(st, i / job.cp, i % job.cp, t); }, size),
+                                           b, f));
       return time_all(parts);
     };
-    const double backward_s = layers.front() * layer_b;  // the first stage finishes its last backward last
-    const double forward_s = layers.front() * layer_f;
-    auto add_dp = [&](CollectiveKind kind, int64_t b, bool overlap, double window_s, const char* what) {
-      StepComm c{"data", std::string(to_string(kind)), dpc, b, 1, dp_time(kind, b), {}, {}, 0, ""};
+    double backward_s = layers.front() * layer_b;  // the first stage finishes its last backward last
+    double forward_s = layers.front() * layer_f;
+    auto add_dp = [&](CollectiveKind kind, double local_params, bool experts, bool overlap, double& window_s, const char* what) {
+      const int group = experts ? dpc / job.ep : dpc;
+      if (group < 2 || local_params <= 0) return;
+      const int64_t b = static_cast<int64_t>(local_params) * (kind == CollectiveKind::AllGather ? 2 : job.grad_bytes);
+      const double bucket = std::min(1.0, 40e6 / local_params);
+      StepComm c{"data", std::string(to_string(kind)), group, b, 1, dp_time(kind, b, experts), {}, {}, 0, ""};
       c.total = c.each;
       const double t = c.total.seconds();
       const double exposed = overlap ? std::max(t * bucket, t - window_s) : t;
       c.exposed = secs(exposed);
-      c.busbw_gbs = busbw(kind, dpc, b, c.each);
-      c.explanation = fmt::format("{} B per rank over {} ranks ({} x {} groups at once), {}; {:.1f} ms exposed", with_thousands(b), dpc, job.pp, job.tp,
-                                  overlap ? fmt::format("{} ({:.1f} ms)", what, window_s * 1e3) : "not overlapped", exposed * 1e3);
+      c.busbw_gbs = busbw(kind, group, b, c.each);
+      c.explanation = fmt::format("{}{} B per rank over {} ranks ({} groups at once), {}; {:.1f} ms exposed", experts ? "experts: " : "", with_thousands(b), group,
+                                  job.pp * job.tp * (experts ? job.ep : 1), overlap ? fmt::format("{} ({:.1f} ms)", what, window_s * 1e3) : "not overlapped",
+                                  exposed * 1e3);
+      if (overlap) window_s = std::max(0.0, window_s - t);
       exposed_s += exposed;
       r.comms.push_back(std::move(c));
     };
+    const double dense_local = (r.parameters - expert_params) / (static_cast<double>(job.tp) * job.pp);
+    const double expert_local = expert_params / (static_cast<double>(job.tp) * job.pp * job.ep);
+    const char* under_backward = "in buckets under the last micro-batch's backward";
+    const char* under_forward = "in buckets under the first micro-batch's forward";
+    const CollectiveKind reduce = job.distributed_optimizer ? CollectiveKind::ReduceScatter : CollectiveKind::AllReduce;
+    add_dp(reduce, dense_local, false, job.overlap_grad_reduce, backward_s, under_backward);
+    add_dp(reduce, expert_local, true, job.overlap_grad_reduce, backward_s, under_backward);
     if (job.distributed_optimizer) {
-      add_dp(CollectiveKind::ReduceScatter, bytes, job.overlap_grad_reduce, backward_s, "in buckets under the last micro-batch's backward");
-      add_dp(CollectiveKind::AllGather, static_cast<int64_t>(local_params) * 2, job.overlap_param_gather, forward_s, "in buckets under the first micro-batch's forward");
-    } else {
-      add_dp(CollectiveKind::AllReduce, bytes, job.overlap_grad_reduce, backward_s, "in buckets under the last micro-batch's backward");
+      add_dp(CollectiveKind::AllGather, dense_local, false, job.overlap_param_gather, forward_s, under_forward);
+      add_dp(CollectiveKind::AllGather, expert_local, true, job.overlap_param_gather, forward_s, under_forward);
     }
   }
 
   // ---- Optimizer: Adam over the local shard, memory-bound (fp32 master, two moments and the gradient read and
   // written back, the bf16 parameter written: 30 bytes per parameter).
-  const double shard = r.parameters / (static_cast<double>(job.tp) * job.pp) / (job.distributed_optimizer || job.fsdp ? dpc : 1);
+  const double routed = job.ep > 1 ? model.routed_expert_parameters() : 0.0;  // split over the expert-parallel ranks
+  const double per_rank = (r.parameters - routed) / (static_cast<double>(job.tp) * job.pp) + routed / (static_cast<double>(job.tp) * job.pp * job.ep);
+  const double shard = job.distributed_optimizer || job.fsdp ? r.parameters / (static_cast<double>(job.tp) * job.pp * dpc) : per_rank;
   const double optimizer_s = xpu.hbm_bytes_per_s > 0 ? xpu.memory_seconds(30.0 * shard) : 0.0;
 
   if (busy_s + bubble_s + optimizer_s + exposed_s > 4.0e6) {  // beyond what int64 picoseconds hold (53 days)
