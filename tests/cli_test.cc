@@ -2,6 +2,8 @@
 // with exit code 2, one line on standard error naming file:line:column, its expected message, no output file.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <sys/wait.h>
 
 #include <cstdlib>
@@ -47,6 +49,34 @@ TEST(Cli, PlanBundledExample) {
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("leaf                 32 x quantum2-qm9700"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("spine                16 x quantum2-qm9700"), std::string::npos) << r.out;
+}
+
+// A sweep from the command line: every point a CSV row in grid order, the same with two threads; a grid naming a
+// field the spec does not have is one located error line, exit 2, and nothing written.
+TEST(Cli, SweepWritesARowPerPoint) {
+  const fs::path dir = fs::temp_directory_path() / fmt::format("aifabric-sweep-{}", ::getpid());
+  fs::create_directories(dir);
+  const std::string base = std::string(AIFABRIC_SOURCE_DIR) + "/examples/h100-1024-rail.yaml";
+  std::ofstream(dir / "grid.yaml") << "base: " << base << "\naxes:\n  - {field: cluster.servers, values: [16, 32, 64]}\n"
+                                   << "  - {field: fabric.load_balancing, values: [ecmp, spraying]}\nworkload: {size: 64M}\n";
+  const std::string grid = (dir / "grid.yaml").string();
+  const Result one = run(fmt::format("sweep {} --format csv -q", grid));
+  ASSERT_EQ(one.code, 0) << one.err;
+  const Result two = run(fmt::format("sweep {} --format csv -q --threads 2", grid));
+  EXPECT_EQ(one.out, two.out);
+  size_t rows = 0;
+  for (char ch : one.out) rows += ch == '\n';
+  EXPECT_EQ(rows, 1u + 6u);
+  EXPECT_EQ(one.out.rfind("point,cluster.servers,fabric.load_balancing,status,", 0), 0u) << one.out.substr(0, 200);
+  EXPECT_NE(one.out.find("\n5,64,spraying,ok,"), std::string::npos) << one.out;
+  std::ofstream(dir / "bad.yaml") << "base: " << base << "\naxes:\n  - {field: fabric.switchh, values: [quantum2-qm9700]}\n";
+  const Result bad = run(fmt::format("sweep {} -o {}", (dir / "bad.yaml").string(), (dir / "never.csv").string()));
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.err.find("bad.yaml:3:"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("axes[0].values[0]"), std::string::npos) << bad.err;
+  EXPECT_EQ(std::count(bad.err.begin(), bad.err.end(), '\n'), 1) << bad.err;
+  EXPECT_FALSE(fs::exists(dir / "never.csv"));
+  fs::remove_all(dir);
 }
 
 TEST(Cli, JsonIsDeterministic) {
@@ -150,7 +180,7 @@ TEST(Cli, PerfRunsTheChunkGraphWhenAsked) {
 TEST(Cli, RunsAreDeterministic) {
   for (const auto& ex : fs::directory_iterator(fs::path(kSrc) / "examples")) {
     const std::string name = ex.path().filename().string();
-    if (ex.path().extension() != ".yaml" || name.find("proposal") != std::string::npos || name.rfind("job-", 0) == 0) continue;
+    if (ex.path().extension() != ".yaml" || name.find("proposal") != std::string::npos || name.rfind("job-", 0) == 0 || name.rfind("sweep-", 0) == 0) continue;
     // Simulations for two examples (one ECMP, one adaptive); the plan for every example.
     const bool big = name != "h100-1024-rail.yaml" && name != "cluster-400g.yaml";
     std::string outs[2];
@@ -328,7 +358,7 @@ std::vector<std::string> examples() {
   std::vector<std::string> v;
   for (const auto& e : fs::directory_iterator(fs::path(kSrc) / "examples")) {
     const std::string n = e.path().filename().string();
-    if (e.path().extension() == ".yaml" && n.find("proposal") == std::string::npos && n.rfind("job-", 0) != 0) v.push_back(n);
+    if (e.path().extension() == ".yaml" && n.find("proposal") == std::string::npos && n.rfind("job-", 0) != 0 && n.rfind("sweep-", 0) != 0) v.push_back(n);
   }
   std::sort(v.begin(), v.end());
   return v;
@@ -358,7 +388,7 @@ TEST_P(BadInput, FailsCleanly) {
   // The file goes where the command says {file}, else at the end.
   std::string cmdline = command;
   if (const auto at = cmdline.find("{file}"); at != std::string::npos) cmdline.replace(at, 6, file.string());
-  else cmdline += " " + file.string();
+  else cmdline += fmt::format(" {}", file.string());
   const Result r = run(fmt::format("{} -o {}", cmdline, out.string()));
   EXPECT_EQ(r.code, 2) << r.err;
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << "one line: " << r.err;

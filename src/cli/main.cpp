@@ -1,4 +1,4 @@
-// The aifabric command: plan, check, run, perf, job, packet, compare, trace, catalog. Bad input -> one-line error and exit 2.
+// The aifabric command: plan, check, run, perf, job, packet, compare, trace, sweep, catalog. Bad input -> one-line error and exit 2.
 #include <algorithm>
 #include <csignal>
 #include <cstdio>
@@ -38,6 +38,7 @@
 #include "spec/cluster_spec.h"
 #include "topo/wire_format.h"
 #include "cli/cli_common.h"
+#include "cli/sweep_command.h"
 #include "cli/trace_command.h"
 
 namespace {
@@ -632,6 +633,8 @@ int main(int argc, char** argv) {
 
   TraceArgs ta;
   auto* trace = add_trace_command(app, ta);
+  SweepArgs sa;
+  auto* sweep = add_sweep_command(app, sa);
 
   auto* catalog = app.add_subcommand("catalog", "list the catalog (shipped plus --catalog files)");
 
@@ -650,6 +653,7 @@ int main(int argc, char** argv) {
     if (*packet) return cmd_packet(common, pk);
     if (*compare) return cmd_compare(common, ca);
     if (*trace) return cmd_trace(common, ta);
+    if (*sweep) return cmd_sweep(common, sa);
     if (*catalog) return cmd_catalog(common);
   } catch (const InputError& e) {
     std::fprintf(stderr, "aifabric: error: %s\n", e.what());

@@ -1,0 +1,23 @@
+// `aifabric sweep GRID.yaml`: every point of a design grid planned and its workload simulated, one row each.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/cli_common.h"
+
+namespace aifabric {
+
+struct SweepArgs {
+  std::string grid, out, format = "text";
+  int threads = 1;
+  int64_t max_points = 10000;
+  bool quiet = false;
+};
+
+CLI::App* add_sweep_command(CLI::App& app, SweepArgs& a);
+int cmd_sweep(const Common& c, const SweepArgs& a);
+
+}  // namespace aifabric

@@ -1,0 +1,112 @@
+// Sweep points planned and simulated on a thread pool; each point alone in its thread, its row at its index.
+#include "sweep/sweep_run.h"
+
+#include <atomic>
+#include <exception>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "collective/schedule.h"
+#include "core/input_error.h"
+#include "net/backend_for_spec.h"
+#include "report/perf_table.h"
+#include "workload/job_spec.h"
+#include "workload/training_step.h"
+
+namespace aifabric {
+
+namespace {
+
+bool field_is(const std::string& error_field, const std::string& swept) {
+  return error_field == swept || error_field.rfind(swept + ".", 0) == 0 || error_field.rfind(swept + "[", 0) == 0;
+}
+
+SweepRow run_point(const SweepGrid& grid, int64_t index, const Catalog& catalog, const SweepOptions& o, const std::optional<JobSpec>& job) {
+  const SweepPoint p = sweep_point(grid, index);
+  SweepRow row;
+  row.index = index;
+  row.labels = p.labels;
+  try {
+    const ClusterSpec spec = point_spec(grid, p);
+    const Plan plan = make_plan(spec, catalog, o.plan);
+    row.design = summarise_design(plan);
+    row.design.name = fmt::format("point {}", index);
+    row.built = true;
+    const SweepWorkload& w = grid.workload;
+    const CollectiveKind kind = *parse_collective(w.collective);
+    const int64_t bytes = parse_size(w.size);
+    auto backend = backend_for(w.backend, plan, spec, o.seed);
+    const Communicator comm = make_communicator(plan.fabric, w.group, grid.file);
+    const Schedule sched = build_schedule(kind, *parse_algorithm(w.algo), comm, bytes, plan.fabric);
+    const CollectiveResult cr = backend->run(sched);
+    row.design.collective_time = cr.time;
+    row.design.unreachable = cr.unreachable;
+    row.design.busbw_gbs = perf_row(kind, comm.size(), bytes, cr.time).busbw_gbs;
+    if (job) {
+      const StepResult step = simulate_step(*job, plan, *backend);
+      row.design.utilisation = step.utilisation;
+      row.design.step_ms = step.step.seconds() * 1e3;
+      row.mfu = step.mfu;
+      row.tflops_per_xpu = step.tflops_per_xpu;
+    }
+  } catch (const InputError& e) {  // the planner (built stays false), the workload or the job refused this combination
+    row.reason = e.message().empty() ? std::string(e.what()) : e.field().empty() ? e.message() : fmt::format("{}: {}", e.field(), e.message());
+  } catch (const std::invalid_argument& e) {  // an algorithm the group cannot run
+    row.reason = e.what();
+  }
+  return row;
+}
+
+}  // namespace
+
+std::vector<SweepRow> run_sweep(const SweepGrid& grid, const Catalog& catalog, const SweepOptions& o) {
+  const int64_t n = grid.points();
+  if (n > o.max_points) {
+    std::string sizes;
+    for (const SweepAxis& a : grid.axes) sizes += fmt::format("{}{} ({})", sizes.empty() ? "" : " x ", a.values.size(), a.field);
+    throw InputError({grid.file, 0, 0}, "axes", fmt::format("{} points ({}), more than --max-points {}; narrow the axes or raise --max-points", n == INT64_MAX ? std::string("over 9e18") : fmt::format("{}", n), sizes, o.max_points));
+  }
+  std::optional<JobSpec> job;
+  if (!grid.workload.job.empty()) job = load_job_spec(grid.workload.job);
+  // Every axis value alone: the spec reader's verdict, and the planner's where it blames the swept field itself.
+  for (size_t a = 0; a < grid.axes.size(); ++a) {
+    for (size_t v = 0; v < grid.axes[a].values.size(); ++v) {
+      const ClusterSpec spec = spec_with_value(grid, a, v);
+      try {
+        (void)make_plan(spec, catalog, o.plan);
+      } catch (const InputError& e) {
+        if (!field_is(e.field(), grid.axes[a].field)) continue;  // buildable or not in combination: the rows say
+        throw InputError(grid.axes[a].where[v], fmt::format("axes[{}].values[{}]", a, v),
+                         fmt::format("{} = {} is refused: {}", grid.axes[a].field, grid.axes[a].labels[v], e.message()));
+      }
+    }
+  }
+  std::vector<SweepRow> rows(static_cast<size_t>(n));
+  std::atomic<int64_t> next{0}, done{0};
+  const int threads = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(o.threads, n)));
+  std::vector<std::exception_ptr> failed(static_cast<size_t>(threads));
+  auto work = [&](int id) {
+    try {
+      for (int64_t i = next++; i < n; i = next++) {
+        rows[static_cast<size_t>(i)] = run_point(grid, i, catalog, o, job);
+        const int64_t d = ++done;
+        if (o.progress) o.progress(d, n);
+      }
+    } catch (...) {
+      failed[static_cast<size_t>(id)] = std::current_exception();
+      next = n;
+    }
+  };
+  if (threads == 1) {
+    work(0);
+  } else {
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t) pool.emplace_back(work, t);
+    for (auto& t : pool) t.join();
+  }
+  for (const auto& e : failed) if (e) std::rethrow_exception(e);
+  return rows;
+}
+
+}  // namespace aifabric

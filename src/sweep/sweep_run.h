@@ -1,0 +1,41 @@
+// Running a sweep: every point planned and its workload simulated, on a pool of threads, the rows in grid order
+// whatever the number of threads.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "catalog/catalog.h"
+#include "plan/plan.h"
+#include "report/compare_report.h"
+#include "sweep/sweep_grid.h"
+
+namespace aifabric {
+
+struct SweepRow {
+  int64_t index = 0;
+  std::vector<std::string> labels;  // per axis, the point's value
+  bool built = false;               // planned (the design's columns hold)
+  std::string reason;               // why the planner, the workload or the job refused the point ("" = it ran)
+  DesignResult design;              // cost, power, switches, optics, bisection; the collective's time and busbw
+  std::optional<double> mfu, tflops_per_xpu;  // with a job: its step (design.step_ms, design.utilisation too)
+};
+
+struct SweepOptions {
+  int threads = 1;
+  int64_t max_points = 10000;  // a bigger grid is refused before anything runs
+  uint64_t seed = 1;
+  PlanOptions plan;
+  // Called from the worker threads after each point (serialised by the caller's own means if it prints).
+  std::function<void(int64_t done, int64_t total)> progress;
+};
+
+// Checks the grid before anything runs (its size against max_points; every axis value alone against the spec reader
+// and the planner: a value the swept field itself refuses is the grid's error, located at the value) and runs every
+// point. Throws InputError for a bad grid.
+std::vector<SweepRow> run_sweep(const SweepGrid& grid, const Catalog& catalog, const SweepOptions& options);
+
+}  // namespace aifabric

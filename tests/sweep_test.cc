@@ -1,0 +1,118 @@
+// Design sweeps: a grid's expansion, its points' specs, the same rows whatever the number of threads, and bad grids
+// refused where they are wrong, before anything runs.
+#include <gtest/gtest.h>
+
+#include <fmt/format.h>
+
+#include "sweep/sweep_grid.h"
+#include "sweep/sweep_run.h"
+#include "sweep/sweep_table.h"
+#include "test_support.h"
+
+namespace aifabric {
+using testing::source_path;
+
+namespace {
+
+// A grid next to the examples (its base resolved against examples/).
+SweepGrid grid_from(const std::string& body) { return parse_sweep_grid("base: h100-1024-rail.yaml\n" + body, source_path("examples/test-grid.yaml")); }
+
+const char* kFourPoints = R"(axes:
+  - field: cluster.servers
+    values: [16, 32]
+  - field: fabric.load_balancing
+    values: [ecmp, adaptive]
+workload: {collective: all_reduce, size: 64M, backend: flow}
+)";
+
+}  // namespace
+
+// Two axes of two values: four points, the last axis fastest, each a spec with both values set and the base's
+// other fields kept; a range expands arithmetically or geometrically.
+TEST(Sweep, GridExpandsToTheCrossProduct) {
+  const SweepGrid g = grid_from(kFourPoints);
+  ASSERT_EQ(g.points(), 4);
+  const SweepPoint p = sweep_point(g, 1);
+  EXPECT_EQ(p.labels, (std::vector<std::string>{"16", "adaptive"}));
+  const ClusterSpec s = point_spec(g, p);
+  EXPECT_EQ(s.servers, 16);
+  EXPECT_EQ(s.fabric.load_balancing, LoadBalancing::Adaptive);
+  EXPECT_EQ(s.fabric.leaf_switch, "quantum2-qm9700");
+  EXPECT_EQ(point_spec(g, sweep_point(g, 2)).servers, 32);
+  const SweepGrid r = grid_from("axes:\n  - {field: cluster.servers, range: {from: 64, to: 512, factor: 2}}\n  - {field: fabric.scalable_unit_servers, range: {from: 8, to: 32, step: 8}}\n");
+  EXPECT_EQ(r.axes[0].labels, (std::vector<std::string>{"64", "128", "256", "512"}));
+  EXPECT_EQ(r.axes[1].labels, (std::vector<std::string>{"8", "16", "24", "32"}));
+  EXPECT_EQ(r.points(), 16);
+}
+
+// The rows are byte-identical with one thread and with three; every point planned and timed, in grid order.
+TEST(Sweep, SameRowsWhateverTheThreads) {
+  const SweepGrid g = grid_from(kFourPoints);
+  const Catalog& cat = testing::shipped_catalog();
+  SweepOptions one, three;
+  three.threads = 3;
+  const std::vector<SweepRow> a = run_sweep(g, cat, one), b = run_sweep(g, cat, three);
+  ASSERT_EQ(a.size(), 4u);
+  for (size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].index, static_cast<int64_t>(i));
+    EXPECT_TRUE(a[i].built) << a[i].reason;
+    EXPECT_TRUE(a[i].reason.empty()) << a[i].reason;
+    EXPECT_GT(a[i].design.busbw_gbs, 0);
+  }
+  EXPECT_EQ(a[0].design.xpus, 128);
+  EXPECT_EQ(a[2].design.xpus, 256);
+  EXPECT_EQ(render_sweep_json(g, a), render_sweep_json(g, b));
+  EXPECT_EQ(render_sweep_csv(g, a), render_sweep_csv(g, b));
+  EXPECT_EQ(render_sweep_text(g, a), render_sweep_text(g, b));
+}
+
+// A point whose job does not fit is reported with the reason, not dropped: the job wants 256 GPUs, so the
+// 16-server point (128 GPUs) is not run and the 32-server one is.
+TEST(Sweep, PointsThatCannotRunSayWhy) {
+  const std::string job = source_path("tests/data/sweep-job-256.yaml");
+  const SweepGrid g = grid_from(fmt::format("axes:\n  - {{field: cluster.servers, values: [16, 32]}}\nworkload: {{size: 16M, job: {}}}\n", job));
+  const std::vector<SweepRow> rows = run_sweep(g, testing::shipped_catalog(), {});
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_TRUE(rows[0].built);
+  EXPECT_NE(rows[0].reason.find("256 ranks"), std::string::npos) << rows[0].reason;
+  EXPECT_TRUE(rows[1].reason.empty()) << rows[1].reason;
+  ASSERT_TRUE(rows[1].mfu.has_value());
+  EXPECT_GT(*rows[1].mfu, 0);
+  EXPECT_NE(render_sweep_csv(g, rows).find(",not run,"), std::string::npos);
+}
+
+// Bad grids are errors at their place in the grid file, before any point runs.
+TEST(Sweep, BadGridsAreLocatedErrors) {
+  const Catalog& cat = testing::shipped_catalog();
+  auto run_error = [&](const std::string& body, SweepOptions o = {}) {
+    return testing::error_of([&] { run_sweep(grid_from(body), cat, o); });
+  };
+  // An unknown field: the spec reader's word, at the value.
+  std::string e = run_error("axes:\n  - field: fabric.nope\n    values: [1]\n");
+  EXPECT_NE(e.find("test-grid.yaml:4:"), std::string::npos) << e;
+  EXPECT_NE(e.find("axes[0].values[0]"), std::string::npos) << e;
+  EXPECT_NE(e.find("nope"), std::string::npos) << e;
+  // A value the field refuses: a switch the catalog does not have.
+  e = run_error("axes:\n  - field: fabric.switch\n    values: [quantum2-qm9700, no-such-switch]\n");
+  EXPECT_NE(e.find("axes[0].values[1]"), std::string::npos) << e;
+  EXPECT_NE(e.find("no-such-switch"), std::string::npos) << e;
+  // Too many points for --max-points.
+  SweepOptions small;
+  small.max_points = 3;
+  e = run_error(kFourPoints, small);
+  EXPECT_NE(e.find("4 points"), std::string::npos) << e;
+  EXPECT_NE(e.find("--max-points 3"), std::string::npos) << e;
+  // A grid of 10^10 points without --max-points is refused at once.
+  e = run_error("axes:\n  - {field: cluster.servers, range: {from: 1, to: 100000, step: 1}}\n  - {field: layout.servers_per_rack, range: {from: 1, to: 100000, step: 1}}\n");
+  EXPECT_NE(e.find("10000000000 points"), std::string::npos) << e;
+  // Grid syntax: no axes, an empty range, a workload that does not exist.
+  auto parse_error = [&](const std::string& body) { return testing::error_of([&] { grid_from(body); }); };
+  EXPECT_NE(parse_error("workload: {size: 1G}\n").find("axes"), std::string::npos);
+  e = parse_error("axes:\n  - {field: cluster.servers, range: {from: 64, to: 16, step: 8}}\n");
+  EXPECT_NE(e.find("axes[0].range.step"), std::string::npos) << e;
+  e = parse_error("axes:\n  - {field: cluster.servers, values: [16]}\nworkload: {collective: all_sum}\n");
+  EXPECT_NE(e.find("workload.collective"), std::string::npos) << e;
+  EXPECT_NE(e.find("test-grid.yaml:4:"), std::string::npos) << e;
+}
+
+}  // namespace aifabric
