@@ -69,6 +69,16 @@ TEST(Cli, SweepWritesARowPerPoint) {
   EXPECT_EQ(rows, 1u + 6u);
   EXPECT_EQ(one.out.rfind("point,cluster.servers,fabric.load_balancing,status,", 0), 0u) << one.out.substr(0, 200);
   EXPECT_NE(one.out.find("\n5,64,spraying,ok,"), std::string::npos) << one.out;
+  // With a journal: a second run takes every point from it, adds nothing and gives the same rows.
+  const std::string journal = (dir / "rows.jsonl").string();
+  const Result first = run(fmt::format("sweep {} --format csv -q --results {}", grid, journal));
+  ASSERT_EQ(first.code, 0) << first.err;
+  EXPECT_EQ(first.out, one.out);
+  const std::string kept = slurp(journal);
+  EXPECT_EQ(std::count(kept.begin(), kept.end(), '\n'), 1 + 6);
+  const Result again = run(fmt::format("sweep {} --format csv -q --results {}", grid, journal));
+  EXPECT_EQ(again.out, one.out);
+  EXPECT_EQ(slurp(journal), kept);
   std::ofstream(dir / "bad.yaml") << "base: " << base << "\naxes:\n  - {field: fabric.switchh, values: [quantum2-qm9700]}\n";
   const Result bad = run(fmt::format("sweep {} -o {}", (dir / "bad.yaml").string(), (dir / "never.csv").string()));
   EXPECT_EQ(bad.code, 2);

@@ -2,9 +2,16 @@
 // refused where they are wrong, before anything runs.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
 #include <fmt/format.h>
 
 #include "sweep/sweep_grid.h"
+#include "sweep/sweep_results.h"
 #include "sweep/sweep_run.h"
 #include "sweep/sweep_table.h"
 #include "test_support.h"
@@ -79,6 +86,57 @@ TEST(Sweep, PointsThatCannotRunSayWhy) {
   ASSERT_TRUE(rows[1].mfu.has_value());
   EXPECT_GT(*rows[1].mfu, 0);
   EXPECT_NE(render_sweep_csv(g, rows).find(",not run,"), std::string::npos);
+}
+
+// A sweep stopped after two of four points keeps them in its journal; the rerun takes them from it, runs the other
+// two, and gives the rows an uninterrupted sweep gives, byte for byte. A torn last line (a write cut short) is
+// dropped and its point run again; a journal of another grid is refused.
+TEST(Sweep, InterruptedSweepsResume) {
+  const SweepGrid g = grid_from(kFourPoints);
+  const Catalog& cat = testing::shipped_catalog();
+  const std::string path = (std::filesystem::temp_directory_path() / fmt::format("aifabric-sweep-journal-{}.jsonl", ::getpid())).string();
+  std::filesystem::remove(path);
+  const uint64_t fp = sweep_fingerprint(g, 1);
+  const std::string whole = render_sweep_json(g, run_sweep(g, cat, {}));
+  {
+    SweepJournal journal(path, fp, g.points());
+    volatile int stop = 0;
+    SweepOptions o;
+    o.journal = &journal;
+    o.stop = &stop;
+    o.progress = [&](int64_t done, int64_t) { if (done >= 2) stop = 1; };
+    const std::vector<SweepRow> part = run_sweep(g, cat, o);
+    int64_t ran = 0;
+    for (const SweepRow& r : part) ran += r.index >= 0 ? 1 : 0;
+    EXPECT_EQ(ran, 2);
+  }
+  {
+    SweepJournal journal(path, fp, g.points());
+    EXPECT_EQ(journal.done().size(), 2u);
+    SweepOptions o;
+    o.journal = &journal;
+    int64_t run_now = 0;
+    o.progress = [&](int64_t, int64_t) { ++run_now; };
+    EXPECT_EQ(render_sweep_json(g, run_sweep(g, cat, o)), whole);
+    EXPECT_EQ(run_now, 2);
+  }
+  {  // a torn tail: the last row cut in the middle
+    std::string text;
+    {
+      std::ifstream in(path);
+      text.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    text.resize(text.size() - 20);
+    std::ofstream(path, std::ios::trunc) << text;
+    SweepJournal journal(path, fp, g.points());
+    EXPECT_EQ(journal.done().size(), 3u);
+    SweepOptions o;
+    o.journal = &journal;
+    EXPECT_EQ(render_sweep_json(g, run_sweep(g, cat, o)), whole);
+  }
+  const std::string other = testing::error_of([&] { SweepJournal j(path, fp + 1, g.points()); });
+  EXPECT_NE(other.find("another grid"), std::string::npos) << other;
+  std::filesystem::remove(path);
 }
 
 // Bad grids are errors at their place in the grid file, before any point runs.

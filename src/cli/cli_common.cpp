@@ -10,6 +10,13 @@
 
 namespace aifabric {
 
+volatile std::sig_atomic_t g_stop_signal = 0;
+volatile int g_stop_signal_int = 0;
+extern "C" void on_stop_signal(int sig) {
+  g_stop_signal = sig;
+  g_stop_signal_int = sig;
+}
+
 Catalog catalog_for(const Common& c, const ClusterSpec* spec) {
   std::vector<std::string> files = c.catalogs;
   if (spec) files.insert(files.end(), spec->catalog_files.begin(), spec->catalog_files.end());

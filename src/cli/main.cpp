@@ -56,14 +56,6 @@ int cmd_plan(const Common& c, const std::string& spec_path, bool json, bool dot,
   return 0;
 }
 
-// The process's one global: set by SIGINT/SIGTERM, read between units of work (no simulation state lives here).
-volatile std::sig_atomic_t g_stop_signal = 0;
-volatile int g_stop_signal_int = 0;  // the same, as the engine's stop flag
-extern "C" void on_stop_signal(int sig) {
-  g_stop_signal = sig;
-  g_stop_signal_int = sig;
-}
-
 struct RunArgs {
   std::string spec, job, out_dir = "out";
   bool quiet = false, no_sim = false;

@@ -1,11 +1,16 @@
 // The sweep command: reads the grid, checks it whole, runs the points on --threads threads, writes the rows.
 #include "cli/sweep_command.h"
 
+#include <csignal>
+#include <cstdio>
+#include <memory>
 #include <mutex>
 
+#include <fmt/format.h>
+
 #include "core/progress.h"
-#include "core/yaml_reader.h"
 #include "sweep/sweep_grid.h"
+#include "sweep/sweep_results.h"
 #include "sweep/sweep_run.h"
 #include "sweep/sweep_table.h"
 
@@ -18,19 +23,29 @@ CLI::App* add_sweep_command(CLI::App& app, SweepArgs& a) {
   s->add_option("--max-points", a.max_points, "refuse a grid with more points than this")->capture_default_str()->check(CLI::Range(int64_t{1}, int64_t{1} << 40));
   s->add_option("--format", a.format, "text, csv or json (schema aifabric.sweep/1)")->capture_default_str()->check(CLI::IsMember({"text", "csv", "json"}));
   s->add_option("-o,--output", a.out, "write to this file (atomically)");
+  s->add_option("--results", a.results, "journal every finished point to this file as it completes; a rerun (after Ctrl-C) skips the points it holds");
   s->add_flag("-q,--quiet", a.quiet, "no progress bar");
   return s;
 }
 
 int cmd_sweep(const Common& c, const SweepArgs& a) {
   const SweepGrid grid = load_sweep_grid(a.grid);
-  const ClusterSpec base = parse_cluster_spec(read_text_file(grid.base_file, "base spec"), grid.base_file);
+  const ClusterSpec base = parse_cluster_spec(grid.base_text, grid.base_file);
   const Catalog catalog = catalog_for(c, &base);
   SweepOptions o;
   o.threads = a.threads;
   o.max_points = a.max_points;
   o.seed = c.seed;
   o.plan = options_for(c);
+  std::unique_ptr<SweepJournal> journal;
+  if (!a.results.empty()) {
+    if (grid.points() > a.max_points) (void)run_sweep(grid, catalog, o);  // refuses the grid before the journal is touched
+    journal = std::make_unique<SweepJournal>(a.results, sweep_fingerprint(grid, c.seed), grid.points());
+    o.journal = journal.get();
+  }
+  std::signal(SIGINT, on_stop_signal);
+  std::signal(SIGTERM, on_stop_signal);
+  o.stop = &g_stop_signal_int;
   Progress bar(grid.points(), !a.quiet);
   std::mutex m;
   o.progress = [&](int64_t done, int64_t) {
@@ -39,6 +54,13 @@ int cmd_sweep(const Common& c, const SweepArgs& a) {
   };
   const std::vector<SweepRow> rows = run_sweep(grid, catalog, o);
   bar.finish();
+  if (g_stop_signal) {
+    int64_t kept = 0;
+    for (const SweepRow& r : rows) kept += r.index >= 0 ? 1 : 0;
+    std::fprintf(stderr, "aifabric: sweep interrupted: %lld of %lld points done%s\n", static_cast<long long>(kept), static_cast<long long>(rows.size()),
+                 journal ? fmt::format(", kept in {}; run the same command again to finish", a.results).c_str() : " (give --results FILE to keep them)");
+    return 128 + static_cast<int>(g_stop_signal);
+  }
   emit(a.out, a.format == "csv" ? render_sweep_csv(grid, rows) : a.format == "json" ? render_sweep_json(grid, rows) : render_sweep_text(grid, rows));
   return 0;
 }

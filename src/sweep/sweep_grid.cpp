@@ -79,11 +79,13 @@ SweepGrid parse_sweep_grid(const std::string& text, const std::string& file) {
   MapReader doc(root, file, "");
   SweepGrid g;
   g.file = file;
+  g.text = text;
   const std::filesystem::path dir = std::filesystem::path(file).parent_path();
   const std::string base = doc.required_string("base");
   g.base_file = std::filesystem::path(base).is_absolute() ? base : (dir / base).string();
   try {
-    g.base = parse_yaml(read_text_file(g.base_file, "base spec"), g.base_file);
+    g.base_text = read_text_file(g.base_file, "base spec");
+    g.base = parse_yaml(g.base_text, g.base_file);
   } catch (const InputError& e) {
     throw InputError(doc.location_of("base"), "base", e.what());
   }

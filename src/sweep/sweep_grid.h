@@ -28,6 +28,7 @@ struct SweepWorkload {
 struct SweepGrid {
   std::string file;       // the grid file
   std::string base_file;  // the base spec, as a path (relative ones resolved against the grid's folder)
+  std::string text, base_text;  // the grid's and the base spec's text, as read
   YAML::Node base;        // the base spec as YAML
   std::vector<SweepAxis> axes;
   SweepWorkload workload;

@@ -11,6 +11,7 @@
 #include "core/input_error.h"
 #include "net/backend_for_spec.h"
 #include "report/perf_table.h"
+#include "sweep/sweep_results.h"
 #include "workload/job_spec.h"
 #include "workload/training_step.h"
 
@@ -83,19 +84,34 @@ std::vector<SweepRow> run_sweep(const SweepGrid& grid, const Catalog& catalog, c
     }
   }
   std::vector<SweepRow> rows(static_cast<size_t>(n));
-  std::atomic<int64_t> next{0}, done{0};
-  const int threads = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(o.threads, n)));
+  for (SweepRow& r : rows) r.index = -1;
+  std::atomic<int64_t> done{0};
+  if (o.journal) {
+    for (const auto& [i, row] : o.journal->done()) {
+      rows[static_cast<size_t>(i)] = row;
+      ++done;
+    }
+  }
+  // The points still to run, in grid order.
+  std::vector<int64_t> todo;
+  for (int64_t i = 0; i < n; ++i) if (rows[static_cast<size_t>(i)].index < 0) todo.push_back(i);
+  const int64_t left = static_cast<int64_t>(todo.size());
+  std::atomic<int64_t> next{0};
+  const int threads = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(o.threads, std::max<int64_t>(1, left))));
   std::vector<std::exception_ptr> failed(static_cast<size_t>(threads));
   auto work = [&](int id) {
     try {
-      for (int64_t i = next++; i < n; i = next++) {
+      for (int64_t k = next++; k < left; k = next++) {
+        if (o.stop && *o.stop) break;
+        const int64_t i = todo[static_cast<size_t>(k)];
         rows[static_cast<size_t>(i)] = run_point(grid, i, catalog, o, job);
+        if (o.journal) o.journal->append(rows[static_cast<size_t>(i)]);
         const int64_t d = ++done;
         if (o.progress) o.progress(d, n);
       }
     } catch (...) {
       failed[static_cast<size_t>(id)] = std::current_exception();
-      next = n;
+      next = left;
     }
   };
   if (threads == 1) {

@@ -14,6 +14,10 @@
 #include "sweep/sweep_grid.h"
 
 namespace aifabric {
+class SweepJournal;
+}
+
+namespace aifabric {
 
 struct SweepRow {
   int64_t index = 0;
@@ -31,11 +35,15 @@ struct SweepOptions {
   PlanOptions plan;
   // Called from the worker threads after each point (serialised by the caller's own means if it prints).
   std::function<void(int64_t done, int64_t total)> progress;
+  // Resuming: points already in the journal are taken from it, every point run is appended to it.
+  SweepJournal* journal = nullptr;
+  // Set (by a signal handler) to stop taking new points; the points running finish and are journalled.
+  const volatile int* stop = nullptr;
 };
 
 // Checks the grid before anything runs (its size against max_points; every axis value alone against the spec reader
 // and the planner: a value the swept field itself refuses is the grid's error, located at the value) and runs every
-// point. Throws InputError for a bad grid.
+// point. Throws InputError for a bad grid. When stopped, the rows of the points not run have index -1.
 std::vector<SweepRow> run_sweep(const SweepGrid& grid, const Catalog& catalog, const SweepOptions& options);
 
 }  // namespace aifabric
