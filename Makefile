@@ -28,11 +28,12 @@ test: deps
 
 bench: deps
 	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release -DAIFABRIC_BENCH=ON >/dev/null
-	@cmake --build $(BUILD_DIR) -j$(JOBS) --target aifabric_bench aifabric_collective_bench aifabric_event_queue_bench aifabric_packet_bench aifabric
+	@cmake --build $(BUILD_DIR) -j$(JOBS) --target aifabric_bench aifabric_collective_bench aifabric_event_queue_bench aifabric_packet_bench aifabric_sweep_bench aifabric
 	@./$(BUILD_DIR)/bench/aifabric_bench
 	@./$(BUILD_DIR)/bench/aifabric_collective_bench
 	@./$(BUILD_DIR)/bench/aifabric_event_queue_bench
 	@./$(BUILD_DIR)/bench/aifabric_packet_bench
+	@./$(BUILD_DIR)/bench/aifabric_sweep_bench
 
 clean:
 	rm -rf $(BUILD_DIR) $(TEST_DIR) build-fuzz $(OUT)
