@@ -62,8 +62,14 @@ TEST(Cli, SweepWritesARowPerPoint) {
   const std::string grid = (dir / "grid.yaml").string();
   const Result one = run(fmt::format("sweep {} --format csv -q", grid));
   ASSERT_EQ(one.code, 0) << one.err;
-  const Result two = run(fmt::format("sweep {} --format csv -q --threads 2", grid));
+  const Result two = run(fmt::format("sweep {} --format csv -q --threads 2 --html {} --color-by fabric.load_balancing", grid, (dir / "sweep.html").string()));
   EXPECT_EQ(one.out, two.out);
+  const std::string page = slurp(dir / "sweep.html");
+  size_t dots = 0;
+  for (size_t at = page.find("<circle class=\"mark\""); at != std::string::npos; at = page.find("<circle class=\"mark\"", at + 1)) ++dots;
+  EXPECT_EQ(dots, 6u);
+  EXPECT_NE(page.find("fabric.load_balancing = spraying"), std::string::npos);
+  EXPECT_EQ(run(fmt::format("sweep {} -q --color-by fabric.nope", grid)).code, 2);
   size_t rows = 0;
   for (char ch : one.out) rows += ch == '\n';
   EXPECT_EQ(rows, 1u + 6u);

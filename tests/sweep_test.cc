@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "sweep/sweep_grid.h"
+#include "sweep/sweep_html.h"
 #include "sweep/sweep_results.h"
 #include "sweep/sweep_run.h"
 #include "sweep/sweep_table.h"
@@ -137,6 +138,34 @@ TEST(Sweep, InterruptedSweepsResume) {
   const std::string other = testing::error_of([&] { SweepJournal j(path, fp + 1, g.points()); });
   EXPECT_NE(other.find("another grid"), std::string::npos) << other;
   std::filesystem::remove(path);
+}
+
+// The Pareto front by hand: (cost, busbw) = (1, 10) (2, 30) (2, 20) (3, 25) (4, 40) and one that did not run; the
+// front is the cheapest, the best of the two at cost 2, and the dearest (the one at cost 3 is beaten by a cheaper one).
+// The page draws every point that ran and tables the front.
+TEST(Sweep, ParetoFrontAndPage) {
+  std::vector<SweepRow> rows(6);
+  const double cost[] = {1, 2, 2, 3, 4, 0.5}, bw[] = {10, 30, 20, 25, 40, 99};
+  for (size_t i = 0; i < rows.size(); ++i) {
+    rows[i].index = static_cast<int64_t>(i);
+    rows[i].built = true;
+    rows[i].labels = {fmt::format("{}", i)};
+    rows[i].design.network_cost_usd = cost[i] * 1e6;
+    rows[i].design.busbw_gbs = bw[i];
+  }
+  rows[5].reason = "job: does not fit";
+  EXPECT_EQ(sweep_pareto_front(rows), (std::vector<bool>{true, true, false, false, true, false}));
+  const SweepGrid g = grid_from("axes:\n  - {field: cluster.servers, values: [16, 32, 48, 64, 80, 96]}\n");
+  const std::string page = render_sweep_html(g, rows, 0);
+  size_t marks = 0;
+  for (size_t at = page.find("<circle class=\"mark\""); at != std::string::npos; at = page.find("<circle class=\"mark\"", at + 1)) ++marks;
+  EXPECT_EQ(marks, 5u);
+  size_t table_rows = 0;
+  const size_t table = page.find("<h2>The Pareto front</h2>");
+  ASSERT_NE(table, std::string::npos);
+  for (size_t at = page.find("<tr><td", table); at != std::string::npos && at < page.find("</table>", table); at = page.find("<tr><td", at + 1)) ++table_rows;
+  EXPECT_EQ(table_rows, 3u);
+  EXPECT_NE(page.find("Points that did not run (1)"), std::string::npos);
 }
 
 // Bad grids are errors at their place in the grid file, before any point runs.

@@ -10,6 +10,7 @@
 
 #include "core/progress.h"
 #include "sweep/sweep_grid.h"
+#include "sweep/sweep_html.h"
 #include "sweep/sweep_results.h"
 #include "sweep/sweep_run.h"
 #include "sweep/sweep_table.h"
@@ -24,12 +25,20 @@ CLI::App* add_sweep_command(CLI::App& app, SweepArgs& a) {
   s->add_option("--format", a.format, "text, csv or json (schema aifabric.sweep/1)")->capture_default_str()->check(CLI::IsMember({"text", "csv", "json"}));
   s->add_option("-o,--output", a.out, "write to this file (atomically)");
   s->add_option("--results", a.results, "journal every finished point to this file as it completes; a rerun (after Ctrl-C) skips the points it holds");
+  s->add_option("--html", a.html, "also write a page: every design by cost and performance, the Pareto front marked and tabled");
+  s->add_option("--color-by", a.color_by, "the axis (its field) whose values colour the page's points (default: the first)");
   s->add_flag("-q,--quiet", a.quiet, "no progress bar");
   return s;
 }
 
 int cmd_sweep(const Common& c, const SweepArgs& a) {
   const SweepGrid grid = load_sweep_grid(a.grid);
+  size_t color_axis = 0;
+  if (!a.color_by.empty()) {
+    std::string fields;
+    for (color_axis = 0; color_axis < grid.axes.size() && grid.axes[color_axis].field != a.color_by; ++color_axis) fields += (color_axis ? ", " : "") + grid.axes[color_axis].field;
+    if (color_axis == grid.axes.size()) throw InputError({}, "--color-by", fmt::format("'{}' is not an axis of {}; expected one of {}", a.color_by, a.grid, fields));
+  }
   const ClusterSpec base = parse_cluster_spec(grid.base_text, grid.base_file);
   const Catalog catalog = catalog_for(c, &base);
   SweepOptions o;
@@ -61,6 +70,7 @@ int cmd_sweep(const Common& c, const SweepArgs& a) {
                  journal ? fmt::format(", kept in {}; run the same command again to finish", a.results).c_str() : " (give --results FILE to keep them)");
     return 128 + static_cast<int>(g_stop_signal);
   }
+  if (!a.html.empty()) emit(a.html, render_sweep_html(grid, rows, color_axis));
   emit(a.out, a.format == "csv" ? render_sweep_csv(grid, rows) : a.format == "json" ? render_sweep_json(grid, rows) : render_sweep_text(grid, rows));
   return 0;
 }

@@ -11,7 +11,7 @@
 namespace aifabric {
 
 struct SweepArgs {
-  std::string grid, out, format = "text", results;
+  std::string grid, out, format = "text", results, html, color_by;
   int threads = 1;
   int64_t max_points = 10000;
   bool quiet = false;

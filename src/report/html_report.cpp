@@ -7,6 +7,7 @@
 
 #include "core/number_format.h"
 #include "report/compare_report.h"
+#include "report/html_page.h"
 #include "report/run_results.h"
 #include "report/step_timeline_chart.h"
 #include "report/svg_chart.h"
@@ -487,5 +488,13 @@ std::string render_html_report(const Plan& plan, const RunResults& r) {
   o += "</section>\n<p id=\"selfcheck\" class=\"note\"></p></main></body></html>\n";
   return o;
 }
+
+std::string html_document(const std::string& title, const std::string& heading, const std::string& subtitle, const std::string& body) {
+  return fmt::format("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title><style>{}</style><script>{}</script></head><body>\n"
+                     "<header><h1>{}</h1><p>{}</p></header><main>\n{}<p id=\"selfcheck\" class=\"note\"></p></main></body></html>\n",
+                     e(title), kStyle, kSelfCheck, e(heading), e(subtitle), body);
+}
+
+std::string html_figure(const std::string& name, const std::string& svg, const std::string& caption_html) { return figure(name, svg, caption_html); }
 
 }  // namespace aifabric

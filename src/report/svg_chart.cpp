@@ -278,4 +278,51 @@ std::string render_gantt_chart(const GanttChart& c) {
   return o;
 }
 
+std::string render_scatter_chart(const ScatterChart& c) {
+  Frame fr;
+  fr.w = c.width;
+  fr.h = c.height;
+  std::vector<std::string> names;
+  for (const auto& [name, color] : c.legend) names.push_back(name);
+  fr.right = legend_room(names);
+  fr.w = c.width + static_cast<int>(std::max(0.0, fr.right - 170));
+  double xmax = 0, ymax = 0;
+  for (const auto& p : c.points) {
+    xmax = std::max(xmax, p.x);
+    ymax = std::max(ymax, p.y);
+  }
+  const double xstep = nice_step(xmax > 0 ? xmax : 1, 6), ystep = nice_step(ymax > 0 ? ymax : 1, 5);
+  const double xtop = std::max(xstep, std::ceil(xmax / xstep) * xstep), ytop = std::max(ystep, std::ceil(ymax / ystep) * ystep);
+  auto px = [&](double x) { return fr.x0() + x / xtop * (fr.x1() - fr.x0()); };
+  auto py = [&](double y) { return fr.y0() - y / ytop * (fr.y0() - fr.y1()); };
+  std::string o = header(fr.w, fr.h, c.title);
+  for (double y = 0; y <= ytop + 1e-12; y += ystep) {
+    o += fmt::format("<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" class=\"grid\"/><text x=\"{:.1f}\" y=\"{:.1f}\" class=\"tick\" text-anchor=\"end\">{}</text>",
+                     fr.x0(), py(y), fr.x1(), py(y), fr.x0() - 6, py(y) + 4, fmt_num(y));
+  }
+  for (double x = 0; x <= xtop + 1e-12; x += xstep) {
+    o += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"tick\" text-anchor=\"middle\">{}</text>", px(x), fr.y0() + 16, fmt_num(x));
+  }
+  o += fmt::format("<line x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{2:.1f}\" y2=\"{1:.1f}\" class=\"axis\"/><line x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{3:.1f}\" class=\"axis\"/>",
+                   fr.x0(), fr.y0(), fr.x1(), fr.y1());
+  o += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"axis-label\" text-anchor=\"middle\">{}</text>", (fr.x0() + fr.x1()) / 2, fr.y0() + 36, html_escape(c.x_label));
+  o += fmt::format("<text x=\"14\" y=\"{:.1f}\" class=\"axis-label\" transform=\"rotate(-90 14 {:.1f})\" text-anchor=\"middle\">{}</text>", (fr.y0() + fr.y1()) / 2,
+                   (fr.y0() + fr.y1()) / 2, html_escape(c.y_label));
+  std::vector<const ScatterPoint*> front;
+  for (const auto& p : c.points) if (p.on_front) front.push_back(&p);
+  std::sort(front.begin(), front.end(), [](const ScatterPoint* a, const ScatterPoint* b) { return a->x < b->x; });
+  if (front.size() > 1) {
+    std::string pts;
+    for (const ScatterPoint* p : front) pts += fmt::format("{:.1f},{:.1f} ", px(p->x), py(p->y));
+    o += fmt::format("<polyline points=\"{}\" fill=\"none\" stroke=\"#1d2330\" stroke-width=\"1.5\" stroke-dasharray=\"4 3\"/>", pts);
+  }
+  for (const auto& p : c.points) {
+    o += fmt::format("<circle class=\"mark\" cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"{}\" fill=\"{}\" fill-opacity=\"0.8\"{}><title>{}</title></circle>", px(p.x), py(p.y),
+                     p.on_front ? 5 : 3.5, p.color, p.on_front ? " stroke=\"#1d2330\" stroke-width=\"1.5\"" : "", html_escape(p.tooltip));
+  }
+  o += legend(c.legend, fr.x1() + 12, fr.y1());
+  o += "</svg>";
+  return o;
+}
+
 }  // namespace aifabric

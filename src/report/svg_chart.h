@@ -60,6 +60,21 @@ struct GanttChart {
 };
 std::string render_gantt_chart(const GanttChart& c);
 
+// Points in a plane (designs by cost and performance): each a dot with a colour and a tooltip; `front` joins the
+// points marked on it (a Pareto front) in order of x.
+struct ScatterPoint {
+  double x = 0, y = 0;
+  std::string color, tooltip;
+  bool on_front = false;
+};
+struct ScatterChart {
+  std::string title, x_label, y_label;
+  std::vector<ScatterPoint> points;
+  std::vector<std::pair<std::string, std::string>> legend;  // (name, colour)
+  int width = 820, height = 460;
+};
+std::string render_scatter_chart(const ScatterChart& c);
+
 // A palette of distinguishable colours, by index.
 std::string palette(size_t i);
 
