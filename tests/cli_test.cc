@@ -70,6 +70,13 @@ TEST(Cli, SweepWritesARowPerPoint) {
   EXPECT_EQ(dots, 6u);
   EXPECT_NE(page.find("fabric.load_balancing = spraying"), std::string::npos);
   EXPECT_EQ(run(fmt::format("sweep {} -q --color-by fabric.nope", grid)).code, 2);
+  const Result best = run(fmt::format("optimize {} --target 'busbw>=1' --minimize cost", grid));
+  ASSERT_EQ(best.code, 0) << best.err;
+  EXPECT_NE(best.out.find("winner: point "), std::string::npos) << best.out;
+  EXPECT_NE(best.out.find("planned 6 points"), std::string::npos) << best.out;
+  const Result bad_target = run(fmt::format("optimize {} --target 'speed>=1'", grid));
+  EXPECT_EQ(bad_target.code, 2);
+  EXPECT_NE(bad_target.err.find("--target"), std::string::npos) << bad_target.err;
   size_t rows = 0;
   for (char ch : one.out) rows += ch == '\n';
   EXPECT_EQ(rows, 1u + 6u);

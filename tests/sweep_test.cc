@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -12,6 +13,7 @@
 
 #include "sweep/sweep_grid.h"
 #include "sweep/sweep_html.h"
+#include "sweep/sweep_optimize.h"
 #include "sweep/sweep_results.h"
 #include "sweep/sweep_run.h"
 #include "sweep/sweep_table.h"
@@ -166,6 +168,45 @@ TEST(Sweep, ParetoFrontAndPage) {
   for (size_t at = page.find("<tr><td", table); at != std::string::npos && at < page.find("</table>", table); at = page.find("<tr><td", at + 1)) ++table_rows;
   EXPECT_EQ(table_rows, 3u);
   EXPECT_NE(page.find("Points that did not run (1)"), std::string::npos);
+}
+
+// optimize finds the winner an exhaustive sweep finds (the least network cost among the points whose bus bandwidth
+// meets the target; ties to the lower point), simulating fewer points than the grid holds, and says of every cheaper
+// point why it failed.
+TEST(Sweep, OptimizeAgreesWithTheExhaustiveSweep) {
+  const SweepGrid g = grid_from(R"(axes:
+  - {field: cluster.servers, values: [16, 32]}
+  - {field: fabric.oversubscription.leaf, values: ["1:1", "2:1", "4:1"]}
+  - {field: fabric.load_balancing, values: [ecmp, adaptive]}
+workload: {collective: all_reduce, size: 256M, backend: flow}
+)");
+  const Catalog& cat = testing::shipped_catalog();
+  const std::vector<SweepRow> all = run_sweep(g, cat, {});
+  std::vector<double> bw;
+  for (const SweepRow& r : all) if (r.built && r.reason.empty()) bw.push_back(r.design.busbw_gbs);
+  ASSERT_GE(bw.size(), 6u);
+  std::sort(bw.begin(), bw.end());
+  for (const double threshold : {bw[bw.size() / 2], bw.back(), bw.front()}) {
+    const OptimizeTarget t = parse_optimize_target(fmt::format("busbw>={}", threshold));
+    int64_t expected = -1;
+    for (const SweepRow& r : all) {
+      if (!r.built || !r.reason.empty() || r.design.busbw_gbs < threshold) continue;
+      if (expected < 0 || r.design.network_cost_usd < all[static_cast<size_t>(expected)].design.network_cost_usd) expected = r.index;
+    }
+    const OptimizeResult o = optimize_sweep(g, cat, {}, t, Objective::Cost, 1);
+    ASSERT_TRUE(o.winner.has_value()) << threshold;
+    EXPECT_EQ(o.winner->index, expected) << threshold;
+    EXPECT_LT(o.simulated, o.points) << threshold;
+    for (const OptimizeVerdict& v : o.cheaper_failed) {
+      EXPECT_LE(v.row.design.network_cost_usd, o.winner->design.network_cost_usd);
+      EXPECT_FALSE(v.why.empty());
+    }
+    const std::string text = render_optimize_text(g, t, Objective::Cost, o);
+    EXPECT_NE(text.find(fmt::format("winner: point {} ", expected)), std::string::npos) << text;
+  }
+  EXPECT_NE(testing::error_of([] { parse_optimize_target("busbw=>300"); }).find("--target"), std::string::npos);
+  EXPECT_NE(testing::error_of([] { parse_optimize_target("speed>=3"); }).find("unknown metric"), std::string::npos);
+  EXPECT_NE(testing::error_of([&] { optimize_sweep(g, cat, {}, parse_optimize_target("mfu>=40"), Objective::Cost); }).find("needs a job"), std::string::npos);
 }
 
 // Bad grids are errors at their place in the grid file, before any point runs.

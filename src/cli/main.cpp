@@ -1,4 +1,4 @@
-// The aifabric command: plan, check, run, perf, job, packet, compare, trace, sweep, catalog. Bad input -> one-line error and exit 2.
+// The aifabric command: plan, check, run, perf, job, packet, compare, trace, sweep, optimize, catalog. Bad input -> one-line error and exit 2.
 #include <algorithm>
 #include <csignal>
 #include <cstdio>
@@ -627,6 +627,8 @@ int main(int argc, char** argv) {
   auto* trace = add_trace_command(app, ta);
   SweepArgs sa;
   auto* sweep = add_sweep_command(app, sa);
+  OptimizeArgs oa;
+  auto* optimize = add_optimize_command(app, oa);
 
   auto* catalog = app.add_subcommand("catalog", "list the catalog (shipped plus --catalog files)");
 
@@ -646,6 +648,7 @@ int main(int argc, char** argv) {
     if (*compare) return cmd_compare(common, ca);
     if (*trace) return cmd_trace(common, ta);
     if (*sweep) return cmd_sweep(common, sa);
+    if (*optimize) return cmd_optimize(common, oa);
     if (*catalog) return cmd_catalog(common);
   } catch (const InputError& e) {
     std::fprintf(stderr, "aifabric: error: %s\n", e.what());

@@ -11,6 +11,7 @@
 #include "core/progress.h"
 #include "sweep/sweep_grid.h"
 #include "sweep/sweep_html.h"
+#include "sweep/sweep_optimize.h"
 #include "sweep/sweep_results.h"
 #include "sweep/sweep_run.h"
 #include "sweep/sweep_table.h"
@@ -31,6 +32,56 @@ CLI::App* add_sweep_command(CLI::App& app, SweepArgs& a) {
   return s;
 }
 
+CLI::App* add_optimize_command(CLI::App& app, OptimizeArgs& a) {
+  auto* s = app.add_subcommand("optimize", "the least costly (or power-hungry, or switch-heavy) point of a grid that meets a target");
+  s->add_option("grid", a.grid, "grid file (YAML), as for sweep")->required();
+  s->add_option("--target", a.target, "busbw>=GB/s, time_ms<=ms, step_ms<=ms, mfu>=% or utilisation>=%")->required();
+  s->add_option("--minimize", a.minimize, "cost, power or switches")->capture_default_str()->check(CLI::IsMember({"cost", "power", "switches"}));
+  s->add_option("--runners-up", a.runners_up, "how many more designs that meet the target to report")->capture_default_str()->check(CLI::Range(0, 100));
+  s->add_option("--threads", a.threads, "threads for planning every point")->capture_default_str()->check(CLI::Range(1, 1024));
+  s->add_option("--max-points", a.max_points, "refuse a grid with more points than this")->capture_default_str()->check(CLI::Range(int64_t{1}, int64_t{1} << 40));
+  s->add_option("-o,--output", a.out, "write to this file (atomically)");
+  return s;
+}
+
+namespace {
+
+// What both commands run with: threads, the point limit, the seed, the plan options.
+SweepOptions sweep_options(const Common& c, int threads, int64_t max_points) {
+  SweepOptions o;
+  o.threads = threads;
+  o.max_points = max_points;
+  o.seed = c.seed;
+  o.plan = options_for(c);
+  return o;
+}
+
+// The catalog the grid's base spec asks for (the shipped one, --catalog files, the spec's own).
+Catalog grid_catalog(const Common& c, const SweepGrid& grid) {
+  const ClusterSpec base = parse_cluster_spec(grid.base_text, grid.base_file);
+  return catalog_for(c, &base);
+}
+
+}  // namespace
+
+int cmd_optimize(const Common& c, const OptimizeArgs& a) {
+  const OptimizeTarget target = parse_optimize_target(a.target);
+  const SweepGrid grid = load_sweep_grid(a.grid);
+  const Catalog catalog = grid_catalog(c, grid);
+  SweepOptions o = sweep_options(c, a.threads, a.max_points);
+  std::signal(SIGINT, on_stop_signal);
+  std::signal(SIGTERM, on_stop_signal);
+  o.stop = &g_stop_signal_int;
+  const Objective objective = *parse_objective(a.minimize);
+  const OptimizeResult r = optimize_sweep(grid, catalog, o, target, objective, a.runners_up);
+  if (g_stop_signal) {
+    std::fprintf(stderr, "aifabric: optimize interrupted: no answer\n");
+    return 128 + static_cast<int>(g_stop_signal);
+  }
+  emit(a.out, render_optimize_text(grid, target, objective, r));
+  return 0;
+}
+
 int cmd_sweep(const Common& c, const SweepArgs& a) {
   const SweepGrid grid = load_sweep_grid(a.grid);
   size_t color_axis = 0;
@@ -39,13 +90,8 @@ int cmd_sweep(const Common& c, const SweepArgs& a) {
     for (color_axis = 0; color_axis < grid.axes.size() && grid.axes[color_axis].field != a.color_by; ++color_axis) fields += (color_axis ? ", " : "") + grid.axes[color_axis].field;
     if (color_axis == grid.axes.size()) throw InputError({}, "--color-by", fmt::format("'{}' is not an axis of {}; expected one of {}", a.color_by, a.grid, fields));
   }
-  const ClusterSpec base = parse_cluster_spec(grid.base_text, grid.base_file);
-  const Catalog catalog = catalog_for(c, &base);
-  SweepOptions o;
-  o.threads = a.threads;
-  o.max_points = a.max_points;
-  o.seed = c.seed;
-  o.plan = options_for(c);
+  const Catalog catalog = grid_catalog(c, grid);
+  SweepOptions o = sweep_options(c, a.threads, a.max_points);
   std::unique_ptr<SweepJournal> journal;
   if (!a.results.empty()) {
     if (grid.points() > a.max_points) (void)run_sweep(grid, catalog, o);  // refuses the grid before the journal is touched

@@ -23,7 +23,10 @@ bool field_is(const std::string& error_field, const std::string& swept) {
   return error_field == swept || error_field.rfind(swept + ".", 0) == 0 || error_field.rfind(swept + "[", 0) == 0;
 }
 
-SweepRow run_point(const SweepGrid& grid, int64_t index, const Catalog& catalog, const SweepOptions& o, const std::optional<JobSpec>& job) {
+}  // namespace
+
+SweepRow sweep_one_point(const SweepGrid& grid, int64_t index, const Catalog& catalog, const SweepOptions& o, const std::optional<JobSpec>& job,
+                         const std::string& backend_name, bool plan_only) {
   const SweepPoint p = sweep_point(grid, index);
   SweepRow row;
   row.index = index;
@@ -34,10 +37,11 @@ SweepRow run_point(const SweepGrid& grid, int64_t index, const Catalog& catalog,
     row.design = summarise_design(plan);
     row.design.name = fmt::format("point {}", index);
     row.built = true;
+    if (plan_only) return row;
     const SweepWorkload& w = grid.workload;
     const CollectiveKind kind = *parse_collective(w.collective);
     const int64_t bytes = parse_size(w.size);
-    auto backend = backend_for(w.backend, plan, spec, o.seed);
+    auto backend = backend_for(backend_name, plan, spec, o.seed);
     const Communicator comm = make_communicator(plan.fabric, w.group, grid.file);
     const Schedule sched = build_schedule(kind, *parse_algorithm(w.algo), comm, bytes, plan.fabric);
     const CollectiveResult cr = backend->run(sched);
@@ -58,8 +62,6 @@ SweepRow run_point(const SweepGrid& grid, int64_t index, const Catalog& catalog,
   }
   return row;
 }
-
-}  // namespace
 
 std::vector<SweepRow> run_sweep(const SweepGrid& grid, const Catalog& catalog, const SweepOptions& o) {
   const int64_t n = grid.points();
@@ -104,7 +106,7 @@ std::vector<SweepRow> run_sweep(const SweepGrid& grid, const Catalog& catalog, c
       for (int64_t k = next++; k < left; k = next++) {
         if (o.stop && *o.stop) break;
         const int64_t i = todo[static_cast<size_t>(k)];
-        rows[static_cast<size_t>(i)] = run_point(grid, i, catalog, o, job);
+        rows[static_cast<size_t>(i)] = sweep_one_point(grid, i, catalog, o, job, grid.workload.backend, o.plan_only);
         if (o.journal) o.journal->append(rows[static_cast<size_t>(i)]);
         const int64_t d = ++done;
         if (o.progress) o.progress(d, n);

@@ -12,6 +12,7 @@
 #include "plan/plan.h"
 #include "report/compare_report.h"
 #include "sweep/sweep_grid.h"
+#include "workload/job_spec.h"
 
 namespace aifabric {
 class SweepJournal;
@@ -39,11 +40,17 @@ struct SweepOptions {
   SweepJournal* journal = nullptr;
   // Set (by a signal handler) to stop taking new points; the points running finish and are journalled.
   const volatile int* stop = nullptr;
+  bool plan_only = false;  // plan every point, time nothing (what optimize orders its candidates by)
 };
 
 // Checks the grid before anything runs (its size against max_points; every axis value alone against the spec reader
 // and the planner: a value the swept field itself refuses is the grid's error, located at the value) and runs every
 // point. Throws InputError for a bad grid. When stopped, the rows of the points not run have index -1.
 std::vector<SweepRow> run_sweep(const SweepGrid& grid, const Catalog& catalog, const SweepOptions& options);
+
+// One point: planned and, unless `plan_only`, its workload (and `job`) timed on `backend`. Never throws for what the
+// point's own combination refuses: the row says why.
+SweepRow sweep_one_point(const SweepGrid& grid, int64_t index, const Catalog& catalog, const SweepOptions& options, const std::optional<JobSpec>& job,
+                         const std::string& backend, bool plan_only);
 
 }  // namespace aifabric

@@ -1,0 +1,157 @@
+// Optimisation over a grid: plan all, order by the objective, bound with the analytic backend, confirm on the grid's.
+#include "sweep/sweep_optimize.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+#include "core/input_error.h"
+#include "core/number_format.h"
+#include "workload/job_spec.h"
+
+namespace aifabric {
+
+namespace {
+
+// The row's figure for the target's metric; nullopt when the row does not have it (no job, did not run).
+std::optional<double> metric_of(const SweepRow& r, const std::string& metric) {
+  if (!r.built || !r.reason.empty()) return std::nullopt;
+  if (metric == "busbw") return r.design.busbw_gbs;
+  if (metric == "time_ms") return r.design.collective_time.seconds() * 1e3;
+  if (metric == "step_ms") return r.design.step_ms;
+  if (metric == "mfu") return r.mfu ? std::optional<double>(*r.mfu * 100) : std::nullopt;
+  if (metric == "utilisation") return r.design.utilisation ? std::optional<double>(*r.design.utilisation * 100) : std::nullopt;
+  return std::nullopt;
+}
+
+bool meets(double v, const OptimizeTarget& t) { return t.at_least ? v >= t.value : v <= t.value; }
+
+double objective_of(const SweepRow& r, Objective o) {
+  switch (o) {
+    case Objective::Cost: return r.design.network_cost_usd;
+    case Objective::Power: return r.design.network_kw;
+    case Objective::Switches: return static_cast<double>(r.design.switches);
+  }
+  return 0;
+}
+
+std::string objective_text(const SweepRow& r, Objective o) {
+  switch (o) {
+    case Objective::Cost: return usd(r.design.network_cost_usd);
+    case Objective::Power: return fmt::format("{:.1f} network kW", r.design.network_kw);
+    case Objective::Switches: return fmt::format("{} switches", with_thousands(r.design.switches));
+  }
+  return "";
+}
+
+const char* objective_name(Objective o) { return o == Objective::Cost ? "cost" : o == Objective::Power ? "power" : "switches"; }
+
+std::string settings(const SweepGrid& g, const SweepRow& r) {
+  std::string o;
+  for (size_t k = 0; k < g.axes.size() && k < r.labels.size(); ++k) o += fmt::format("{}{} = {}", k ? ", " : "", g.axes[k].field, r.labels[k]);
+  return o;
+}
+
+}  // namespace
+
+OptimizeTarget parse_optimize_target(const std::string& text) {
+  OptimizeTarget t;
+  t.text = text;
+  const size_t ge = text.find(">="), le = text.find("<=");
+  const size_t at = ge != std::string::npos ? ge : le;
+  const auto fail = [&](const std::string& why) {
+    throw InputError({}, "--target", fmt::format("'{}': {}; expected METRIC>=VALUE or METRIC<=VALUE with METRIC one of busbw (GB/s), time_ms, step_ms, mfu (%), utilisation (%)", text, why));
+  };
+  if (at == std::string::npos) fail("no >= or <=");
+  t.at_least = at == ge;
+  t.metric = text.substr(0, at);
+  while (!t.metric.empty() && t.metric.back() == ' ') t.metric.pop_back();
+  while (!t.metric.empty() && t.metric.front() == ' ') t.metric.erase(0, 1);
+  if (t.metric != "busbw" && t.metric != "time_ms" && t.metric != "step_ms" && t.metric != "mfu" && t.metric != "utilisation") fail(fmt::format("unknown metric '{}'", t.metric));
+  const std::string number = text.substr(at + 2);
+  char* end = nullptr;
+  t.value = std::strtod(number.c_str(), &end);
+  while (end && *end == ' ') ++end;
+  if (end == number.c_str() || (end && *end != '\0') || !std::isfinite(t.value)) fail(fmt::format("'{}' is not a number", number));
+  return t;
+}
+
+std::optional<Objective> parse_objective(const std::string& s) {
+  if (s == "cost") return Objective::Cost;
+  if (s == "power") return Objective::Power;
+  if (s == "switches") return Objective::Switches;
+  return std::nullopt;
+}
+
+OptimizeResult optimize_sweep(const SweepGrid& grid, const Catalog& catalog, const SweepOptions& options, const OptimizeTarget& target, Objective objective,
+                              int runners_up) {
+  const bool job_metric = target.metric == "step_ms" || target.metric == "mfu" || target.metric == "utilisation";
+  if (job_metric && grid.workload.job.empty()) {
+    throw InputError({grid.file, 0, 0}, "--target", fmt::format("{} is a training step's: the grid's workload needs a job", target.metric));
+  }
+  OptimizeResult out;
+  // Every point planned (in parallel; the grid checked whole first).
+  SweepOptions plan_all = options;
+  plan_all.plan_only = true;
+  std::vector<SweepRow> planned = run_sweep(grid, catalog, plan_all);
+  out.points = static_cast<int64_t>(planned.size());
+  std::vector<size_t> order;
+  for (size_t i = 0; i < planned.size(); ++i) {
+    if (planned[i].built) order.push_back(i);
+    else ++out.not_built;
+  }
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    const double oa = objective_of(planned[a], objective), ob = objective_of(planned[b], objective);
+    return oa != ob ? oa < ob : a < b;
+  });
+  std::optional<JobSpec> job;
+  if (!grid.workload.job.empty()) job = load_job_spec(grid.workload.job);
+  const bool bound_first = grid.workload.backend != "analytic" && grid.workload.backend != "nccl-model";
+  for (size_t i : order) {
+    if (options.stop && *options.stop) break;
+    if (bound_first) {
+      const SweepRow bound = sweep_one_point(grid, static_cast<int64_t>(i), catalog, options, job, "analytic", false);
+      ++out.bounded;
+      const std::optional<double> b = metric_of(bound, target.metric);
+      if (!b || !meets(*b, target)) {
+        if (!out.winner) out.cheaper_failed.push_back({bound, b ? fmt::format("the load bound gives {} = {:.4g}", target.metric, *b) : bound.reason});
+        continue;
+      }
+    }
+    const SweepRow row = sweep_one_point(grid, static_cast<int64_t>(i), catalog, options, job, grid.workload.backend, false);
+    ++out.simulated;
+    const std::optional<double> v = metric_of(row, target.metric);
+    if (!v || !meets(*v, target)) {
+      if (!out.winner) out.cheaper_failed.push_back({row, v ? fmt::format("the {} backend gives {} = {:.4g}", grid.workload.backend, target.metric, *v) : row.reason});
+      continue;
+    }
+    if (!out.winner) {
+      out.winner = row;
+    } else {
+      out.runners_up.push_back(row);
+      if (static_cast<int>(out.runners_up.size()) >= runners_up) break;
+    }
+  }
+  return out;
+}
+
+std::string render_optimize_text(const SweepGrid& g, const OptimizeTarget& t, Objective objective, const OptimizeResult& r) {
+  std::string o = fmt::format("aifabric optimize: the least {} design of {} ({} points) with {}\n", objective_name(objective), g.file, r.points, t.text);
+  auto line = [&](const SweepRow& row) {
+    const std::optional<double> v = metric_of(row, t.metric);
+    return fmt::format("point {} ({}): {}, {} = {:.4g}", row.index, settings(g, row), objective_text(row, objective), t.metric, v.value_or(0));
+  };
+  o += r.winner ? fmt::format("winner: {}\n", line(*r.winner)) : "no design of the grid meets the target\n";
+  for (const SweepRow& row : r.runners_up) o += fmt::format("runner-up: {}\n", line(row));
+  if (!r.cheaper_failed.empty()) o += fmt::format("{} cheaper design{} did not meet it:\n", r.cheaper_failed.size(), r.cheaper_failed.size() == 1 ? "" : "s");
+  for (const OptimizeVerdict& v : r.cheaper_failed) {
+    o += fmt::format("  point {} ({}): {}: {}\n", v.row.index, settings(g, v.row), objective_text(v.row, objective), v.why);
+  }
+  o += fmt::format("planned {} points ({} not buildable); bounded {} with the analytic backend, simulated {} on the {} backend\n", r.points, r.not_built, r.bounded,
+                   r.simulated, g.workload.backend);
+  return o;
+}
+
+}  // namespace aifabric
