@@ -274,7 +274,8 @@ void backend_cases(Fixture& fx, std::vector<Row>& rows) {
       pc.failures = {LinkFailure{0, set.links, set.what.front()}};
     }
     const double flow = make_backend("flow", plan, bo)->run(s).time.seconds() * 1e6;
-    for (const LoadBalancing lb : failed ? std::vector{LoadBalancing::Adaptive, LoadBalancing::Reps} : std::vector{LoadBalancing::Adaptive}) {
+    // (The other policies, measured by `aifabric perf`, are in issue 13's closing note: REPS +5.2%, spraying +6.1%.)
+    for (const LoadBalancing lb : {LoadBalancing::Adaptive}) {
       pc.lb = lb;
       const double packet = make_packet_backend(plan, pc, bo)->run(s).time.seconds() * 1e6;
       rows.push_back(Row{"backends", fmt::format("alltoall 16 MiB over rail:0, {}: packet ({}) beside flow", failed ? "a quarter of the spine links failed" : "whole fabric",
