@@ -43,12 +43,12 @@ std::string read_text_file(const std::string& path, const std::string& what) {
   if (!in) {
     throw InputError({path, 0, 0}, "", fmt::format("cannot open {}: {}", what, std::strerror(errno)));
   }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  std::string text = ss.str();
-  if (text.size() > 64u * 1024 * 1024) {
-    throw InputError({path, 0, 0}, "", what + " is larger than 64 MiB; refusing to read it");
-  }
+  // At most 64 MiB and one byte: a file that never ends (a device, a pipe that keeps writing) is refused, not read.
+  constexpr size_t kLimit = size_t{64} << 20;
+  std::string text;
+  char buf[1 << 16];
+  while (text.size() <= kLimit && in.read(buf, sizeof buf).gcount() > 0) text.append(buf, static_cast<size_t>(in.gcount()));
+  if (text.size() > kLimit) throw InputError({path, 0, 0}, "", fmt::format("{} is larger than 64 MiB; refusing to read it", what));
   return text;
 }
 
