@@ -102,10 +102,9 @@ TEST(Sweep, InterruptedSweepsResume) {
   const uint64_t fp = sweep_fingerprint(g, 1);
   const std::string whole = render_sweep_json(g, run_sweep(g, cat, {}));
   {
-    SweepJournal journal(path, fp, g.points());
     volatile int stop = 0;
     SweepOptions o;
-    o.journal = &journal;
+    o.results = path;
     o.stop = &stop;
     o.progress = [&](int64_t done, int64_t) { if (done >= 2) stop = 1; };
     const std::vector<SweepRow> part = run_sweep(g, cat, o);
@@ -113,11 +112,10 @@ TEST(Sweep, InterruptedSweepsResume) {
     for (const SweepRow& r : part) ran += r.index >= 0 ? 1 : 0;
     EXPECT_EQ(ran, 2);
   }
+  EXPECT_EQ(SweepJournal(path, fp, g.points()).done().size(), 2u);
   {
-    SweepJournal journal(path, fp, g.points());
-    EXPECT_EQ(journal.done().size(), 2u);
     SweepOptions o;
-    o.journal = &journal;
+    o.results = path;
     int64_t run_now = 0;
     o.progress = [&](int64_t, int64_t) { ++run_now; };
     EXPECT_EQ(render_sweep_json(g, run_sweep(g, cat, o)), whole);
@@ -131,10 +129,9 @@ TEST(Sweep, InterruptedSweepsResume) {
     }
     text.resize(text.size() - 20);
     std::ofstream(path, std::ios::trunc) << text;
-    SweepJournal journal(path, fp, g.points());
-    EXPECT_EQ(journal.done().size(), 3u);
+    EXPECT_EQ(SweepJournal(path, fp, g.points()).done().size(), 3u);
     SweepOptions o;
-    o.journal = &journal;
+    o.results = path;
     EXPECT_EQ(render_sweep_json(g, run_sweep(g, cat, o)), whole);
   }
   const std::string other = testing::error_of([&] { SweepJournal j(path, fp + 1, g.points()); });

@@ -3,7 +3,6 @@
 
 #include <csignal>
 #include <cstdio>
-#include <memory>
 #include <mutex>
 
 #include <fmt/format.h>
@@ -12,7 +11,6 @@
 #include "sweep/sweep_grid.h"
 #include "sweep/sweep_html.h"
 #include "sweep/sweep_optimize.h"
-#include "sweep/sweep_results.h"
 #include "sweep/sweep_run.h"
 #include "sweep/sweep_table.h"
 
@@ -92,12 +90,7 @@ int cmd_sweep(const Common& c, const SweepArgs& a) {
   }
   const Catalog catalog = grid_catalog(c, grid);
   SweepOptions o = sweep_options(c, a.threads, a.max_points);
-  std::unique_ptr<SweepJournal> journal;
-  if (!a.results.empty()) {
-    if (grid.points() > a.max_points) (void)run_sweep(grid, catalog, o);  // refuses the grid before the journal is touched
-    journal = std::make_unique<SweepJournal>(a.results, sweep_fingerprint(grid, c.seed), grid.points());
-    o.journal = journal.get();
-  }
+  o.results = a.results;
   std::signal(SIGINT, on_stop_signal);
   std::signal(SIGTERM, on_stop_signal);
   o.stop = &g_stop_signal_int;
@@ -113,7 +106,7 @@ int cmd_sweep(const Common& c, const SweepArgs& a) {
     int64_t kept = 0;
     for (const SweepRow& r : rows) kept += r.index >= 0 ? 1 : 0;
     std::fprintf(stderr, "aifabric: sweep interrupted: %lld of %lld points done%s\n", static_cast<long long>(kept), static_cast<long long>(rows.size()),
-                 journal ? fmt::format(", kept in {}; run the same command again to finish", a.results).c_str() : " (give --results FILE to keep them)");
+                 !a.results.empty() ? fmt::format(", kept in {}; run the same command again to finish", a.results).c_str() : " (give --results FILE to keep them)");
     return 128 + static_cast<int>(g_stop_signal);
   }
   if (!a.html.empty()) emit(a.html, render_sweep_html(grid, rows, color_axis));

@@ -31,14 +31,15 @@ std::string number_text(double x) {
 }
 
 // Sets `field` (a dotted path) of `root` to `value`, making the maps on the way.
-void set_field(YAML::Node root, const std::string& field, const YAML::Node& value, const SourceLocation& where) {
+// `label` names the axis in errors (axes[k].field).
+void set_field(YAML::Node root, const std::string& field, const YAML::Node& value, const SourceLocation& where, const std::string& label) {
   YAML::Node cur;
   cur.reset(root);
   size_t start = 0;
   while (true) {
     const size_t dot = field.find('.', start);
     const std::string key = field.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-    if (key.empty()) throw InputError(where, "field", fmt::format("'{}' is not a field path; expected names joined by dots (fabric.switch)", field));
+    if (key.empty()) throw InputError(where, label, fmt::format("'{}' is not a field path; expected names joined by dots (fabric.switch)", field));
     if (dot == std::string::npos) {
       cur[key] = YAML::Clone(value);
       return;
@@ -47,7 +48,7 @@ void set_field(YAML::Node root, const std::string& field, const YAML::Node& valu
     if (!next.IsDefined() || next.IsNull()) {
       cur[key] = YAML::Node(YAML::NodeType::Map);
     } else if (!next.IsMap()) {
-      throw InputError(where, "field", fmt::format("'{}' in the base spec is not a section; '{}' cannot be set below it", key, field));
+      throw InputError(where, label, fmt::format("'{}' in the base spec is not a section; '{}' cannot be set below it", key, field));
     }
     YAML::Node child = cur[key];
     cur.reset(child);
@@ -166,7 +167,7 @@ SweepPoint sweep_point(const SweepGrid& grid, int64_t index) {
   for (size_t k = 0; k < grid.axes.size(); ++k) {
     const SweepAxis& a = grid.axes[k];
     p.labels.push_back(a.labels[p.choice[k]]);
-    set_field(spec, a.field, a.values[p.choice[k]], a.where[p.choice[k]]);
+    set_field(spec, a.field, a.values[p.choice[k]], a.where[p.choice[k]], fmt::format("axes[{}].field", k));
   }
   p.spec_text = emit(spec);
   return p;
@@ -175,7 +176,7 @@ SweepPoint sweep_point(const SweepGrid& grid, int64_t index) {
 ClusterSpec spec_with_value(const SweepGrid& grid, size_t axis, size_t value) {
   const SweepAxis& a = grid.axes[axis];
   YAML::Node spec = YAML::Clone(grid.base);
-  set_field(spec, a.field, a.values[value], a.where[value]);
+  set_field(spec, a.field, a.values[value], a.where[value], fmt::format("axes[{}].field", axis));
   try {
     return parse_cluster_spec(emit(spec), grid.base_file);
   } catch (const InputError& e) {

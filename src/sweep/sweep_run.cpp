@@ -2,6 +2,7 @@
 #include "sweep/sweep_run.h"
 
 #include <atomic>
+#include <memory>
 #include <exception>
 #include <thread>
 
@@ -85,19 +86,22 @@ std::vector<SweepRow> run_sweep(const SweepGrid& grid, const Catalog& catalog, c
       }
     }
   }
+  // The grid is sound: only now is the journal opened (or made).
+  std::unique_ptr<SweepJournal> journal;
+  if (!o.results.empty()) journal = std::make_unique<SweepJournal>(o.results, sweep_fingerprint(grid, o.seed), n);
   std::vector<SweepRow> rows(static_cast<size_t>(n));
   for (SweepRow& r : rows) r.index = -1;
   std::atomic<int64_t> done{0};
-  if (o.journal) {
-    for (const auto& [i, row] : o.journal->done()) {
+  if (journal) {
+    for (const auto& [i, row] : journal->done()) {
       rows[static_cast<size_t>(i)] = row;
       ++done;
     }
   }
-  // The points still to run, in grid order.
-  std::vector<int64_t> todo;
-  for (int64_t i = 0; i < n; ++i) if (rows[static_cast<size_t>(i)].index < 0) todo.push_back(i);
-  const int64_t left = static_cast<int64_t>(todo.size());
+  // The points not in the journal, in grid order.
+  std::vector<int64_t> pending;
+  for (int64_t i = 0; i < n; ++i) if (rows[static_cast<size_t>(i)].index < 0) pending.push_back(i);
+  const int64_t left = static_cast<int64_t>(pending.size());
   std::atomic<int64_t> next{0};
   const int threads = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(o.threads, std::max<int64_t>(1, left))));
   std::vector<std::exception_ptr> failed(static_cast<size_t>(threads));
@@ -105,9 +109,9 @@ std::vector<SweepRow> run_sweep(const SweepGrid& grid, const Catalog& catalog, c
     try {
       for (int64_t k = next++; k < left; k = next++) {
         if (o.stop && *o.stop) break;
-        const int64_t i = todo[static_cast<size_t>(k)];
+        const int64_t i = pending[static_cast<size_t>(k)];
         rows[static_cast<size_t>(i)] = sweep_one_point(grid, i, catalog, o, job, grid.workload.backend, o.plan_only);
-        if (o.journal) o.journal->append(rows[static_cast<size_t>(i)]);
+        if (journal) journal->append(rows[static_cast<size_t>(i)]);
         const int64_t d = ++done;
         if (o.progress) o.progress(d, n);
       }

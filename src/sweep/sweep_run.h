@@ -14,9 +14,6 @@
 #include "sweep/sweep_grid.h"
 #include "workload/job_spec.h"
 
-namespace aifabric {
-class SweepJournal;
-}
 
 namespace aifabric {
 
@@ -36,8 +33,9 @@ struct SweepOptions {
   PlanOptions plan;
   // Called from the worker threads after each point (serialised by the caller's own means if it prints).
   std::function<void(int64_t done, int64_t total)> progress;
-  // Resuming: points already in the journal are taken from it, every point run is appended to it.
-  SweepJournal* journal = nullptr;
+  // Resuming (sweep_results.h): a journal file, opened once the grid is checked; the points it holds are taken from
+  // it, every point run is appended to it. "" = none.
+  std::string results;
   // Set (by a signal handler) to stop taking new points; the points running finish and are journalled.
   const volatile int* stop = nullptr;
   bool plan_only = false;  // plan every point, time nothing (what optimize orders its candidates by)
