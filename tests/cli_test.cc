@@ -30,10 +30,11 @@ std::string slurp(const fs::path& p) {
   return ss.str();
 }
 
-Result run(const std::string& args) {
+// The binary with `args`, started by `launcher` ("" = directly; else e.g. mpirun and its options).
+Result run_with(const std::string& launcher, const std::string& args) {
   const fs::path dir = fs::temp_directory_path() / fmt::format("aifabric-cli-{}", ::getpid());
   fs::create_directories(dir);
-  const std::string cmd = fmt::format("{} {} >{} 2>{}", AIFABRIC_BIN, args, (dir / "out").string(), (dir / "err").string());
+  const std::string cmd = fmt::format("{}{}{} {} >{} 2>{}", launcher, launcher.empty() ? "" : " ", AIFABRIC_BIN, args, (dir / "out").string(), (dir / "err").string());
   const int status = std::system(cmd.c_str());
   Result r;
   r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -41,6 +42,8 @@ Result run(const std::string& args) {
   r.err = slurp(dir / "err");
   return r;
 }
+
+Result run(const std::string& args) { return run_with("", args); }
 
 const std::string kSrc = AIFABRIC_SOURCE_DIR;
 
@@ -99,6 +102,36 @@ TEST(Cli, SweepWritesARowPerPoint) {
   EXPECT_NE(bad.err.find("axes[0].values[0]"), std::string::npos) << bad.err;
   EXPECT_EQ(std::count(bad.err.begin(), bad.err.end(), '\n'), 1) << bad.err;
   EXPECT_FALSE(fs::exists(dir / "never.csv"));
+  fs::remove_all(dir);
+}
+
+// The same sweep (a job on each point: one fits, the others say why) serially, on two threads, and spread over MPI
+// ranks (mpirun -np 2, each rank with one thread, then two): the JSON is byte-identical. A bad grid under mpirun is
+// one located error from rank 0 and exit 2 from every rank. Open MPI's own allocations are never freed, so the leak
+// checker is off for the ranks (ASan's other checks stay on).
+TEST(Cli, SweepOverMpiRanksIsByteIdentical) {
+  const fs::path dir = fs::temp_directory_path() / fmt::format("aifabric-mpi-{}", ::getpid());
+  fs::create_directories(dir);
+  std::ofstream(dir / "grid.yaml") << "base: " << kSrc << "/examples/h100-1024-rail.yaml\naxes:\n  - {field: cluster.servers, values: [16, 32, 64]}\n"
+                                   << "  - {field: fabric.load_balancing, values: [ecmp, spraying]}\nworkload: {size: 64M, job: " << kSrc << "/tests/data/sweep-job-256.yaml}\n";
+  const std::string grid = (dir / "grid.yaml").string();
+  const std::string mpirun = fmt::format("env ASAN_OPTIONS=detect_leaks=0 OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 {} -np 2 --oversubscribe", AIFABRIC_MPIEXEC);
+  const Result serial = run(fmt::format("sweep {} --format json -q", grid));
+  ASSERT_EQ(serial.code, 0) << serial.err;
+  EXPECT_NE(serial.out.find("\"mfu\""), std::string::npos) << serial.out.substr(0, 400);
+  EXPECT_EQ(run(fmt::format("sweep {} --format json -q --threads 2", grid)).out, serial.out);
+  const Result ranks = run_with(mpirun, fmt::format("sweep {} --format json -q", grid));
+  ASSERT_EQ(ranks.code, 0) << ranks.err;
+  EXPECT_EQ(ranks.out, serial.out);
+  EXPECT_EQ(run_with(mpirun, fmt::format("sweep {} --format json -q --threads 2", grid)).out, serial.out);
+  std::ofstream(dir / "bad.yaml") << "base: " << kSrc << "/examples/h100-1024-rail.yaml\naxes:\n  - {field: fabric.switchh, values: [x]}\n";
+  const Result bad = run_with(mpirun, fmt::format("sweep {} -q -o {}", (dir / "bad.yaml").string(), (dir / "never.json").string()));
+  EXPECT_EQ(bad.code, 2) << bad.err;  // mpirun's status: the first rank's non-zero one
+  const size_t said = bad.err.find("aifabric: error: ");
+  ASSERT_NE(said, std::string::npos) << bad.err;
+  EXPECT_EQ(bad.err.find("aifabric: error: ", said + 1), std::string::npos) << bad.err;  // once, from rank 0 only
+  EXPECT_NE(bad.err.find("bad.yaml:3:"), std::string::npos) << bad.err;
+  EXPECT_FALSE(fs::exists(dir / "never.json"));
   fs::remove_all(dir);
 }
 

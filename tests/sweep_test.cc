@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iterator>
 
 #include <fmt/format.h>
@@ -74,6 +75,24 @@ TEST(Sweep, SameRowsWhateverTheThreads) {
   EXPECT_EQ(render_sweep_json(g, a), render_sweep_json(g, b));
   EXPECT_EQ(render_sweep_csv(g, a), render_sweep_csv(g, b));
   EXPECT_EQ(render_sweep_text(g, a), render_sweep_text(g, b));
+}
+
+// Helpers (what the MPI ranks are to rank 0) share the points with the local thread: they take indices, run them and
+// hand their rows back as journal lines; the rows are the serial run's, byte for byte.
+TEST(Sweep, HelpersShareThePointsAndChangeNoRow) {
+  const SweepGrid g = grid_from(kFourPoints);
+  const Catalog& cat = testing::shipped_catalog();
+  const std::vector<SweepRow> serial = run_sweep(g, cat, SweepOptions{});
+  SweepOptions o;
+  int64_t helped = 0;
+  o.helpers = [&](const std::function<int64_t()>& take, const std::function<void(SweepRow&&)>& deliver) {
+    for (int64_t i = take(); i >= 0; i = take(), ++helped) deliver(sweep_row_from_line(sweep_row_line(sweep_one_point(g, i, cat, o, std::nullopt, g.workload.backend, false))));
+  };
+  const std::vector<SweepRow> shared = run_sweep(g, cat, o);
+  EXPECT_GE(helped, 1);
+  EXPECT_LE(helped, 4);
+  EXPECT_EQ(render_sweep_json(g, shared), render_sweep_json(g, serial));
+  EXPECT_EQ(render_sweep_text(g, shared), render_sweep_text(g, serial));
 }
 
 // A point whose job does not fit is reported with the reason, not dropped: the job wants 256 GPUs, so the

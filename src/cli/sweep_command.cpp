@@ -1,15 +1,18 @@
-// The sweep command: reads the grid, checks it whole, runs the points on --threads threads, writes the rows.
+// The sweep and optimize commands: read the grid, check it whole, run the points on --threads threads (and, under
+// mpirun, on the other ranks too), write the rows.
 #include "cli/sweep_command.h"
 
 #include <csignal>
 #include <cstdio>
 #include <mutex>
+#include <optional>
 
 #include <fmt/format.h>
 
 #include "core/progress.h"
 #include "sweep/sweep_grid.h"
 #include "sweep/sweep_html.h"
+#include "sweep/sweep_mpi.h"
 #include "sweep/sweep_optimize.h"
 #include "sweep/sweep_run.h"
 #include "sweep/sweep_table.h"
@@ -60,13 +63,43 @@ Catalog grid_catalog(const Common& c, const SweepGrid& grid) {
   return catalog_for(c, &base);
 }
 
-}  // namespace
+// Ranks 1..N-1 under mpirun: read the grid and run the points rank 0 hands out; print nothing (rank 0 reports).
+int serve_points(MpiWorld& world, const Common& c, const std::string& grid_path, const SweepOptions& o) {
+  std::optional<SweepGrid> grid;
+  std::optional<Catalog> catalog;
+  try {
+    grid = load_sweep_grid(grid_path);
+    catalog = grid_catalog(c, *grid);
+  } catch (const std::exception& e) {
+    world.refuse(e.what());
+    return 2;
+  }
+  return world.serve(*grid, *catalog, o);
+}
 
-int cmd_optimize(const Common& c, const OptimizeArgs& a) {
+// Runs `body` on rank 0 with the other ranks (if any) as its helpers; whatever way it leaves, they are dismissed
+// with the matching exit status, so none waits for work that will not come.
+template <typename Body>
+int with_ranks(std::optional<MpiWorld>& world, SweepOptions& o, Body body) {
+  if (!world) return body();
+  o.helpers = world->helpers();
+  try {
+    const int rc = body();
+    world->dismiss(rc);
+    return rc;
+  } catch (const InputError&) {
+    world->dismiss(2);
+    throw;
+  } catch (...) {
+    world->dismiss(1);
+    throw;
+  }
+}
+
+int optimize_points(const Common& c, const OptimizeArgs& a, SweepOptions& o) {
   const OptimizeTarget target = parse_optimize_target(a.target);
   const SweepGrid grid = load_sweep_grid(a.grid);
   const Catalog catalog = grid_catalog(c, grid);
-  SweepOptions o = sweep_options(c, a.threads, a.max_points);
   std::signal(SIGINT, on_stop_signal);
   std::signal(SIGTERM, on_stop_signal);
   o.stop = &g_stop_signal_int;
@@ -80,7 +113,7 @@ int cmd_optimize(const Common& c, const OptimizeArgs& a) {
   return 0;
 }
 
-int cmd_sweep(const Common& c, const SweepArgs& a) {
+int sweep_points(const Common& c, const SweepArgs& a, SweepOptions& o) {
   const SweepGrid grid = load_sweep_grid(a.grid);
   size_t color_axis = 0;
   if (!a.color_by.empty()) {
@@ -89,7 +122,6 @@ int cmd_sweep(const Common& c, const SweepArgs& a) {
     if (color_axis == grid.axes.size()) throw InputError({}, "--color-by", fmt::format("'{}' is not an axis of {}; expected one of {}", a.color_by, a.grid, fields));
   }
   const Catalog catalog = grid_catalog(c, grid);
-  SweepOptions o = sweep_options(c, a.threads, a.max_points);
   o.results = a.results;
   std::signal(SIGINT, on_stop_signal);
   std::signal(SIGTERM, on_stop_signal);
@@ -112,6 +144,27 @@ int cmd_sweep(const Common& c, const SweepArgs& a) {
   if (!a.html.empty()) emit(a.html, render_sweep_html(grid, rows, color_axis));
   emit(a.out, a.format == "csv" ? render_sweep_csv(grid, rows) : a.format == "json" ? render_sweep_json(grid, rows) : render_sweep_text(grid, rows));
   return 0;
+}
+
+}  // namespace
+
+int cmd_optimize(const Common& c, const OptimizeArgs& a) {
+  std::optional<MpiWorld> world;
+  if (MpiWorld::launched()) world.emplace();
+  SweepOptions o = sweep_options(c, a.threads, a.max_points);
+  if (world && world->rank() > 0) {
+    o.plan_only = true;  // the ranks share optimize's first pass, planning every point; rank 0 confirms alone
+    return serve_points(*world, c, a.grid, o);
+  }
+  return with_ranks(world, o, [&] { return optimize_points(c, a, o); });
+}
+
+int cmd_sweep(const Common& c, const SweepArgs& a) {
+  std::optional<MpiWorld> world;
+  if (MpiWorld::launched()) world.emplace();
+  SweepOptions o = sweep_options(c, a.threads, a.max_points);
+  if (world && world->rank() > 0) return serve_points(*world, c, a.grid, o);
+  return with_ranks(world, o, [&] { return sweep_points(c, a, o); });
 }
 
 }  // namespace aifabric

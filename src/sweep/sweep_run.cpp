@@ -103,28 +103,42 @@ std::vector<SweepRow> run_sweep(const SweepGrid& grid, const Catalog& catalog, c
   for (int64_t i = 0; i < n; ++i) if (rows[static_cast<size_t>(i)].index < 0) pending.push_back(i);
   const int64_t left = static_cast<int64_t>(pending.size());
   std::atomic<int64_t> next{0};
+  // The next point to run, for a local thread or a helper; -1 once none is left or the sweep is stopped.
+  const std::function<int64_t()> take = [&]() -> int64_t {
+    if (o.stop && *o.stop) return -1;
+    const int64_t k = next++;
+    return k < left ? pending[static_cast<size_t>(k)] : -1;
+  };
+  const std::function<void(SweepRow&&)> deliver = [&](SweepRow&& row) {
+    const size_t i = static_cast<size_t>(row.index);
+    rows[i] = std::move(row);
+    if (journal) journal->append(rows[i]);
+    const int64_t d = ++done;
+    if (o.progress) o.progress(d, n);
+  };
   const int threads = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(o.threads, std::max<int64_t>(1, left))));
-  std::vector<std::exception_ptr> failed(static_cast<size_t>(threads));
+  std::vector<std::exception_ptr> failed(static_cast<size_t>(threads) + 1);
   auto work = [&](int id) {
     try {
-      for (int64_t k = next++; k < left; k = next++) {
-        if (o.stop && *o.stop) break;
-        const int64_t i = pending[static_cast<size_t>(k)];
-        rows[static_cast<size_t>(i)] = sweep_one_point(grid, i, catalog, o, job, grid.workload.backend, o.plan_only);
-        if (journal) journal->append(rows[static_cast<size_t>(i)]);
-        const int64_t d = ++done;
-        if (o.progress) o.progress(d, n);
-      }
+      for (int64_t i = take(); i >= 0; i = take()) deliver(sweep_one_point(grid, i, catalog, o, job, grid.workload.backend, o.plan_only));
     } catch (...) {
       failed[static_cast<size_t>(id)] = std::current_exception();
       next = left;
     }
   };
-  if (threads == 1) {
+  if (threads == 1 && !o.helpers) {
     work(0);
   } else {
     std::vector<std::thread> pool;
     for (int t = 0; t < threads; ++t) pool.emplace_back(work, t);
+    if (o.helpers) {
+      try {
+        o.helpers(take, deliver);
+      } catch (...) {
+        failed[static_cast<size_t>(threads)] = std::current_exception();
+        next = left;
+      }
+    }
     for (auto& t : pool) t.join();
   }
   for (const auto& e : failed) if (e) std::rethrow_exception(e);

@@ -27,6 +27,7 @@ struct SweepRow {
 };
 
 struct SweepOptions {
+  using HelpersFn = std::function<void(const std::function<int64_t()>& take, const std::function<void(SweepRow&&)>& deliver)>;
   int threads = 1;
   int64_t max_points = 10000;  // a bigger grid is refused before anything runs
   uint64_t seed = 1;
@@ -39,6 +40,10 @@ struct SweepOptions {
   // Set (by a signal handler) to stop taking new points; the points running finish and are journalled.
   const volatile int* stop = nullptr;
   bool plan_only = false;  // plan every point, time nothing (what optimize orders its candidates by)
+  // Other hands (sweep_mpi.h: the other MPI ranks), run on the calling thread beside `threads` local threads once the
+  // grid is checked: they take point indices with `take` (-1: none left, or stopped) and hand every row they took to
+  // `deliver`, returning when every point they took is delivered. Empty = the local threads alone.
+  HelpersFn helpers;
 };
 
 // Checks the grid before anything runs (its size against max_points; every axis value alone against the spec reader
