@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -133,6 +134,21 @@ TEST(Cli, SweepOverMpiRanksIsByteIdentical) {
   EXPECT_NE(bad.err.find("bad.yaml:3:"), std::string::npos) << bad.err;
   EXPECT_FALSE(fs::exists(dir / "never.json"));
   fs::remove_all(dir);
+}
+
+// The bundled design questions answer: the cheapest 16K-GPU fabric losing at most 5% of a Llama-3-405B step to the
+// network, and the lowest-power optics of the 1,024-GPU example at the bandwidth it has; each a winner found with
+// fewer points simulated than the grid holds.
+TEST(Cli, BundledDesignQuestionsAnswer) {
+  for (const auto& [grid, target, minimize] : {std::tuple<std::string, std::string, std::string>{"sweep-16k-llama3.yaml", "step_ms<=1.05*ideal", "cost"},
+                                               {"sweep-1024-optics.yaml", "busbw>=340", "power"}}) {
+    const Result r = run(fmt::format("optimize {}/examples/{} --target '{}' --minimize {} --threads 2", kSrc, grid, target, minimize));
+    ASSERT_EQ(r.code, 0) << grid << ": " << r.err;
+    EXPECT_NE(r.out.find("winner: point "), std::string::npos) << r.out;
+    const size_t planned = r.out.find("planned "), simulated = r.out.find("simulated ");
+    ASSERT_NE(simulated, std::string::npos) << r.out;
+    EXPECT_LT(std::stoll(r.out.substr(simulated + 10)), std::stoll(r.out.substr(planned + 8))) << r.out;
+  }
 }
 
 TEST(Cli, JsonIsDeterministic) {

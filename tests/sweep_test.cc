@@ -12,7 +12,12 @@
 
 #include <fmt/format.h>
 
+#include "backend/collective_backend.h"
+#include "backend/ideal_network_backend.h"
+#include "collective/schedule.h"
 #include "sweep/sweep_grid.h"
+#include "workload/job_spec.h"
+#include "workload/training_step.h"
 #include "sweep/sweep_html.h"
 #include "sweep/sweep_optimize.h"
 #include "sweep/sweep_results.h"
@@ -223,6 +228,71 @@ workload: {collective: all_reduce, size: 256M, backend: flow}
   EXPECT_NE(testing::error_of([] { parse_optimize_target("busbw=>300"); }).find("--target"), std::string::npos);
   EXPECT_NE(testing::error_of([] { parse_optimize_target("speed>=3"); }).find("unknown metric"), std::string::npos);
   EXPECT_NE(testing::error_of([&] { optimize_sweep(g, cat, {}, parse_optimize_target("mfu>=40"), Objective::Cost); }).find("needs a job"), std::string::npos);
+}
+
+// The ideal back-end network keeps a schedule's transfers inside a scale-up domain and nothing else: an all-reduce
+// over the 8 GPUs of one server is left whole, one over rail 0 (one GPU per server) loses every transfer and takes no
+// time, one over two servers keeps only its NVLink part. With every XPU its own domain, a job's step is its compute
+// alone; with TP 8 in the server, its ideal is above the compute (NVLink is still timed) and below the step on the
+// real fabric.
+TEST(Sweep, IdealNetworkTimesOnlyTheScaleUpDomain) {
+  const Plan plan = testing::plan_from("cluster: {server: dgx-h100, servers: 32}\nfabric: {topology: rail-optimized, switch: quantum2-qm9700}\n");
+  const Fabric& f = plan.fabric;
+  auto ideal = [&] { return IdealNetworkBackend(make_backend("analytic", plan, {}), 8); };
+  auto schedule = [&](const std::string& group) { return build_schedule(CollectiveKind::AllReduce, Algorithm::Ring, make_communicator(f, group, "test"), 64 << 20, f); };
+  const Schedule one_server = schedule("server:3"), rail = schedule("rail:0"), two = schedule("first:16");
+  EXPECT_EQ(inside_scale_up(one_server, 8).transfer_count(), one_server.transfer_count());
+  EXPECT_EQ(inside_scale_up(rail, 8).phases.size(), 0u);
+  const Schedule cut = inside_scale_up(two, 8);
+  EXPECT_GT(cut.transfer_count(), 0);
+  EXPECT_LT(cut.transfer_count(), two.transfer_count());
+  for (const Phase& p : cut.phases) for (const Transfer& t : p.transfers) EXPECT_EQ(t.src / 8, t.dst / 8);
+  auto analytic = make_backend("analytic", plan, {});
+  EXPECT_EQ(ideal().run(one_server).time, analytic->run(one_server).time);
+  EXPECT_EQ(ideal().run(rail).time, Picoseconds(0));
+  // Every XPU its own domain: no transfer is left, and the step is its compute alone.
+  JobSpec dp = parse_job_spec("name: dp\nmodel: {layers: 8, hidden: 2048, vocab: 32000, sequence: 2048}\nbatch: {global: 256, micro: 1}\nparallelism: {tp: 1, dp: 256}\n", "dp.yaml");
+  IdealNetworkBackend alone(make_backend("analytic", plan, {}), 1);
+  const StepResult no_comm = simulate_step(dp, plan, alone);
+  EXPECT_EQ(no_comm.step, no_comm.compute);
+  EXPECT_GT(simulate_step(dp, plan, *analytic).step, no_comm.step);
+  IdealNetworkBackend no_network = ideal();
+  const JobSpec tp = load_job_spec(source_path("tests/data/sweep-job-256.yaml"));
+  const StepResult tp_ideal = simulate_step(tp, plan, no_network);
+  EXPECT_GT(tp_ideal.step, tp_ideal.compute);
+  auto flow = make_backend("flow", plan, {});
+  EXPECT_LT(tp_ideal.step, simulate_step(tp, plan, *flow).step);
+}
+
+// A target against the ideal ("step_ms<=1.05*ideal": the network costs the step at most 5%) finds what the
+// exhaustive sweep finds, pruned by the analytic bound (whose ideal is the same, so the pruning is sound).
+TEST(Sweep, OptimizeAgainstTheIdealStep) {
+  const std::string job = source_path("tests/data/sweep-job-256.yaml");
+  const SweepGrid g = grid_from(fmt::format("axes:\n  - {{field: cluster.servers, values: [32]}}\n  - {{field: fabric.oversubscription.leaf, values: [\"1:1\", \"2:1\", \"4:1\", \"8:1\"]}}\n"
+                                            "  - {{field: fabric.topology, values: [rail-optimized, clos]}}\nworkload: {{size: 16M, job: {}}}\n", job));
+  const Catalog& cat = testing::shipped_catalog();
+  const std::vector<SweepRow> all = run_sweep(g, cat, {});
+  std::vector<double> loss;
+  for (const SweepRow& r : all) {
+    ASSERT_TRUE(r.network_loss().has_value()) << r.reason;
+    EXPECT_GE(*r.network_loss(), 0);
+    loss.push_back(*r.network_loss());
+  }
+  std::sort(loss.begin(), loss.end());
+  ASSERT_LT(loss.front(), loss.back());
+  for (const double allowed : {loss[loss.size() / 2], loss.back()}) {
+    const double k = 1 + allowed + 1e-9;
+    int64_t expected = -1;
+    for (const SweepRow& r : all) {
+      if (*r.design.step_ms > k * *r.ideal_step_ms) continue;
+      if (expected < 0 || r.design.network_cost_usd < all[static_cast<size_t>(expected)].design.network_cost_usd) expected = r.index;
+    }
+    const OptimizeResult o = optimize_sweep(g, cat, {}, parse_optimize_target(fmt::format("step_time <= {:.12f} * ideal", k)), Objective::Cost, 1);
+    ASSERT_TRUE(o.winner.has_value()) << allowed;
+    EXPECT_EQ(o.winner->index, expected) << allowed;
+  }
+  EXPECT_NE(testing::error_of([] { parse_optimize_target("busbw>=2*ideal"); }).find("only step_ms"), std::string::npos);
+  EXPECT_NE(testing::error_of([] { parse_optimize_target("step_ms<=2*best"); }).find("only 'ideal'"), std::string::npos);
 }
 
 // Bad grids are errors at their place in the grid file, before any point runs.

@@ -21,6 +21,8 @@ std::optional<double> metric_of(const SweepRow& r, const std::string& metric) {
   if (metric == "busbw") return r.design.busbw_gbs;
   if (metric == "time_ms") return r.design.collective_time.seconds() * 1e3;
   if (metric == "step_ms") return r.design.step_ms;
+  if (metric == "step_ms/ideal") return r.design.step_ms && r.ideal_step_ms && *r.ideal_step_ms > 0 ? std::optional<double>(*r.design.step_ms / *r.ideal_step_ms) : std::nullopt;
+  if (metric == "network_loss") return r.network_loss() ? std::optional<double>(*r.network_loss() * 100) : std::nullopt;
   if (metric == "mfu") return r.mfu ? std::optional<double>(*r.mfu * 100) : std::nullopt;
   if (metric == "utilisation") return r.design.utilisation ? std::optional<double>(*r.design.utilisation * 100) : std::nullopt;
   return std::nullopt;
@@ -62,15 +64,28 @@ OptimizeTarget parse_optimize_target(const std::string& text) {
   const size_t ge = text.find(">="), le = text.find("<=");
   const size_t at = ge != std::string::npos ? ge : le;
   const auto fail = [&](const std::string& why) {
-    throw InputError({}, "--target", fmt::format("'{}': {}; expected METRIC>=VALUE or METRIC<=VALUE with METRIC one of busbw (GB/s), time_ms, step_ms, mfu (%), utilisation (%)", text, why));
+    throw InputError({}, "--target", fmt::format("'{}': {}; expected METRIC>=VALUE or METRIC<=VALUE with METRIC one of busbw (GB/s), time_ms, step_ms, mfu (%), "
+                                                 "utilisation (%), network_loss (%), or step_ms<=K*ideal", text, why));
   };
   if (at == std::string::npos) fail("no >= or <=");
   t.at_least = at == ge;
   t.metric = text.substr(0, at);
   while (!t.metric.empty() && t.metric.back() == ' ') t.metric.pop_back();
   while (!t.metric.empty() && t.metric.front() == ' ') t.metric.erase(0, 1);
-  if (t.metric != "busbw" && t.metric != "time_ms" && t.metric != "step_ms" && t.metric != "mfu" && t.metric != "utilisation") fail(fmt::format("unknown metric '{}'", t.metric));
-  const std::string number = text.substr(at + 2);
+  if (t.metric == "step_time") t.metric = "step_ms";
+  if (t.metric != "busbw" && t.metric != "time_ms" && t.metric != "step_ms" && t.metric != "mfu" && t.metric != "utilisation" && t.metric != "network_loss") {
+    fail(fmt::format("unknown metric '{}'", t.metric));
+  }
+  std::string number = text.substr(at + 2);
+  if (const size_t star = number.find('*'); star != std::string::npos) {
+    std::string rest = number.substr(star + 1);
+    rest.erase(std::remove(rest.begin(), rest.end(), ' '), rest.end());
+    if (rest != "ideal") fail(fmt::format("'{}' after '*': only 'ideal' (the step on an ideal back-end network) can be multiplied", rest));
+    if (t.metric != "step_ms") fail("only step_ms (or step_time) is measured against the ideal");
+    t.of_ideal = true;
+    t.metric = "step_ms/ideal";
+    number = number.substr(0, star);
+  }
   char* end = nullptr;
   t.value = std::strtod(number.c_str(), &end);
   while (end && *end == ' ') ++end;
@@ -87,7 +102,8 @@ std::optional<Objective> parse_objective(const std::string& s) {
 
 OptimizeResult optimize_sweep(const SweepGrid& grid, const Catalog& catalog, const SweepOptions& options, const OptimizeTarget& target, Objective objective,
                               int runners_up) {
-  const bool job_metric = target.metric == "step_ms" || target.metric == "mfu" || target.metric == "utilisation";
+  const bool job_metric = target.metric == "step_ms" || target.metric == "step_ms/ideal" || target.metric == "mfu" || target.metric == "utilisation" ||
+                         target.metric == "network_loss";
   if (job_metric && grid.workload.job.empty()) {
     throw InputError({grid.file, 0, 0}, "--target", fmt::format("{} is a training step's: the grid's workload needs a job", target.metric));
   }

@@ -14,12 +14,15 @@
 
 namespace aifabric {
 
-// A target such as "busbw>=300": metric busbw (GB/s), time_ms (the collective), step_ms, mfu or utilisation (both
-// in %), an operator >= or <=, a number. Throws InputError naming --target.
+// A target such as "busbw>=300": metric busbw (GB/s), time_ms (the collective), step_ms (or step_time), mfu,
+// utilisation or network_loss (all three in %; the last is the step over its ideal, less one), an operator >= or <=,
+// a number; for step_ms also a multiple of the ideal, "step_ms<=1.05*ideal" (the step on an ideal back-end network,
+// SweepRow::ideal_step_ms). Throws InputError naming --target.
 struct OptimizeTarget {
   std::string metric;
   bool at_least = true;  // >= (else <=)
   double value = 0;
+  bool of_ideal = false;  // value is a multiple of the point's ideal step (metric step_ms)
   std::string text;
 };
 OptimizeTarget parse_optimize_target(const std::string& text);

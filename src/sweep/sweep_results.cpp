@@ -53,6 +53,7 @@ std::string sweep_row_line(const SweepRow& r) {
   if (d.step_ms) j["step_ms"] = *d.step_ms;
   if (r.mfu) j["mfu"] = *r.mfu;
   if (r.tflops_per_xpu) j["tflops_per_xpu"] = *r.tflops_per_xpu;
+  if (r.ideal_step_ms) j["ideal_step_ms"] = *r.ideal_step_ms;
   return j.dump();
 }
 
@@ -79,6 +80,7 @@ SweepRow sweep_row_from_line(const std::string& line) {
   if (j.contains("step_ms")) d.step_ms = j["step_ms"].get<double>();
   if (j.contains("mfu")) r.mfu = j["mfu"].get<double>();
   if (j.contains("tflops_per_xpu")) r.tflops_per_xpu = j["tflops_per_xpu"].get<double>();
+  if (j.contains("ideal_step_ms")) r.ideal_step_ms = j["ideal_step_ms"].get<double>();
   return r;
 }
 

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "backend/ideal_network_backend.h"
 #include "collective/schedule.h"
 #include "core/input_error.h"
 #include "net/backend_for_spec.h"
@@ -55,6 +56,8 @@ SweepRow sweep_one_point(const SweepGrid& grid, int64_t index, const Catalog& ca
       row.design.step_ms = step.step.seconds() * 1e3;
       row.mfu = step.mfu;
       row.tflops_per_xpu = step.tflops_per_xpu;
+      IdealNetworkBackend ideal(backend_for("analytic", plan, spec, o.seed), std::max(plan.fabric.server->scale_up_domain, plan.fabric.server->xpus));
+      row.ideal_step_ms = simulate_step(*job, plan, ideal).step.seconds() * 1e3;
     }
   } catch (const InputError& e) {  // the planner (built stays false), the workload or the job refused this combination
     row.reason = e.message().empty() ? std::string(e.what()) : e.field().empty() ? e.message() : fmt::format("{}: {}", e.field(), e.message());

@@ -24,6 +24,12 @@ struct SweepRow {
   std::string reason;               // why the planner, the workload or the job refused the point ("" = it ran)
   DesignResult design;              // cost, power, switches, optics, bisection; the collective's time and busbw
   std::optional<double> mfu, tflops_per_xpu;  // with a job: its step (design.step_ms, design.utilisation too)
+  // With a job: its step on an ideal back-end network (ideal_network_backend.h; the scale-up domain on the analytic
+  // backend), what the step is measured against ("step_ms<=1.05*ideal"); and the share of the step the network costs.
+  std::optional<double> ideal_step_ms;
+  std::optional<double> network_loss() const {
+    return design.step_ms && ideal_step_ms && *ideal_step_ms > 0 ? std::optional<double>(*design.step_ms / *ideal_step_ms - 1) : std::nullopt;
+  }
 };
 
 struct SweepOptions {

@@ -41,8 +41,8 @@ std::string render_sweep_text(const SweepGrid& g, const std::vector<SweepRow>& r
   }
   o += fmt::format("{:>6}", "point");
   for (size_t k = 0; k < g.axes.size(); ++k) o += fmt::format(" {:<{}}", g.axes[k].field, width[k]);
-  o += fmt::format(" {:>8} {:>9} {:>9} {:>11} {:>14} {:>11} {:>10} {:>11} {:>9} {:>6}\n", "XPUs", "switches", "modules", "network kW", "network cost",
-                   "bisect Tb/s", "busbw GB/s", "time ms", "step ms", "MFU %");
+  o += fmt::format(" {:>8} {:>9} {:>9} {:>11} {:>14} {:>11} {:>10} {:>11} {:>9} {:>6} {:>10}\n", "XPUs", "switches", "modules", "network kW", "network cost",
+                   "bisect Tb/s", "busbw GB/s", "time ms", "step ms", "MFU %", "net loss %");
   for (const SweepRow& r : rows) {
     o += fmt::format("{:>6}", r.index);
     for (size_t k = 0; k < r.labels.size(); ++k) o += fmt::format(" {:<{}}", r.labels[k], width[k]);
@@ -57,8 +57,9 @@ std::string render_sweep_text(const SweepGrid& g, const std::vector<SweepRow>& r
       o += fmt::format("  not run: {}\n", r.reason);
       continue;
     }
-    o += fmt::format(" {:>10.2f} {:>11.3f} {:>9} {:>6}\n", d.busbw_gbs, d.collective_time.seconds() * 1e3, d.step_ms ? fmt::format("{:.1f}", *d.step_ms) : "-",
-                     r.mfu ? fmt::format("{:.1f}", 100 * *r.mfu) : "-");
+    const std::optional<double> loss = r.network_loss();
+    o += fmt::format(" {:>10.2f} {:>11.3f} {:>9} {:>6} {:>10}\n", d.busbw_gbs, d.collective_time.seconds() * 1e3, d.step_ms ? fmt::format("{:.1f}", *d.step_ms) : "-",
+                     r.mfu ? fmt::format("{:.1f}", 100 * *r.mfu) : "-", loss ? fmt::format("{:.2f}", 100 * *loss) : "-");
   }
   return o;
 }
@@ -66,24 +67,24 @@ std::string render_sweep_text(const SweepGrid& g, const std::vector<SweepRow>& r
 std::string render_sweep_csv(const SweepGrid& g, const std::vector<SweepRow>& rows) {
   std::string o = "point";
   for (const SweepAxis& a : g.axes) o += fmt::format(",{}", csv_field(a.field));
-  o += ",status,reason,xpus,switches,optical_modules,network_kw,network_cost_usd,bisection_tbps,busbw_gbs,collective_ms,step_ms,utilisation,mfu,tflops_per_xpu\n";
+  o += ",status,reason,xpus,switches,optical_modules,network_kw,network_cost_usd,bisection_tbps,busbw_gbs,collective_ms,step_ms,utilisation,mfu,tflops_per_xpu,ideal_step_ms,network_loss\n";
   for (const SweepRow& r : rows) {
     o += fmt::format("{}", r.index);
     for (const auto& l : r.labels) o += fmt::format(",{}", csv_field(l));
     const char* status = !r.built ? "not built" : r.reason.empty() ? "ok" : "not run";
     o += fmt::format(",{},{}", status, csv_field(r.reason));
     if (!r.built) {
-      o += ",,,,,,,,,,,,\n";
+      o += ",,,,,,,,,,,,,,\n";
       continue;
     }
     const DesignResult& d = r.design;
     o += fmt::format(",{},{},{},{:.3f},{:.0f},{:.3f}", d.xpus, d.switches, d.optical_modules, d.network_kw, d.network_cost_usd, d.bisection_tbps);
     if (!r.reason.empty()) {
-      o += ",,,,,,\n";
+      o += ",,,,,,,,\n";
       continue;
     }
-    o += fmt::format(",{:.3f},{:.6f},{},{},{},{}\n", d.busbw_gbs, d.collective_time.seconds() * 1e3, opt(d.step_ms, 1, "{:.3f}"), opt(d.utilisation, 1, "{:.5f}"),
-                     opt(r.mfu, 1, "{:.5f}"), opt(r.tflops_per_xpu, 1, "{:.2f}"));
+    o += fmt::format(",{:.3f},{:.6f},{},{},{},{},{},{}\n", d.busbw_gbs, d.collective_time.seconds() * 1e3, opt(d.step_ms, 1, "{:.3f}"), opt(d.utilisation, 1, "{:.5f}"),
+                     opt(r.mfu, 1, "{:.5f}"), opt(r.tflops_per_xpu, 1, "{:.2f}"), opt(r.ideal_step_ms, 1, "{:.3f}"), opt(r.network_loss(), 1, "{:.5f}"));
   }
   return o;
 }
@@ -118,6 +119,8 @@ std::string render_sweep_json(const SweepGrid& g, const std::vector<SweepRow>& r
         if (d.utilisation) p["utilisation"] = *d.utilisation;
         if (r.mfu) p["mfu"] = *r.mfu;
         if (r.tflops_per_xpu) p["tflops_per_xpu"] = *r.tflops_per_xpu;
+        if (r.ideal_step_ms) p["ideal_step_ms"] = *r.ideal_step_ms;
+        if (r.network_loss()) p["network_loss"] = *r.network_loss();
       }
     }
     j["points"].push_back(std::move(p));
