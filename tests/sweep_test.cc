@@ -295,6 +295,40 @@ TEST(Sweep, OptimizeAgainstTheIdealStep) {
   EXPECT_NE(testing::error_of([] { parse_optimize_target("step_ms<=2*best"); }).find("only 'ideal'"), std::string::npos);
 }
 
+// The final few again on the packet engine: with the target at the flow backend's figure for the winner, a finalist
+// meets it on the packet engine exactly when its packet figure reaches it; the answer is the first that does, and the
+// packet rows are those of the point run alone on the packet backend.
+TEST(Sweep, OptimizeConfirmsTheFinalistsOnThePacketEngine) {
+  const SweepGrid g = grid_from(R"(axes:
+  - {field: cluster.servers, values: [8, 16]}
+  - {field: fabric.load_balancing, values: [ecmp, adaptive]}
+workload: {collective: all_reduce, size: 16M, backend: flow}
+)");
+  const Catalog& cat = testing::shipped_catalog();
+  const OptimizeResult first = optimize_sweep(g, cat, {}, parse_optimize_target("busbw>=1"), Objective::Cost, 0);
+  ASSERT_TRUE(first.winner.has_value());
+  const double threshold = first.winner->design.busbw_gbs;
+  const OptimizeResult r = optimize_sweep(g, cat, {}, parse_optimize_target(fmt::format("busbw>={:.17g}", threshold)), Objective::Cost, 0, {"packet", 3});
+  ASSERT_TRUE(r.winner.has_value());
+  EXPECT_TRUE(r.runners_up.empty());
+  ASSERT_GE(r.confirmed.size(), 1u);
+  EXPECT_LE(r.confirmed.size(), 3u);
+  EXPECT_EQ(r.confirmed.front().row.index, r.winner->index);
+  std::optional<int64_t> answer;
+  for (const OptimizeVerdict& v : r.confirmed) {
+    const SweepRow alone = sweep_one_point(g, v.row.index, cat, {}, std::nullopt, "packet", false);
+    EXPECT_EQ(sweep_row_line(alone), sweep_row_line(v.row));
+    const bool meets = alone.design.busbw_gbs >= threshold;
+    EXPECT_EQ(v.why.empty(), meets) << v.why;
+    if (meets && !answer) answer = v.row.index;
+  }
+  EXPECT_EQ(r.confirmed_winner.has_value(), answer.has_value());
+  if (answer) {
+    EXPECT_EQ(r.confirmed_winner->index, *answer);
+  }
+  EXPECT_NE(render_optimize_text(g, parse_optimize_target("busbw>=1"), Objective::Cost, r).find("again on the packet backend"), std::string::npos);
+}
+
 // Bad grids are errors at their place in the grid file, before any point runs.
 TEST(Sweep, BadGridsAreLocatedErrors) {
   const Catalog& cat = testing::shipped_catalog();

@@ -39,6 +39,9 @@ CLI::App* add_optimize_command(CLI::App& app, OptimizeArgs& a) {
   s->add_option("--target", a.target, "busbw>=GB/s, time_ms<=ms, step_ms<=ms, mfu>=% or utilisation>=%")->required();
   s->add_option("--minimize", a.minimize, "cost, power or switches")->capture_default_str()->check(CLI::IsMember({"cost", "power", "switches"}));
   s->add_option("--runners-up", a.runners_up, "how many more designs that meet the target to report")->capture_default_str()->check(CLI::Range(0, 100));
+  s->add_option("--confirm", a.confirm, "run the finalists again on this backend (packet: the packet engine) and answer with the first that still meets the target")
+      ->check(CLI::IsMember({"analytic", "flow", "packet", "nccl-model"}));
+  s->add_option("--finalists", a.finalists, "how many designs --confirm runs again (the winner first)")->capture_default_str()->check(CLI::Range(1, 100));
   s->add_option("--threads", a.threads, "threads for planning every point")->capture_default_str()->check(CLI::Range(1, 1024));
   s->add_option("--max-points", a.max_points, "refuse a grid with more points than this")->capture_default_str()->check(CLI::Range(int64_t{1}, int64_t{1} << 40));
   s->add_option("-o,--output", a.out, "write to this file (atomically)");
@@ -104,7 +107,9 @@ int optimize_points(const Common& c, const OptimizeArgs& a, SweepOptions& o) {
   std::signal(SIGTERM, on_stop_signal);
   o.stop = &g_stop_signal_int;
   const Objective objective = *parse_objective(a.minimize);
-  const OptimizeResult r = optimize_sweep(grid, catalog, o, target, objective, a.runners_up);
+  OptimizeConfirm confirm;
+  if (!a.confirm.empty()) confirm = {a.confirm, a.finalists};
+  const OptimizeResult r = optimize_sweep(grid, catalog, o, target, objective, a.runners_up, confirm);
   if (g_stop_signal) {
     std::fprintf(stderr, "aifabric: optimize interrupted: no answer\n");
     return 128 + static_cast<int>(g_stop_signal);

@@ -23,8 +23,8 @@ CLI::App* add_sweep_command(CLI::App& app, SweepArgs& a);
 int cmd_sweep(const Common& c, const SweepArgs& a);
 
 struct OptimizeArgs {
-  std::string grid, target, minimize = "cost", out;
-  int threads = 1, runners_up = 2;
+  std::string grid, target, minimize = "cost", out, confirm;
+  int threads = 1, runners_up = 2, finalists = 3;
   int64_t max_points = 10000;
 };
 

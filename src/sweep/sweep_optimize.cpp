@@ -101,7 +101,7 @@ std::optional<Objective> parse_objective(const std::string& s) {
 }
 
 OptimizeResult optimize_sweep(const SweepGrid& grid, const Catalog& catalog, const SweepOptions& options, const OptimizeTarget& target, Objective objective,
-                              int runners_up) {
+                              int runners_up, const OptimizeConfirm& confirm) {
   const bool job_metric = target.metric == "step_ms" || target.metric == "step_ms/ideal" || target.metric == "mfu" || target.metric == "utilisation" ||
                          target.metric == "network_loss";
   if (job_metric && grid.workload.job.empty()) {
@@ -143,13 +143,25 @@ OptimizeResult optimize_sweep(const SweepGrid& grid, const Catalog& catalog, con
       if (!out.winner) out.cheaper_failed.push_back({row, v ? fmt::format("the {} backend gives {} = {:.4g}", grid.workload.backend, target.metric, *v) : row.reason});
       continue;
     }
-    if (!out.winner) {
-      out.winner = row;
-    } else {
-      out.runners_up.push_back(row);
-      if (static_cast<int>(out.runners_up.size()) >= runners_up) break;
+    if (!out.winner) out.winner = row;
+    else out.runners_up.push_back(row);
+    if (static_cast<int>(out.runners_up.size()) >= std::max(runners_up, confirm.finalists - 1)) break;
+  }
+  const int extra = static_cast<int>(out.runners_up.size()) - runners_up;  // found only to be finalists
+  if (confirm.finalists > 0 && out.winner) {
+    out.confirm_backend = confirm.backend;
+    std::vector<const SweepRow*> finalists{&*out.winner};
+    for (size_t k = 0; k < out.runners_up.size() && static_cast<int>(finalists.size()) < confirm.finalists; ++k) finalists.push_back(&out.runners_up[k]);
+    for (const SweepRow* f : finalists) {
+      if (options.stop && *options.stop) break;
+      const SweepRow row = sweep_one_point(grid, f->index, catalog, options, job, confirm.backend, false);
+      const std::optional<double> v = metric_of(row, target.metric);
+      const bool ok = v && meets(*v, target);
+      out.confirmed.push_back({row, ok ? "" : v ? fmt::format("the {} backend gives {} = {:.4g}", confirm.backend, target.metric, *v) : row.reason});
+      if (ok && !out.confirmed_winner) out.confirmed_winner = row;
     }
   }
+  if (extra > 0) out.runners_up.resize(static_cast<size_t>(runners_up));
   return out;
 }
 
@@ -165,8 +177,14 @@ std::string render_optimize_text(const SweepGrid& g, const OptimizeTarget& t, Ob
   for (const OptimizeVerdict& v : r.cheaper_failed) {
     o += fmt::format("  point {} ({}): {}: {}\n", v.row.index, settings(g, v.row), objective_text(v.row, objective), v.why);
   }
-  o += fmt::format("planned {} points ({} not buildable); bounded {} with the analytic backend, simulated {} on the {} backend\n", r.points, r.not_built, r.bounded,
-                   r.simulated, g.workload.backend);
+  if (!r.confirm_backend.empty()) {
+    o += fmt::format("the {} finalist{} again on the {} backend:\n", r.confirmed.size(), r.confirmed.size() == 1 ? "" : "s", r.confirm_backend);
+    for (const OptimizeVerdict& v : r.confirmed) o += fmt::format("  {}: {}\n", line(v.row), v.why.empty() ? "meets the target" : v.why);
+    o += r.confirmed_winner ? fmt::format("confirmed on the {} backend: point {}\n", r.confirm_backend, r.confirmed_winner->index)
+                            : fmt::format("no finalist meets the target on the {} backend: widen the grid, relax the target or ask for more finalists\n", r.confirm_backend);
+  }
+  o += fmt::format("planned {} points ({} not buildable); bounded {} with the analytic backend, simulated {} on the {} backend{}\n", r.points, r.not_built, r.bounded,
+                   r.simulated, g.workload.backend, r.confirm_backend.empty() ? "" : fmt::format(", {} on the {} backend", r.confirmed.size(), r.confirm_backend));
   return o;
 }
 

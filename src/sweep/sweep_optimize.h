@@ -35,15 +35,27 @@ struct OptimizeVerdict {
   std::string why;  // for a candidate that failed: the bound's or the backend's figure against the target
 };
 
+// The final few on a finer backend: the `finalists` best designs the grid's backend passed (the winner first) run
+// again on `backend` (the packet engine, say), each with its verdict; the answer is the first that meets the target
+// there too. finalists 0 = no confirmation.
+struct OptimizeConfirm {
+  std::string backend;
+  int finalists = 0;
+};
+
 struct OptimizeResult {
   std::optional<SweepRow> winner;
   std::vector<SweepRow> runners_up;
   std::vector<OptimizeVerdict> cheaper_failed;  // every candidate cheaper than the winner, in objective order
   int64_t points = 0, not_built = 0, bounded = 0, simulated = 0;
+  // With a confirmation: every finalist on its backend (why "" = it meets the target there), and the answer.
+  std::string confirm_backend;
+  std::vector<OptimizeVerdict> confirmed;
+  std::optional<SweepRow> confirmed_winner;
 };
 
 OptimizeResult optimize_sweep(const SweepGrid& grid, const Catalog& catalog, const SweepOptions& options, const OptimizeTarget& target,
-                              Objective objective, int runners_up = 2);
+                              Objective objective, int runners_up = 2, const OptimizeConfirm& confirm = {});
 
 std::string render_optimize_text(const SweepGrid& grid, const OptimizeTarget& target, Objective objective, const OptimizeResult& r);
 
