@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (if needed), seeds their corpora from the project's own files and runs each
 # target for SECONDS, one after another. Exits non-zero if any target found a crash, leak, hang or OOM.
-#   usage: fuzz/run.sh SECONDS [TARGET...]      targets: cluster_spec catalog proposal job_spec flow_file chakra simai (default: all)
+#   usage: fuzz/run.sh SECONDS [TARGET...]      targets: cluster_spec catalog proposal job_spec flow_file chakra simai sweep_grid (default: all)
 #   env:   FUZZ_BUILD_DIR (default build-fuzz), FUZZ_JOBS (build parallelism, default 2)
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
-all_targets=(cluster_spec catalog proposal job_spec flow_file chakra simai)
+all_targets=(cluster_spec catalog proposal job_spec flow_file chakra simai sweep_grid)
 if [ $# -lt 1 ] || ! [[ "$1" =~ ^[0-9]+$ ]] || [ "$1" -lt 1 ]; then
   echo "usage: fuzz/run.sh SECONDS [TARGET...]   (targets: ${all_targets[*]})" >&2
   exit 2
@@ -48,10 +48,11 @@ seed() {  # seed TARGET FILE...
   done
 }
 shopt -s nullglob
-spec_seeds=() job_seeds=() proposal_seeds=() catalog_seeds=(catalog/*.yaml tests/bad-inputs/*.yaml.txt)
+spec_seeds=() job_seeds=() proposal_seeds=() sweep_seeds=() catalog_seeds=(catalog/*.yaml tests/bad-inputs/*.yaml.txt)
 for f in examples/*.yaml tests/bad-inputs/*.yaml; do
   case "$(basename "$f")" in
     job-*.yaml|*.job.yaml|fuzz-job_spec-*.yaml) job_seeds+=("$f") ;;
+    sweep-*.yaml) sweep_seeds+=("$f") ;;
     *proposal*.yaml) proposal_seeds+=("$f") ;;
     fuzz-catalog-*.yaml) catalog_seeds+=("$f") ;;
     *) spec_seeds+=("$f") ;;
@@ -61,6 +62,7 @@ seed cluster_spec "${spec_seeds[@]}"
 seed job_spec "${job_seeds[@]}"
 seed proposal "${proposal_seeds[@]}"
 seed catalog "${catalog_seeds[@]}"
+seed sweep_grid "${sweep_seeds[@]}"
 # Flow files: the bad ones of the test corpus and a well-formed one.
 mkdir -p "$build/corpus/flow_file"
 printf 'src,dst,bytes,start_ns\n0,1,4096,0\n5,7,1048576,1000\n# comment\n1023,0,1,0\n' > "$build/corpus/flow_file/seed-good.csv"

@@ -75,7 +75,7 @@ int64_t SweepGrid::points() const {
   return n;
 }
 
-SweepGrid parse_sweep_grid(const std::string& text, const std::string& file) {
+SweepGrid parse_sweep_grid(const std::string& text, const std::string& file, const std::function<std::string(const std::string& path)>& read_base) {
   const YAML::Node root = parse_yaml(text, file);
   MapReader doc(root, file, "");
   SweepGrid g;
@@ -85,7 +85,7 @@ SweepGrid parse_sweep_grid(const std::string& text, const std::string& file) {
   const std::string base = doc.required_string("base");
   g.base_file = std::filesystem::path(base).is_absolute() ? base : (dir / base).string();
   try {
-    g.base_text = read_text_file(g.base_file, "base spec");
+    g.base_text = read_base ? read_base(g.base_file) : read_text_file(g.base_file, "base spec");
     g.base = parse_yaml(g.base_text, g.base_file);
   } catch (const InputError& e) {
     throw InputError(doc.location_of("base"), "base", e.what());

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -37,7 +38,9 @@ struct SweepGrid {
 
 // Reads a grid (file names relative to the grid's folder). Throws InputError naming the grid's file, line, column
 // and field: an unknown key, an axis without values, a range that is empty or has more than 100,000 values.
-SweepGrid parse_sweep_grid(const std::string& text, const std::string& file);
+// `read_base` reads the base spec's file (a test or fuzzer gives one that never touches the disk); empty = the file.
+SweepGrid parse_sweep_grid(const std::string& text, const std::string& file,
+                           const std::function<std::string(const std::string& path)>& read_base = {});
 SweepGrid load_sweep_grid(const std::string& path);
 
 struct SweepPoint {
