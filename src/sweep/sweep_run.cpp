@@ -56,7 +56,7 @@ SweepRow sweep_one_point(const SweepGrid& grid, int64_t index, const Catalog& ca
       row.design.step_ms = step.step.seconds() * 1e3;
       row.mfu = step.mfu;
       row.tflops_per_xpu = step.tflops_per_xpu;
-      IdealNetworkBackend ideal(backend_for("analytic", plan, spec, o.seed), std::max(plan.fabric.server->scale_up_domain, plan.fabric.server->xpus));
+      IdealNetworkBackend ideal(backend_for("analytic", plan, spec, o.seed), static_cast<int>(plan.fabric.scale_up_domain()));
       row.ideal_step_ms = simulate_step(*job, plan, ideal).step.seconds() * 1e3;
     }
   } catch (const InputError& e) {  // the planner (built stays false), the workload or the job refused this combination

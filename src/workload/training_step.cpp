@@ -61,7 +61,7 @@ JobSpec default_job_for(const Fabric& f) {
   j.layers = 40;
   j.hidden = 5120;
   j.sequence = 4096;
-  const int domain = std::max(f.server->scale_up_domain, f.server->xpus);
+  const int domain = static_cast<int>(f.scale_up_domain());
   j.tp = 1;
   while (j.tp * 2 <= std::min(domain, 8) && domain % (j.tp * 2) == 0 && f.xpus() % (j.tp * 2) == 0) j.tp *= 2;
   j.dp = static_cast<int>(f.xpus() / j.tp);
@@ -148,7 +148,7 @@ StepResult simulate_step(const JobSpec& job, const Plan& plan, CollectiveBackend
                      fmt::format("tp {}{} x pp {} x dp {} = {} ranks, but {} has {} XPUs; the degrees must multiply to the XPU count", job.tp,
                                  job.cp > 1 ? fmt::format(" x cp {}", job.cp) : "", job.pp, job.dp, ranks, plan.spec.name, f.xpus()));
   }
-  const int domain = std::max(f.server->scale_up_domain, f.server->xpus);
+  const int domain = static_cast<int>(f.scale_up_domain());
   if (job.tp > domain && !job.tp_beyond_scale_up) {
     throw InputError(job.tp_where, "parallelism.tp",
                      fmt::format("a TP group of {} is larger than the {}-XPU scale-up domain of {}: its all-reduces would cross the back-end "
