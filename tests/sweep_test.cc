@@ -329,6 +329,42 @@ workload: {collective: all_reduce, size: 16M, backend: flow}
   EXPECT_NE(render_optimize_text(g, parse_optimize_target("busbw>=1"), Objective::Cost, r).find("again on the packet backend"), std::string::npos);
 }
 
+// Traffic on every point, packet by packet with the point's load balancing: each row has its flow completion times
+// (none below a 1 MiB flow's serialisation on a 400G host link, 1,048,576 x 8 / 400e9 s = 20.97 us), the journal
+// gives them back exactly, and an FCT target finds what the exhaustive sweep finds, every candidate simulated.
+TEST(Sweep, TrafficOnEveryPoint) {
+  const SweepGrid g = grid_from("axes:\n  - {field: cluster.servers, values: [16, 32]}\n  - {field: fabric.load_balancing, values: [ecmp, adaptive]}\n"
+                                "workload: {size: 16M, traffic: permutation, traffic_bytes: 1M}\n");
+  const Catalog& cat = testing::shipped_catalog();
+  const std::vector<SweepRow> rows = run_sweep(g, cat, {});
+  ASSERT_EQ(rows.size(), 4u);
+  for (const SweepRow& r : rows) {
+    ASSERT_TRUE(r.design.packet.has_value()) << r.reason;
+    EXPECT_TRUE(r.design.packet->conserved);
+    EXPECT_GE(r.design.packet->fct_p50_us, 1048576.0 * 8 / 400e9 * 1e6);
+    EXPECT_GE(r.design.packet->fct_p99_us, r.design.packet->fct_p50_us);
+    EXPECT_EQ(sweep_row_line(sweep_row_from_line(sweep_row_line(r))), sweep_row_line(r));
+  }
+  const std::string csv = render_sweep_csv(g, rows);
+  EXPECT_NE(csv.find(",fct_p50_us,fct_p99_us,fct_max_us,drops,retransmits\n"), std::string::npos);
+  std::vector<double> p99;
+  for (const SweepRow& r : rows) p99.push_back(r.design.packet->fct_p99_us);
+  std::sort(p99.begin(), p99.end());
+  for (const double limit : {p99[1], p99[3]}) {
+    int64_t expected = -1;
+    for (const SweepRow& r : rows) {
+      if (r.design.packet->fct_p99_us > limit) continue;
+      if (expected < 0 || r.design.network_cost_usd < rows[static_cast<size_t>(expected)].design.network_cost_usd) expected = r.index;
+    }
+    const OptimizeResult o = optimize_sweep(g, cat, {}, parse_optimize_target(fmt::format("fct_p99_us<={:.17g}", limit)), Objective::Cost, 0);
+    ASSERT_TRUE(o.winner.has_value()) << limit;
+    EXPECT_EQ(o.winner->index, expected) << limit;
+    EXPECT_EQ(o.bounded, 0);
+  }
+  EXPECT_NE(testing::error_of([&] { optimize_sweep(grid_from(kFourPoints), cat, {}, parse_optimize_target("fct_p99_us<=5"), Objective::Cost); }).find("needs traffic"),
+            std::string::npos);
+}
+
 // Bad grids are errors at their place in the grid file, before any point runs.
 TEST(Sweep, BadGridsAreLocatedErrors) {
   const Catalog& cat = testing::shipped_catalog();

@@ -308,15 +308,7 @@ int cmd_job(const Common& c, const JobArgs& a) {
 }
 
 // The packet engine's settings for a spec (its load balancing, transport and flow control) and this run.
-PacketSimConfig packet_config(const ClusterSpec& spec, const Common& c) {
-  PacketSimConfig cfg;
-  cfg.lb = spec.fabric.load_balancing;
-  cfg.transport = spec.fabric.transport;
-  cfg.pfc = spec.fabric.pfc;
-  cfg.seed = c.seed;
-  cfg.max_events = c.max_events;
-  return cfg;
-}
+PacketSimConfig packet_config(const ClusterSpec& spec, const Common& c) { return packet_config_for(spec, c.seed, c.max_events); }
 
 std::string packet_settings(const Plan& plan, const PacketSimConfig& cfg) {
   const bool cells = plan.fabric.architecture == Architecture::SwitchScheduled;
@@ -349,19 +341,6 @@ std::string packet_settings(const Plan& plan, const PacketSimConfig& cfg) {
   }
   return fmt::format("{}, {} transport{}, {}{}", cells ? "switch-scheduled cells" : to_string(cfg.lb), to_string(cfg.transport), acks,
                      cells ? "lossless by credits" : cfg.pfc ? pfc : cfg.lossless ? "lossless" : "lossy", buffers);
-}
-
-// Refuses a run that would not finish in a sane time, before building it: about 4 events per packet per
-// hop (arrival and transmission, data and ack), 2 x tiers hops each way.
-void check_packet_budget(const std::vector<FlowSpec>& traffic, const Plan& plan, const PacketSimConfig& cfg, const Common& c) {
-  int64_t packets = 0;
-  for (const auto& fl : traffic) packets += (fl.bytes + cfg.mtu_bytes - 1) / cfg.mtu_bytes;
-  const int64_t estimate = packets * 4 * 2 * plan.fabric.tiers;
-  if (estimate > c.max_events) {
-    throw InputError({}, "--traffic", fmt::format("{} flows of {} packets would take about {} events, over the {} limit; "
-                                                  "use fewer or smaller flows, or raise --max-events",
-                                                  traffic.size(), packets, with_thousands(estimate), with_thousands(c.max_events)));
-  }
 }
 
 struct PacketArgs {
@@ -408,7 +387,7 @@ int cmd_packet(const Common& c, const PacketArgs& a) {
   const Catalog cat = catalog_for(c, &spec);
   const Plan plan = make_plan(spec, cat, options_for(c));
   const auto traffic = make_traffic(a.traffic, plan.fabric.nic_count(), bytes, c.seed);
-  check_packet_budget(traffic, plan, cfg, c);
+  check_packet_budget(traffic, plan, cfg);
   cfg.failures = packet_failures(plan.fabric, a.fail, c.seed);
   PacketSim sim(plan, cfg);
   for (const auto& fl : traffic) sim.add_flow(fl);
@@ -489,7 +468,7 @@ int cmd_compare(const Common& c, const CompareArgs& a) {
       PacketSimConfig cfg = packet_config(spec, c);
       cfg.failures = packet_failures(plan.fabric, a.fail, c.seed);
       const auto traffic = make_traffic(a.traffic, plan.fabric.nic_count(), packet_bytes, c.seed);
-      check_packet_budget(traffic, plan, cfg, c);
+      check_packet_budget(traffic, plan, cfg);
       PacketSim sim(plan, cfg);
       for (const auto& fl : traffic) sim.add_flow(fl);
       d.packet = summarise_packet_run(sim.run(&g_stop_signal_int), packet_settings(plan, cfg));

@@ -56,6 +56,7 @@ SweepOptions sweep_options(const Common& c, int threads, int64_t max_points) {
   o.threads = threads;
   o.max_points = max_points;
   o.seed = c.seed;
+  o.max_events = c.max_events;
   o.plan = options_for(c);
   return o;
 }

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "core/input_error.h"
+#include "core/number_format.h"
 #include "flow/failures.h"
 #include "net/packet_backend.h"
 
@@ -32,15 +33,32 @@ std::unique_ptr<CollectiveBackend> backend_for(const std::string& name, const Pl
   }
   if (!failures.empty()) bo.network.failed_links = resolve_failures(plan.fabric, failures, seed).links;
   if (name == "packet") {
-    PacketSimConfig pc;
-    pc.lb = spec.fabric.load_balancing;
-    pc.transport = spec.fabric.transport;
-    pc.pfc = spec.fabric.pfc;
-    pc.seed = seed;
+    PacketSimConfig pc = packet_config_for(spec, seed);
     pc.failures = packet_failures(plan.fabric, failures, seed);
     return make_packet_backend(plan, pc, bo);
   }
   return make_backend(name, plan, bo);
+}
+
+PacketSimConfig packet_config_for(const ClusterSpec& spec, uint64_t seed, int64_t max_events) {
+  PacketSimConfig cfg;
+  cfg.lb = spec.fabric.load_balancing;
+  cfg.transport = spec.fabric.transport;
+  cfg.pfc = spec.fabric.pfc;
+  cfg.seed = seed;
+  cfg.max_events = max_events;
+  return cfg;
+}
+
+void check_packet_budget(const std::vector<FlowSpec>& traffic, const Plan& plan, const PacketSimConfig& cfg, const std::string& what) {
+  int64_t packets = 0;
+  for (const auto& fl : traffic) packets += (fl.bytes + cfg.mtu_bytes - 1) / cfg.mtu_bytes;
+  const int64_t estimate = packets * 4 * 2 * plan.fabric.tiers;
+  if (estimate > cfg.max_events) {
+    throw InputError({}, what, fmt::format("{} flows of {} packets would take about {} events, over the {} limit; "
+                                           "use fewer or smaller flows, or raise --max-events",
+                                           traffic.size(), packets, with_thousands(estimate), with_thousands(cfg.max_events)));
+  }
 }
 
 }  // namespace aifabric

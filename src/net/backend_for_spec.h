@@ -16,6 +16,11 @@ namespace aifabric {
 
 // --fail SPEC[@TIME] options as the packet engine takes them: one failure per option, each at its time.
 std::vector<LinkFailure> packet_failures(const Fabric& f, const std::vector<std::string>& specs, uint64_t seed);
+// The packet engine as a spec configures it: its load balancing, transport and PFC, the seed, the event limit.
+PacketSimConfig packet_config_for(const ClusterSpec& spec, uint64_t seed, int64_t max_events = PacketSimConfig{}.max_events);
+// Refuses (InputError naming `what`) traffic that would not finish in a sane time, before anything is built: about
+// 4 events per packet per hop (arrival and transmission, data and ack), 2 x tiers hops each way.
+void check_packet_budget(const std::vector<FlowSpec>& traffic, const Plan& plan, const PacketSimConfig& cfg, const std::string& what = "--traffic");
 // analytic, flow or packet: the packet engine plugs in behind the same interface.
 std::unique_ptr<CollectiveBackend> backend_for(const std::string& name, const Plan& plan, const ClusterSpec& spec, uint64_t seed = 1,
                                                const std::vector<std::string>& failures = {}, Execution execution = Execution::Phases);

@@ -146,6 +146,28 @@ SweepGrid parse_sweep_grid(const std::string& text, const std::string& file, con
   if (parse_size(g.workload.size) <= 0) w.fail("size", fmt::format("'{}' is not a size; expected e.g. 64K, 16M, 1G", g.workload.size));
   const std::string job = w.string("job", "");
   if (!job.empty()) g.workload.job = std::filesystem::path(job).is_absolute() ? job : (dir / job).string();
+  g.workload.traffic = w.string("traffic", "");
+  g.workload.traffic_bytes = w.string("traffic_bytes", g.workload.traffic_bytes);
+  if (!g.workload.traffic.empty()) {
+    const std::string& t = g.workload.traffic;
+    const std::string kind = t.substr(0, t.find(':'));
+    const bool counted = kind == "incast" || kind == "alltoall" || kind == "hotspot";
+    if (kind == "file") {
+      const std::string path = t.substr(5);
+      if (path.empty()) w.fail("traffic", "file: needs a path (CSV: src,dst,bytes,start_ns)");
+      g.workload.traffic = "file:" + (std::filesystem::path(path).is_absolute() ? path : (dir / path).string());
+    } else if (!counted && kind != "permutation" && kind != "uniform") {
+      w.fail("traffic", fmt::format("'{}' is not a traffic pattern; expected permutation, incast:N, alltoall[:N], hotspot[:N], uniform or file:PATH", t));
+    } else if (t.size() > kind.size()) {
+      const std::string n = t.substr(kind.size() + 1);
+      if (!counted || n.empty() || n.size() > 9 || n.find_first_not_of("0123456789") != std::string::npos || std::stoll(n) < 1) {
+        w.fail("traffic", fmt::format("'{}': the count after '{}:' must be a whole number from 1", t, kind));
+      }
+    } else if (kind == "incast") {
+      w.fail("traffic", "'incast' needs its sender count: incast:N");
+    }
+  }
+  if (parse_size(g.workload.traffic_bytes) <= 0) w.fail("traffic_bytes", fmt::format("'{}' is not a size; expected e.g. 64K, 4M", g.workload.traffic_bytes));
   w.finish();
   doc.finish();
   return g;

@@ -24,6 +24,9 @@ struct SweepAxis {
 struct SweepWorkload {
   std::string collective = "all_reduce", size = "1G", group = "all", algo = "nccl", backend = "flow";
   std::string job;  // a job spec to time one training step of on every point ("" = none), relative to the grid
+  // Traffic the packet engine runs on every point, with the point's load balancing, transport and flow control, for
+  // its flow completion times ("" = none): permutation, incast:N, alltoall[:N], hotspot[:N], uniform, file:PATH.
+  std::string traffic, traffic_bytes = "4M";
 };
 
 struct SweepGrid {

@@ -54,6 +54,11 @@ std::string sweep_row_line(const SweepRow& r) {
   if (r.mfu) j["mfu"] = *r.mfu;
   if (r.tflops_per_xpu) j["tflops_per_xpu"] = *r.tflops_per_xpu;
   if (r.ideal_step_ms) j["ideal_step_ms"] = *r.ideal_step_ms;
+  if (d.packet) {
+    const PacketRunSummary& p = *d.packet;
+    j["packet"] = {{"settings", p.settings}, {"fct_p50_us", p.fct_p50_us}, {"fct_p99_us", p.fct_p99_us}, {"fct_max_us", p.fct_max_us}, {"jain", p.jain},
+                   {"drops", p.drops}, {"retransmits", p.retransmits}, {"pauses", p.pauses}, {"conserved", p.conserved}};
+  }
   return j.dump();
 }
 
@@ -81,6 +86,20 @@ SweepRow sweep_row_from_line(const std::string& line) {
   if (j.contains("mfu")) r.mfu = j["mfu"].get<double>();
   if (j.contains("tflops_per_xpu")) r.tflops_per_xpu = j["tflops_per_xpu"].get<double>();
   if (j.contains("ideal_step_ms")) r.ideal_step_ms = j["ideal_step_ms"].get<double>();
+  if (j.contains("packet")) {  // what the sweep's tables show of a packet run
+    const nlohmann::json& q = j["packet"];
+    PacketRunSummary p;
+    p.settings = q.at("settings").get<std::string>();
+    p.fct_p50_us = q.at("fct_p50_us").get<double>();
+    p.fct_p99_us = q.at("fct_p99_us").get<double>();
+    p.fct_max_us = q.at("fct_max_us").get<double>();
+    p.jain = q.at("jain").get<double>();
+    p.drops = q.at("drops").get<int64_t>();
+    p.retransmits = q.at("retransmits").get<int64_t>();
+    p.pauses = q.at("pauses").get<int64_t>();
+    p.conserved = q.at("conserved").get<bool>();
+    d.packet = p;
+  }
   return r;
 }
 

@@ -12,6 +12,7 @@
 #include "collective/schedule.h"
 #include "core/input_error.h"
 #include "net/backend_for_spec.h"
+#include "net/traffic.h"
 #include "report/perf_table.h"
 #include "sweep/sweep_results.h"
 #include "workload/job_spec.h"
@@ -58,6 +59,16 @@ SweepRow sweep_one_point(const SweepGrid& grid, int64_t index, const Catalog& ca
       row.tflops_per_xpu = step.tflops_per_xpu;
       IdealNetworkBackend ideal(backend_for("analytic", plan, spec, o.seed), static_cast<int>(plan.fabric.scale_up_domain()));
       row.ideal_step_ms = simulate_step(*job, plan, ideal).step.seconds() * 1e3;
+    }
+    if (!w.traffic.empty() && o.run_traffic) {  // packet by packet, with the point's load balancing, transport and flow control
+      PacketSimConfig cfg = packet_config_for(spec, o.seed, o.max_events);
+      const std::vector<FlowSpec> traffic = make_traffic(w.traffic, plan.fabric.nic_count(), parse_size(w.traffic_bytes), o.seed);
+      check_packet_budget(traffic, plan, cfg, "workload.traffic");
+      PacketSim sim(plan, cfg);
+      for (const FlowSpec& fl : traffic) sim.add_flow(fl);
+      const PacketSimResult pr = sim.run();
+      if (pr.stopped_early) throw InputError({}, "workload.traffic", fmt::format("stopped at the event limit ({}) before every flow finished", o.max_events));
+      row.design.packet = summarise_packet_run(pr, fmt::format("{}, {} transport{}", to_string(cfg.lb), to_string(cfg.transport), cfg.pfc ? ", PFC" : ""));
     }
   } catch (const InputError& e) {  // the planner (built stays false), the workload or the job refused this combination
     row.reason = e.message().empty() ? std::string(e.what()) : e.field().empty() ? e.message() : fmt::format("{}: {}", e.field(), e.message());

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "catalog/catalog.h"
+#include "net/packet_sim.h"
 #include "plan/plan.h"
 #include "report/compare_report.h"
 #include "sweep/sweep_grid.h"
@@ -22,7 +23,8 @@ struct SweepRow {
   std::vector<std::string> labels;  // per axis, the point's value
   bool built = false;               // planned (the design's columns hold)
   std::string reason;               // why the planner, the workload or the job refused the point ("" = it ran)
-  DesignResult design;              // cost, power, switches, optics, bisection; the collective's time and busbw
+  DesignResult design;              // cost, power, switches, optics, bisection; the collective's time and busbw;
+                                    // with traffic, its packet run (design.packet: FCTs, drops, retransmits)
   std::optional<double> mfu, tflops_per_xpu;  // with a job: its step (design.step_ms, design.utilisation too)
   // With a job: its step on an ideal back-end network (ideal_network_backend.h; the scale-up domain on the analytic
   // backend), what the step is measured against ("step_ms<=1.05*ideal"); and the share of the step the network costs.
@@ -36,6 +38,7 @@ struct SweepOptions {
   using HelpersFn = std::function<void(const std::function<int64_t()>& take, const std::function<void(SweepRow&&)>& deliver)>;
   int threads = 1;
   int64_t max_points = 10000;  // a bigger grid is refused before anything runs
+  int64_t max_events = PacketSimConfig{}.max_events;  // a point's traffic estimated to need more is not run (its row says so)
   uint64_t seed = 1;
   PlanOptions plan;
   // Called from the worker threads after each point (serialised by the caller's own means if it prints).
@@ -46,6 +49,7 @@ struct SweepOptions {
   // Set (by a signal handler) to stop taking new points; the points running finish and are journalled.
   const volatile int* stop = nullptr;
   bool plan_only = false;  // plan every point, time nothing (what optimize orders its candidates by)
+  bool run_traffic = true;  // run the workload's traffic, if it has one (optimize's bounding pass does not)
   // Other hands (sweep_mpi.h: the other MPI ranks), run on the calling thread beside `threads` local threads once the
   // grid is checked: they take point indices with `take` (-1: none left, or stopped) and hand every row they took to
   // `deliver`, returning when every point they took is delivered. Empty = the local threads alone.
