@@ -18,6 +18,7 @@ DesignResult summarise_design(const Plan& plan) {
   d.xpus = f.xpus();
   d.switches = f.switch_total();
   d.optical_modules = plan.fibers.optical_modules;
+  d.fibre_strands = plan.fibers.strands_smf + plan.fibers.strands_mmf;
   d.network_kw = (plan.power.switches_w + plan.power.optics_w + plan.power.front_end_w) / 1000;
   d.network_cost_usd = plan.cost_network_usd;
   d.bisection_tbps = plan.analysis.bisection_tbps;

@@ -29,6 +29,7 @@ PacketRunSummary summarise_packet_run(const PacketSimResult& r, std::string sett
 struct DesignResult {
   std::string name, description;
   int64_t xpus = 0, switches = 0, optical_modules = 0;
+  int64_t fibre_strands = 0;  // in structured cabling, single- and multi-mode
   double network_kw = 0, network_cost_usd = 0, bisection_tbps = 0;
   double busbw_gbs = 0;
   Picoseconds collective_time;

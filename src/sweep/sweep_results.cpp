@@ -43,6 +43,7 @@ std::string sweep_row_line(const SweepRow& r) {
   j["xpus"] = d.xpus;
   j["switches"] = d.switches;
   j["optical_modules"] = d.optical_modules;
+  j["fibre_strands"] = d.fibre_strands;
   j["network_kw"] = d.network_kw;
   j["network_cost_usd"] = d.network_cost_usd;
   j["bisection_tbps"] = d.bisection_tbps;
@@ -75,6 +76,7 @@ SweepRow sweep_row_from_line(const std::string& line) {
   d.xpus = j.at("xpus").get<int64_t>();
   d.switches = j.at("switches").get<int64_t>();
   d.optical_modules = j.at("optical_modules").get<int64_t>();
+  d.fibre_strands = j.at("fibre_strands").get<int64_t>();
   d.network_kw = j.at("network_kw").get<double>();
   d.network_cost_usd = j.at("network_cost_usd").get<double>();
   d.bisection_tbps = j.at("bisection_tbps").get<double>();

@@ -42,7 +42,7 @@ std::string render_sweep_text(const SweepGrid& g, const std::vector<SweepRow>& r
   }
   o += fmt::format("{:>6}", "point");
   for (size_t k = 0; k < g.axes.size(); ++k) o += fmt::format(" {:<{}}", g.axes[k].field, width[k]);
-  o += fmt::format(" {:>8} {:>9} {:>9} {:>11} {:>14} {:>11} {:>10} {:>11} {:>9} {:>6} {:>10}\n", "XPUs", "switches", "modules", "network kW", "network cost",
+  o += fmt::format(" {:>8} {:>9} {:>9} {:>9} {:>11} {:>14} {:>11} {:>10} {:>11} {:>9} {:>6} {:>10}\n", "XPUs", "switches", "modules", "fibres", "network kW", "network cost",
                    "bisect Tb/s", "busbw GB/s", "time ms", "step ms", "MFU %", "net loss %");
   const bool traffic = !g.workload.traffic.empty();
   if (traffic) o.insert(o.size() - 1, fmt::format(" {:>11} {:>11} {:>8}", "FCT p99 us", "FCT max us", "drops"));
@@ -54,8 +54,8 @@ std::string render_sweep_text(const SweepGrid& g, const std::vector<SweepRow>& r
       continue;
     }
     const DesignResult& d = r.design;
-    o += fmt::format(" {:>8} {:>9} {:>9} {:>11.1f} {:>14} {:>11.1f}", with_thousands(d.xpus), with_thousands(d.switches), with_thousands(d.optical_modules),
-                     d.network_kw, usd(d.network_cost_usd), d.bisection_tbps);
+    o += fmt::format(" {:>8} {:>9} {:>9} {:>9} {:>11.1f} {:>14} {:>11.1f}", with_thousands(d.xpus), with_thousands(d.switches), with_thousands(d.optical_modules),
+                     with_thousands(d.fibre_strands), d.network_kw, usd(d.network_cost_usd), d.bisection_tbps);
     if (!r.reason.empty()) {
       o += fmt::format("  not run: {}\n", r.reason);
       continue;
@@ -72,7 +72,7 @@ std::string render_sweep_text(const SweepGrid& g, const std::vector<SweepRow>& r
 std::string render_sweep_csv(const SweepGrid& g, const std::vector<SweepRow>& rows) {
   std::string o = "point";
   for (const SweepAxis& a : g.axes) o += fmt::format(",{}", csv_field(a.field));
-  o += ",status,reason,xpus,switches,optical_modules,network_kw,network_cost_usd,bisection_tbps,busbw_gbs,collective_ms,step_ms,utilisation,mfu,tflops_per_xpu,ideal_step_ms,network_loss";
+  o += ",status,reason,xpus,switches,optical_modules,fibre_strands,network_kw,network_cost_usd,bisection_tbps,busbw_gbs,collective_ms,step_ms,utilisation,mfu,tflops_per_xpu,ideal_step_ms,network_loss";
   const bool traffic = !g.workload.traffic.empty();
   o += traffic ? ",fct_p50_us,fct_p99_us,fct_max_us,drops,retransmits\n" : "\n";
   const std::string no_traffic = traffic ? ",,,,," : "";
@@ -82,11 +82,11 @@ std::string render_sweep_csv(const SweepGrid& g, const std::vector<SweepRow>& ro
     const char* status = !r.built ? "not built" : r.reason.empty() ? "ok" : "not run";
     o += fmt::format(",{},{}", status, csv_field(r.reason));
     if (!r.built) {
-      o += ",,,,,,,,,,,,,," + no_traffic + "\n";
+      o += ",,,,,,,,,,,,,,," + no_traffic + "\n";
       continue;
     }
     const DesignResult& d = r.design;
-    o += fmt::format(",{},{},{},{:.3f},{:.0f},{:.3f}", d.xpus, d.switches, d.optical_modules, d.network_kw, d.network_cost_usd, d.bisection_tbps);
+    o += fmt::format(",{},{},{},{},{:.3f},{:.0f},{:.3f}", d.xpus, d.switches, d.optical_modules, d.fibre_strands, d.network_kw, d.network_cost_usd, d.bisection_tbps);
     if (!r.reason.empty()) {
       o += ",,,,,,,," + no_traffic + "\n";
       continue;
@@ -120,6 +120,7 @@ std::string render_sweep_json(const SweepGrid& g, const std::vector<SweepRow>& r
       p["xpus"] = d.xpus;
       p["switches"] = d.switches;
       p["optical_modules"] = d.optical_modules;
+      p["fibre_strands"] = d.fibre_strands;
       p["network_kw"] = d.network_kw;
       p["network_cost_usd"] = d.network_cost_usd;
       p["bisection_tbps"] = d.bisection_tbps;
