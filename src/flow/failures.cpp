@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "core/input_error.h"
+#include "core/rng.h"
 #include "sim/simulator.h"
 
 namespace aifabric {

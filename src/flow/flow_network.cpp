@@ -1,6 +1,7 @@
 // FlowNetwork: resources and routing over a planned fabric, for the flow and analytic backends.
 #include "flow/flow_network.h"
 
+#include "core/rng.h"
 #include "topo/route_weights.h"
 #include "topo/wire_format.h"
 
@@ -12,16 +13,11 @@ namespace {
 
 constexpr uint32_t kNone = 0xffffffffu;
 
-uint64_t mix(uint64_t x) {  // splitmix64 finaliser
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-
 }  // namespace
 
-FlowNetwork::FlowNetwork(const Plan& plan, const FlowNetworkOptions& options) : plan_(plan), options_(options) {
+FlowNetwork::FlowNetwork(const Plan& plan, const FlowNetworkOptions& options)
+    : plan_(plan), options_(options), nic_link_(plan.index.nic_link), up_begin_(plan.index.up_begin), up_links_(plan.index.up_links),
+      down_begin_(plan.index.down_begin), down_links_(plan.index.down_links), up_sorted_(plan.index.up_sorted) {
   const Fabric& f = plan.fabric;
   WireFormat wire = wire_format(plan.fabric);
   if (options.header_bytes > 0) wire.overhead_bytes = options.header_bytes;
@@ -35,35 +31,6 @@ FlowNetwork::FlowNetwork(const Plan& plan, const FlowNetworkOptions& options) : 
   capacity_gbps_.assign(2 * L, 0.0);
   for (size_t i = 0; i < L; ++i) capacity_gbps_[2 * i] = capacity_gbps_[2 * i + 1] = alive(static_cast<uint32_t>(i)) ? f.links[i].gbps * goodput_ : 0.0;
 
-  const int64_t E = f.nic_count();
-  nic_link_.assign(static_cast<size_t>(E * f.planes), kNone);
-  std::vector<uint32_t> up_count(N + 1, 0), down_count(N + 1, 0);
-  for (uint32_t i = 0; i < L; ++i) {
-    const Link& l = f.links[i];
-    if (l.tier == 1) {
-      nic_link_[static_cast<size_t>(l.plane) * E + l.lower.value()] = i;
-    } else {
-      ++up_count[l.lower.value() + 1];
-      ++down_count[l.upper.value() + 1];
-    }
-  }
-  for (size_t i = 1; i <= N; ++i) { up_count[i] += up_count[i - 1]; down_count[i] += down_count[i - 1]; }
-  up_begin_ = up_count;
-  down_begin_ = down_count;
-  up_links_.assign(up_begin_[N], 0);
-  down_links_.assign(down_begin_[N], 0);
-  {
-    std::vector<uint32_t> fu(up_begin_.begin(), up_begin_.end() - 1), fd(down_begin_.begin(), down_begin_.end() - 1);
-    for (uint32_t i = 0; i < L; ++i) {
-      const Link& l = f.links[i];
-      if (l.tier == 1) continue;
-      up_links_[fu[l.lower.value()]++] = i;
-      down_links_[fd[l.upper.value()]++] = i;
-    }
-  }
-  up_sorted_.resize(up_links_.size());
-  for (size_t k = 0; k < up_links_.size(); ++k) up_sorted_[k] = {f.links[up_links_[k]].upper.value(), up_links_[k]};
-  for (size_t n = 0; n < N; ++n) std::sort(up_sorted_.begin() + up_begin_[n], up_sorted_.begin() + up_begin_[n + 1]);
   // Spraying bundles: a switch's uplinks, up and down. Under uniform spraying every link of a bundle
   // carries the same load, so the bundle's total capacity constrains exactly as its links do.
   up_bundle_.assign(N, kNone);
@@ -173,8 +140,8 @@ bool FlowNetwork::route_network(uint32_t nic_a, uint32_t nic_b, int plane, float
     return true;
   }
   // ECMP over live paths: each hop hashes over the next hops that still reach the destination.
-  uint64_t h = mix(options_.seed ^ mix(key * 0x100000001b3ULL + static_cast<uint64_t>(plane)));
-  auto pick = [&](uint32_t count) { h = mix(h); return static_cast<uint32_t>(h % count); };
+  uint64_t h = splitmix64(options_.seed ^ splitmix64(key * 0x100000001b3ULL + static_cast<uint64_t>(plane)));
+  auto pick = [&](uint32_t count) { h = splitmix64(h); return static_cast<uint32_t>(h % count); };
   // Live links from `leaf` up to switch `upper`.
   auto links_between = [&](uint32_t leaf, uint32_t upper, uint32_t* outl, uint32_t cap) {
     uint32_t n = 0;
@@ -204,7 +171,7 @@ bool FlowNetwork::route_network(uint32_t nic_a, uint32_t nic_b, int plane, float
       out.resize(mark);
       return false;
     }
-    h = mix(h);
+    h = splitmix64(h);
     const uint64_t target = h % total;
     uint32_t c = 0;
     while (cum[c] <= target) ++c;

@@ -67,10 +67,11 @@ class FlowNetwork {
   double goodput_ = 1.0;
   std::vector<double> capacity_gbps_;
   // Resource ids: 2*link (up) and 2*link+1 (down); then bundles; then scale-up egress/ingress per XPU.
-  std::vector<uint32_t> nic_link_;       // [plane * nics + nic] -> tier-1 link
-  std::vector<uint32_t> up_begin_, up_links_;  // per node: its uplinks (CSR)
-  std::vector<uint32_t> down_begin_, down_links_;  // per node: its downlinks (CSR)
-  std::vector<std::pair<uint32_t, uint32_t>> up_sorted_;  // per node (same offsets as up_links_): (upper, link), sorted
+  // The plan's adjacency (fabric_index.h).
+  const std::vector<uint32_t>& nic_link_;                        // [plane * nics + nic] -> tier-1 link
+  const std::vector<uint32_t>&up_begin_, &up_links_;             // per node: its uplinks (CSR)
+  const std::vector<uint32_t>&down_begin_, &down_links_;         // per node: its downlinks (CSR)
+  const std::vector<std::pair<uint32_t, uint32_t>>& up_sorted_;  // per node (same offsets as up_links_): (upper, link), sorted
   std::vector<uint32_t> up_bundle_, down_bundle_;  // per switch node: bundle resource (or ~0)
   std::vector<uint32_t> pod_up_, pod_down_;        // 3-tier: per spine node, its pod's core-facing bundles
   std::vector<uint8_t> resource_tier_;

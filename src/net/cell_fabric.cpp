@@ -13,9 +13,9 @@ constexpr uint32_t kLostBit = 0x80000000u;  // in a reassembly slot: the packet 
 constexpr int64_t kUnpublishedVoqBytes = int64_t{1} << 30;
 }  // namespace
 
-CellFabric::CellFabric(const Fabric& f, const std::vector<int64_t>& port_delay_ps, Simulator& sim, const CellFabricParams& params, CellFabricSink& sink,
-                       std::array<int64_t, 64>& fabric_queue_histogram)
-    : f_(f), sim_(sim), p_(params), sink_(sink), qhist_(fabric_queue_histogram) {
+CellFabric::CellFabric(const Fabric& f, const FabricIndex& index, const std::vector<int64_t>& port_delay_ps, Simulator& sim, const CellFabricParams& params,
+                       CellFabricSink& sink, std::array<int64_t, 64>& fabric_queue_histogram)
+    : f_(f), sim_(sim), p_(params), sink_(sink), qhist_(fabric_queue_histogram), up_begin_(index.up_begin), up_links_(index.up_links), up_sorted_(index.up_sorted) {
   stats_.used = true;
   const SwitchModel* le_model = f.tier[1].model;
   cell_bytes_ = p_.cell_bytes > 0 ? p_.cell_bytes : (le_model && le_model->cell_bytes > 0 ? le_model->cell_bytes : 256);
@@ -24,14 +24,12 @@ CellFabric::CellFabric(const Fabric& f, const std::vector<int64_t>& port_delay_p
   const size_t L = f.links.size(), N = f.nodes.size();
   ports_.resize(2 * L);
   schedulers_.resize(L);
-  up_begin_.assign(N + 1, 0);
   for (size_t i = 0; i < L; ++i) {
     const Link& l = f.links[i];
     if (l.tier == 1) {
       schedulers_[i].bps = static_cast<int64_t>(l.gbps) * 1'000'000'000;
       continue;
     }
-    ++up_begin_[l.lower.value() + 1];
     for (int dir = 0; dir < 2; ++dir) {
       CellPort& pt = ports_[2 * i + dir];
       pt.bps = static_cast<int64_t>(l.gbps) * 1'000'000'000;
@@ -41,18 +39,6 @@ CellFabric::CellFabric(const Fabric& f, const std::vector<int64_t>& port_delay_p
     }
     if (control_ps_ == 0) control_ps_ = port_delay_ps[2 * i] + port_delay_ps[2 * i + 1];
   }
-  for (size_t n = 1; n <= N; ++n) up_begin_[n] += up_begin_[n - 1];
-  up_links_.assign(up_begin_[N], 0);
-  up_sorted_.assign(up_begin_[N], {0, 0});
-  std::vector<uint32_t> fill(up_begin_.begin(), up_begin_.end() - 1);
-  for (uint32_t i = 0; i < L; ++i) {
-    const Link& l = f.links[i];
-    if (l.tier != 2) continue;
-    const uint32_t k = fill[l.lower.value()]++;
-    up_links_[k] = i;
-    up_sorted_[k] = {l.upper.value(), i};
-  }
-  for (size_t n = 0; n < N; ++n) std::sort(up_sorted_.begin() + up_begin_[n], up_sorted_.begin() + up_begin_[n + 1]);
   spray_next_.assign(N, 0);
   down_next_.assign(N, 0);
   le_bytes_.assign(N, 0);

@@ -12,6 +12,7 @@
 #include "net/packet_sim.h"
 #include "sim/simulator.h"
 #include "topo/fabric.h"
+#include "topo/fabric_index.h"
 
 namespace aifabric {
 
@@ -34,8 +35,8 @@ class CellFabric {
 
   // Ports are numbered as in the engine: 2 x link + 0 toward the upper end, + 1 toward the lower end.
   // `port_delay_ps`: propagation plus the receiving element's latency, per port.
-  CellFabric(const Fabric& f, const std::vector<int64_t>& port_delay_ps, Simulator& sim, const CellFabricParams& params, CellFabricSink& sink,
-             std::array<int64_t, 64>& fabric_queue_histogram);
+  CellFabric(const Fabric& f, const FabricIndex& index, const std::vector<int64_t>& port_delay_ps, Simulator& sim, const CellFabricParams& params,
+             CellFabricSink& sink, std::array<int64_t, 64>& fabric_queue_histogram);
 
   // A packet from a NIC is at its ingress leaf element `le`, bound for host port `egress_port`.
   void accept(uint32_t packet, uint32_t wire_bytes, uint32_t le, uint32_t egress_port, bool control);
@@ -123,9 +124,10 @@ class CellFabric {
   std::vector<uint8_t> lost_;
   std::vector<uint32_t> voq_seq_;
   std::vector<uint16_t> wire_;
-  // Fabric links per leaf element (uplinks, CSR) and sorted (fabric element, link) for the way down.
-  std::vector<uint32_t> up_begin_, up_links_, spray_next_;
-  std::vector<std::pair<uint32_t, uint32_t>> up_sorted_;
+  // Fabric links per leaf element (uplinks, CSR) and sorted (fabric element, link) for the way down: the plan's.
+  const std::vector<uint32_t>&up_begin_, &up_links_;
+  const std::vector<std::pair<uint32_t, uint32_t>>& up_sorted_;
+  std::vector<uint32_t> spray_next_;
   std::vector<uint32_t> down_next_;  // per fabric element: spray position for the way down
   std::vector<int64_t> le_bytes_;
   int64_t le_buffer_ = 0;

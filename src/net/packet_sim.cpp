@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "core/input_error.h"
+#include "core/rng.h"
 #include "net/cell_fabric.h"
 #include "net/entropy_recycling.h"
 #include "net/flow_precedence.h"
@@ -35,13 +36,6 @@ constexpr int kMaxBackoff = 6;  // timeouts back off to 64 x RTO; one more and t
 // packet's scheduling and its arrival): the run loop fetches what an event will touch this many events ahead,
 // in two stages (the packet first, then, with the packet in cache, its next port or its flow).
 constexpr size_t kFetchPacketAhead = 16, kFetchNextAhead = 8, kFetchLastAhead = 3;
-
-uint32_t mix32(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return static_cast<uint32_t>(x ^ (x >> 31));
-}
 
 // One cache line per packet, so touching a packet costs one miss.
 struct alignas(64) Packet {
@@ -199,13 +193,13 @@ struct PacketSim::Impl final : CellFabricSink {
   EntropyRecycler reps;       // REPS: the entropies waiting to be reused
   // Routing tables.
   int64_t E = 0;
-  std::vector<uint32_t> nic_link;                      // [plane * E + nic]
-  std::vector<uint32_t> nic_leaf;                      // [plane * E + nic]: its leaf in that plane
+  // The plan's adjacency (fabric_index.h).
+  const std::vector<uint32_t>& nic_link;                      // [plane * E + nic]
+  const std::vector<uint32_t>& nic_leaf;                      // [plane * E + nic]: its leaf in that plane
+  const std::vector<uint32_t>&up_begin, &up_links;            // per node: uplinks (tier >= 2), CSR
+  const std::vector<std::pair<uint32_t, uint32_t>>& upsort;  // per node, same offsets: (upper, link), sorted
+  const std::vector<uint32_t>& pod;                           // 3-tier: pod key of leaves and spines
   std::vector<uint8_t> node_is_nic;
-  std::vector<uint32_t> up_begin, up_links;            // per node: uplinks (tier >= 2), CSR
-  std::vector<uint32_t> upsort_begin;                  // per node: (upper, link) sorted, CSR (same offsets as up)
-  std::vector<std::pair<uint32_t, uint32_t>> upsort;  // (upper, link)
-  std::vector<uint32_t> pod;                           // 3-tier: pod key of leaves and spines
   std::vector<uint32_t> coredown_begin;                // per core: (pod, link) sorted
   std::vector<std::pair<uint32_t, uint32_t>> coredown;
   std::vector<std::array<int64_t, 64>> qhist;          // per tier: log2 histogram of queue depth at enqueue
@@ -238,7 +232,11 @@ struct PacketSim::Impl final : CellFabricSink {
   int64_t next_sample = 0, last_sample = 0;
   std::vector<TierSample> samples;
 
-  Impl(const Plan& p, const PacketSimConfig& c) : plan(p), f(p.fabric), cfg(c), rng(c.seed) { build(); }
+  Impl(const Plan& p, const PacketSimConfig& c)
+      : plan(p), f(p.fabric), cfg(c), rng(c.seed), nic_link(p.index.nic_link), nic_leaf(p.index.nic_leaf), up_begin(p.index.up_begin),
+        up_links(p.index.up_links), upsort(p.index.up_sorted), pod(p.index.pod) {
+    build();
+  }
 
   // CellFabricSink: packets leaving the cell fabric go onto their egress host port.
   void deliver(uint32_t packet, uint32_t egress_port) override {
@@ -314,43 +312,11 @@ struct PacketSim::Impl final : CellFabricSink {
         cell_delay[2 * i] = ports[2 * i].delay_ps;  // propagation + the fabric element's latency
         cell_delay[2 * i + 1] = ports[2 * i + 1].delay_ps - le_lat;
       }
-      cells = std::make_unique<CellFabric>(f, cell_delay, sim, cfg.cells, *this, qhist_fabric);
+      cells = std::make_unique<CellFabric>(f, plan.index, cell_delay, sim, cfg.cells, *this, qhist_fabric);
     }
-    nic_link.assign(static_cast<size_t>(E * f.planes), kNone);
-    std::vector<uint32_t> cnt(N + 1, 0);
-    for (uint32_t i = 0; i < L; ++i) {
-      const Link& l = f.links[i];
-      if (l.tier == 1) nic_link[static_cast<size_t>(l.plane) * E + l.lower.value()] = i;
-      else ++cnt[l.lower.value() + 1];
-    }
-    for (size_t i = 1; i <= N; ++i) cnt[i] += cnt[i - 1];
-    nic_leaf.assign(nic_link.size(), kNone);
-    for (size_t k = 0; k < nic_link.size(); ++k) nic_leaf[k] = f.links[nic_link[k]].upper.value();
     node_is_nic.assign(N, 0);
     for (size_t n = 0; n < N; ++n) node_is_nic[n] = f.nodes[n].role == NodeRole::Nic;
-    up_begin = cnt;
-    up_links.assign(cnt[N], 0);
-    upsort.assign(cnt[N], {0, 0});
-    {
-      std::vector<uint32_t> fill(cnt.begin(), cnt.end() - 1);
-      for (uint32_t i = 0; i < L; ++i) {
-        const Link& l = f.links[i];
-        if (l.tier == 1) continue;
-        const uint32_t k = fill[l.lower.value()]++;
-        up_links[k] = i;
-        upsort[k] = {l.upper.value(), i};
-      }
-      for (size_t n = 0; n < N; ++n) std::sort(upsort.begin() + up_begin[n], upsort.begin() + up_begin[n + 1]);
-    }
-    pod.assign(N, kNone);
-    if (f.tiers == 3) {
-      for (uint32_t i = 0; i < L; ++i) {  // a spine's pod: the smallest leaf below it
-        const Link& l = f.links[i];
-        if (l.tier == 2) pod[l.upper.value()] = std::min(pod[l.upper.value()], l.lower.value());
-      }
-      for (uint32_t n = 0; n < N; ++n) {
-        if (f.nodes[n].tier == 1 && up_begin[n + 1] > up_begin[n]) pod[n] = pod[f.links[up_links[up_begin[n]]].upper.value()];
-      }
+    if (f.tiers == 3) {  // per core: its links down, sorted by the pod they reach
       std::vector<uint32_t> c2(N + 1, 0);
       for (const Link& l : f.links) if (l.tier == 3) ++c2[l.upper.value() + 1];
       for (size_t i = 1; i <= N; ++i) c2[i] += c2[i - 1];
@@ -679,8 +645,8 @@ struct PacketSim::Impl final : CellFabricSink {
   // (ECMP's, spraying's, REPS's) hashes the packet's entropy with the switch.
   uint32_t spread_choice(uint32_t node, const Packet& p, uint32_t n) const { return spread_hash(node, p) % n; }
   uint32_t spread_hash(uint32_t node, const Packet& p) const {
-    if (cycling && p.type == kData && f.nodes[node].tier == 1) return p.entropy + mix32(node);
-    return mix32((static_cast<uint64_t>(p.entropy) << 32) | node);
+    if (cycling && p.type == kData && f.nodes[node].tier == 1) return p.entropy + splitmix32(node);
+    return splitmix32((static_cast<uint64_t>(p.entropy) << 32) | node);
   }
 
   // Live links from `lower` up to `upper`.
@@ -851,19 +817,19 @@ struct PacketSim::Impl final : CellFabricSink {
           if (fl.last_tx >= 0 && now - fl.last_tx > cfg.flowlet_gap_ps) ++fl.flowlet;
           fl.last_tx = now;
         }
-        p.entropy = mix32((static_cast<uint64_t>(fl.entropy) << 32) | fl.flowlet) ^ (data ? 0u : 0x5bd1e995u);
+        p.entropy = splitmix32((static_cast<uint64_t>(fl.entropy) << 32) | fl.flowlet) ^ (data ? 0u : 0x5bd1e995u);
         break;
       case LoadBalancing::RoundRobin:
       case LoadBalancing::Adaptive:
         p.entropy = data ? fl.entropy + fl.spray_seq++ : static_cast<uint32_t>(rng.next());
         break;
       case LoadBalancing::Spraying:  // a fresh entropy value per packet, which every switch hashes
-        p.entropy = data ? mix32((static_cast<uint64_t>(fl.entropy) << 32) | fl.spray_seq++) : static_cast<uint32_t>(rng.next());
+        p.entropy = data ? splitmix32((static_cast<uint64_t>(fl.entropy) << 32) | fl.spray_seq++) : static_cast<uint32_t>(rng.next());
         break;
       case LoadBalancing::Reps:
         p.entropy = !data                     ? static_cast<uint32_t>(rng.next())
                     : reps.waiting(p.flow) ? reps.next(p.flow, p.seq, 0)
-                                           : reps.next(p.flow, p.seq, mix32((static_cast<uint64_t>(fl.entropy) << 32) | fl.spray_seq++));
+                                           : reps.next(p.flow, p.seq, splitmix32((static_cast<uint64_t>(fl.entropy) << 32) | fl.spray_seq++));
         break;
       default:
         p.entropy = static_cast<uint32_t>(rng.next());
@@ -1775,7 +1741,7 @@ void PacketSim::add_flow(const FlowSpec& fs) {
   fl.bits.resize(fl.npkts);
   fl.cwnd = m.cfg.initial_window_bytes;
   fl.rate = fl.target = static_cast<double>(m.line_bps);
-  fl.entropy = mix32((static_cast<uint64_t>(m.flows.size()) << 32) ^ m.cfg.seed);
+  fl.entropy = splitmix32((static_cast<uint64_t>(m.flows.size()) << 32) ^ m.cfg.seed);
   m.flows.push_back(std::move(fl));
 }
 

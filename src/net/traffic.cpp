@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "core/rng.h"
 #include "core/yaml_reader.h"
 #include "sim/simulator.h"
 

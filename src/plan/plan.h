@@ -12,6 +12,7 @@
 #include "spec/cluster_spec.h"
 #include "topo/build_fabric.h"
 #include "topo/fabric.h"
+#include "topo/fabric_index.h"
 
 namespace aifabric {
 
@@ -142,6 +143,7 @@ struct Advice {
 struct Plan {
   ClusterSpec spec;
   Fabric fabric;
+  FabricIndex index;                    // the fabric's adjacency for simulators, built last (fabric_index.h)
   std::vector<Rack> racks;
   std::vector<uint32_t> node_rack;      // per node
   std::vector<float> link_length_m;     // per link

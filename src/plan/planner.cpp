@@ -1,4 +1,4 @@
-// The planning pipeline: spec + catalog -> fabric -> placement -> media -> materials -> analysis -> checks.
+// The planning pipeline: spec + catalog -> fabric -> placement -> media -> materials -> analysis -> checks -> index.
 #include "plan/plan.h"
 
 namespace aifabric {
@@ -14,6 +14,7 @@ Plan make_plan(const ClusterSpec& spec, const Catalog& catalog, const PlanOption
   analyse(plan, catalog);
   run_checks(plan);
   advise_form_factor(plan, catalog);
+  plan.index = FabricIndex(plan.fabric);  // last: the fabric no longer changes
   return plan;
 }
 

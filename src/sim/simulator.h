@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/rng.h"
 #include "core/units.h"
 #include "sim/event_queue.h"
 #include "sim/calendar_event_queue.h"
@@ -102,23 +103,6 @@ class Simulator {
   int64_t processed_ = 0;
   std::vector<Timer> timers_;
   std::vector<uint32_t> free_slots_;
-};
-
-// A small, fast, seedable random stream (splitmix64): one per simulation, never global.
-class Rng {
- public:
-  explicit Rng(uint64_t seed) : s_(seed) {}
-  uint64_t next() {
-    uint64_t z = (s_ += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  uint32_t below(uint32_t n) { return static_cast<uint32_t>(((next() >> 32) * n) >> 32); }
-  double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
-
- private:
-  uint64_t s_;
 };
 
 }  // namespace aifabric

@@ -32,21 +32,6 @@ std::string Fabric::node_name(NodeId id) const {
   return fmt::format("{}{}", to_string(n.role), n.index);
 }
 
-void Fabric::build_adjacency() {
-  adj_begin.assign(nodes.size() + 1, 0);
-  for (const Link& l : links) {
-    ++adj_begin[l.lower.value() + 1];
-    ++adj_begin[l.upper.value() + 1];
-  }
-  for (size_t i = 1; i < adj_begin.size(); ++i) adj_begin[i] += adj_begin[i - 1];
-  adj_links.assign(links.size() * 2, 0);
-  std::vector<uint32_t> fill(adj_begin.begin(), adj_begin.end() - 1);
-  for (uint32_t i = 0; i < links.size(); ++i) {
-    adj_links[fill[links[i].lower.value()]++] = i;
-    adj_links[fill[links[i].upper.value()]++] = i;
-  }
-}
-
 int64_t max_endpoints_per_plane(int tiers, int leaf_ports, int leaf_down, int spine_ports, int spine_down, int core_ports) {
   if (tiers <= 1) return leaf_ports;
   if (tiers == 2) return static_cast<int64_t>(spine_ports) * leaf_down;  // one link from each leaf to each spine

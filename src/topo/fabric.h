@@ -98,9 +98,6 @@ struct Fabric {
   int64_t switch_count(int tier) const { return tier >= 1 && tier <= tiers ? this->tier[tier].per_plane * planes : 0; }
   int64_t switch_total() const;
   std::string node_name(NodeId id) const;
-  // Compressed adjacency (for simulators): links of node n are adj_links[adj_begin[n] .. adj_begin[n+1]).
-  std::vector<uint32_t> adj_begin, adj_links;
-  void build_adjacency();
 };
 
 // Largest endpoint count (NIC ports per plane) a Clos of `tiers` tiers reaches with this leaf design.
