@@ -1,0 +1,529 @@
+// The packet engine's state and its parts, shared by the files that implement them (internal to src/net/): the
+// packet, port and flow records, the event kinds, and PacketSim::Impl with its members. Each group of the engine's
+// functions lives in its own file: ports and buffers (packet_ports.cpp), routing (packet_routing.cpp), the NIC
+// (packet_nic.cpp), failures (packet_failures.cpp), the two transports (spray_transport.cpp, roce_transport.cpp),
+// and the build and run loop (packet_sim.cpp).
+#pragma once
+
+#include "net/packet_sim.h"
+#include "topo/route_weights.h"
+#include "topo/wire_format.h"
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <memory>
+#include <unordered_map>
+#include <fmt/format.h>
+#include "core/input_error.h"
+#include "core/rng.h"
+#include "net/cell_fabric.h"
+#include "net/entropy_recycling.h"
+#include "net/flow_precedence.h"
+#include "sim/simulator.h"
+
+namespace aifabric {
+
+// The engine's own records and constants (only the engine's files include this header).
+namespace packet_detail {
+
+enum EventKind : uint32_t { kPfc = 0, kTxDone = 1, kArrive = 2, kFlowStart = 3, kRto = 4, kPace = 5, kDcqcn = 6, kFail = 12, kTimedDone = 13 };  // 7-11: the cell fabric's
+enum PacketType : uint8_t { kData = 0, kAck = 1, kNack = 2, kCnp = 3, kTrimmed = 4 };  // trimmed: a data header whose payload was cut
+constexpr uint32_t kPauseBit = 0x80000000u;
+constexpr uint8_t kCe = 1, kEce = 2, kAr = 4;  // congestion experienced, its echo, ack request
+constexpr uint32_t kNone = 0xffffffffu;
+constexpr int kMaxBackoff = 6;  // timeouts back off to 64 x RTO; one more and the flow is abandoned
+// Packets, ports and flows are cold when their event comes (tens of thousands of events pass between a
+// packet's scheduling and its arrival): the run loop fetches what an event will touch this many events ahead,
+// in two stages (the packet first, then, with the packet in cache, its next port or its flow).
+constexpr size_t kFetchPacketAhead = 16, kFetchNextAhead = 8, kFetchLastAhead = 3;
+
+// One cache line per packet, so touching a packet costs one miss.
+struct alignas(64) Packet {
+  uint32_t flow = 0;
+  uint32_t seq = 0;
+  uint32_t node = 0;      // where it arrives next
+  uint32_t in_port = 0xffffffffu;  // the port that sent it to `node` (its ingress there, for PFC)
+  int64_t sent_at = 0;    // data: when the sender sent it; ack: echoed from the data packet (RTT samples)
+  uint32_t entropy = 0;   // path choice input (per flow, flowlet or packet)
+  uint32_t dst = 0;       // the NIC it goes to (data: the flow's destination; control: its source)
+  uint32_t next = kNone;  // the packet behind it in its port's queue, or in the free list
+  uint32_t out_hint = kNone;  // the output port at `node`, when routed ahead of its arrival (prefetching)
+  uint16_t size = 0;      // on the wire
+  uint16_t plane = 0;
+  uint8_t type = kData;
+  uint8_t flags = 0;
+  uint32_t cum = 0;       // spray ack: every packet below this one has arrived (cumulative)
+  uint64_t sack = 0;      // spray ack: bit k = packet sack_base(seq) + k has arrived (selective)
+};
+static_assert(sizeof(Packet) == 64);
+
+// The first packet a selective ack's bitmap covers: the 64 packets below the packet that triggered it.
+constexpr uint32_t sack_base(uint32_t seq) { return seq >= 64 ? seq - 64 : 0; }
+
+// What forwarding touches of a port, in one cache line; the rest (counters, PFC, failure) is in PortStats.
+// Queues are lists threaded through the packets (or, at a NIC, through its ready flows), so a packet that
+// finds its port idle goes straight on the wire without touching any queue memory.
+struct alignas(64) Port {
+  int64_t free_at = 0;          // when the packet on the wire (if any) has left
+  int64_t queued = 0;           // data bytes waiting
+  int64_t tx_bytes = 0;
+  uint32_t to = 0;
+  uint32_t delay_ps = 0;        // propagation (+ module latency) + the receiving switch's latency
+  uint32_t ser_data = 0, ser_ack = 0;
+  uint32_t head = kNone, tail = kNone;    // switch port: data packets waiting; NIC port: flows ready to send
+  uint32_t chead = kNone, ctail = kNone;  // control packets (acks, NACKs, CNPs), served first
+  uint8_t tier = 0;
+  bool to_nic = false;
+  bool txdone_pending = false;  // a TxDone event is scheduled (only while packets wait behind the one on the wire)
+  bool from_switch = false;
+  bool paused = false;          // PFC: the downstream ingress asked this port to stop sending data
+  bool dead = false;            // failed: nothing is queued on it or routed to it
+  uint16_t head_ps = 0;         // cut-through at the far end: the header's serialisation (0 = it stores the whole packet)
+};
+static_assert(sizeof(Port) == 64);
+
+struct PortStats {
+  int64_t bps = 0;
+  int64_t marks = 0, drops = 0;
+  // PFC: this port is the upstream of an ingress at `to`; `held` counts its data still buffered there.
+  bool pause_requested = false;
+  int64_t held = 0, paused_since = 0, paused_total = 0, pauses = 0;
+  int64_t xoff = 0, xon = 0;    // PFC thresholds of the ingress this port feeds (its far end's switch)
+  uint32_t dead_by = 0;         // which failure took the port down
+};
+
+// Most a port's delay or serialisation may be (kept in 32 bits): 4.29 ms, far beyond any data-centre link.
+constexpr int64_t kMaxPortPs = 0xffffffffLL;
+
+// Three bits per packet of a flow (acknowledged, received, resent), interleaved by 64 packets so that one
+// cache line holds all three for a packet.
+enum PacketBit : uint32_t { kAcked = 0, kReceived = 1, kResent = 2 };
+class PacketBits {
+ public:
+  void resize(uint32_t packets) { words_.assign(3 * static_cast<size_t>((packets + 63) / 64), 0); }
+  bool test(PacketBit b, uint32_t i) const { return (words_[3 * (i >> 6) + b] >> (i & 63)) & 1; }
+  void set(PacketBit b, uint32_t i) { words_[3 * (i >> 6) + b] |= uint64_t{1} << (i & 63); }
+  const void* address(uint32_t i) const { return &words_[3 * (i >> 6)]; }  // for prefetching
+  // Bit k = bit b of packet from + k, for the packets [from, to) (at most 64).
+  uint64_t range(PacketBit b, uint32_t from, uint32_t to) const {
+    if (to <= from) return 0;
+    const uint32_t w = from >> 6, o = from & 63, n = to - from;
+    uint64_t v = words_[3 * w + b] >> o;
+    if (o != 0 && 3 * (w + 1) + b < words_.size()) v |= words_[3 * (w + 1) + b] << (64 - o);
+    return n >= 64 ? v : v & ((uint64_t{1} << n) - 1);
+  }
+
+ private:
+  std::vector<uint64_t> words_;
+};
+
+// Per flow, sender and receiver state; what every ack and data arrival touches comes first (the lines the run
+// loop prefetches), the counters and the RoCE/DCQCN state after.
+struct alignas(64) Flow {
+  uint32_t src = 0, dst = 0;
+  uint32_t npkts = 0, last_payload = 0;
+  uint32_t next_seq = 0, acked_count = 0;
+  uint32_t una = 0, rack_scan = 0;  // lowest unacknowledged packet; where loss detection has looked up to
+  uint32_t rcv_next = 0, entropy = 0;
+  uint32_t plane_rr = 0, spray_seq = 0;
+  uint32_t next = kNone;         // the flow behind it in its NIC port's list of ready flows
+  int rto_backoff = 0;           // consecutive timeouts double the next one (RFC 6298 5.5)
+  PacketBits bits;               // acked, received, resent per packet
+  std::vector<uint32_t> rtx;     // packets to resend, from rtx_head on
+  int64_t bytes = 0, delivered = 0;
+  int64_t inflight = 0, cwnd = 0;
+  int64_t unacked = 0;           // spray transport: payload sent once or more and not yet acknowledged
+  int64_t last_progress = 0;
+  int64_t srtt = 0, rttvar = 0;  // RFC 6298 estimators; 0 = no sample yet
+  int64_t rto_at = -1, cwnd_before_rto = 0;  // the last timeout, to undo it if it proves spurious
+  int64_t last_delay_cut = -1;
+  int64_t next_send = 0;
+  size_t rtx_head = 0;
+  TimerHandle rto;
+  bool done = false, sender_done = false;
+  bool registered = false;       // waiting in a NIC port's list of ready flows
+  bool pace_pending = false, dcqcn_armed = false;
+  int64_t packets = 0, retransmits = 0, echoes = 0, cnps = 0;
+  int64_t start = 0, finish = 0;
+  int64_t acked_at = -1;         // the last ack arrived
+  int64_t losses_detected = 0;
+  uint32_t flowlet = 0;
+  int64_t last_tx = -1;
+  int64_t rx_unacked = 0;        // spray receiver: payload arrived since its last ack
+  uint32_t rx_ar = 0;            // spray receiver: one past the highest packet that asked for an ack
+  // RoCE / DCQCN.
+  uint32_t nacked_at = 0xffffffffu;
+  double rate = 0, target = 0, rp_alpha = 1.0;
+  int timer_stage = 0, byte_stage = 0;
+  int64_t bytes_since_increase = 0, last_cnp_at_sender = -1, last_cnp_sent = -1'000'000'000'000;
+};
+constexpr size_t kFlowHotBytes = 256;  // the part of a Flow the run loop prefetches
+
+}  // namespace packet_detail
+using namespace packet_detail;
+
+struct PacketSim::Impl final : CellFabricSink {
+  const Plan& plan;
+  const Fabric& f;
+  PacketSimConfig cfg;
+  Simulator sim;
+  Rng rng;
+  std::vector<Port> ports;
+  std::vector<PortStats> port_stats;  // same index as ports
+  int64_t port_limit = 0;             // bytes of data a port may hold (lossy mode)
+  std::vector<int64_t> shared_size;   // per node: a switch's shared buffer (0: not shared)
+  std::vector<int64_t> shared_used;   // per node: data bytes queued at the switch's ports
+  bool sharing = false;               // lossy mode with shared buffers
+  std::vector<int64_t> tier_max_queue;  // deepest queue seen at any port of each tier
+  std::vector<Packet> pool;
+  uint32_t free_head = kNone;
+  int64_t live_packets = 0, peak_packets = 0;
+  std::vector<Flow> flows;
+  FlowPrecedence precedence;  // dependency-graph runs: flows that wait for others, timed flows on lanes
+  EntropyRecycler reps;       // REPS: the entropies waiting to be reused
+  // Routing tables.
+  int64_t E = 0;
+  // The plan's adjacency (fabric_index.h).
+  const std::vector<uint32_t>& nic_link;                      // [plane * E + nic]
+  const std::vector<uint32_t>& nic_leaf;                      // [plane * E + nic]: its leaf in that plane
+  const std::vector<uint32_t>&up_begin, &up_links;            // per node: uplinks (tier >= 2), CSR
+  const std::vector<std::pair<uint32_t, uint32_t>>& upsort;  // per node, same offsets: (upper, link), sorted
+  const std::vector<uint32_t>& pod;                           // 3-tier: pod key of leaves and spines
+  std::vector<uint8_t> node_is_nic;
+  std::vector<uint32_t> coredown_begin;                // per core: (pod, link) sorted
+  std::vector<std::pair<uint32_t, uint32_t>> coredown;
+  std::vector<std::array<int64_t, 64>> qhist;          // per tier: log2 histogram of queue depth at enqueue
+  std::array<int64_t, 64> qhist_fabric{};              // the cell fabric's links (merged into tier 2)
+  int64_t base_rtt_ps = 0;
+  std::unique_ptr<CellFabric> cells;  // switch-scheduled designs: the cell fabric between leaf elements
+  int64_t reordered = 0;              // data packets reaching a receiver ahead of a missing predecessor
+  // Failures: whether any link is down, what each failure cost, and the lost data packets not yet delivered
+  // again ((flow << 32 | seq) -> failure), to time the recovery.
+  bool any_dead = false;
+  std::vector<FailureImpact> impacts;
+  std::vector<uint32_t> flow_hit;     // per flow: 1 + the last failure that cost it a packet (0 = none)
+  std::unordered_map<uint64_t, uint32_t> lost_pending;
+  std::vector<int64_t> lost_outstanding;
+  std::vector<uint32_t> live_scratch;
+  std::vector<std::pair<uint32_t, uint64_t>> weighted_scratch;  // (candidate port, cumulative weight)
+  int64_t unroutable = 0, abandoned = 0;
+  uint32_t last_failure = 0;
+  int64_t target_rtt_ps = 0, max_window = 0, min_window = 0;  // spray transport: delay target and window bounds
+  int64_t data_packets = 0, ack_packets = 0, drops = 0, marks = 0, retransmits = 0, duplicate_bytes = 0;
+  int64_t ecn_kmin = 0, ecn_kmax = 0;
+  int64_t data_wire_bytes = 0;  // a full data packet on the wire
+  int64_t pauses = 0, cnps = 0, nacks = 0, trims = 0, spurious_timeouts = 0;
+  bool trimming = false;
+  int64_t adaptive_threshold = 0;  // bytes of extra queue before adaptive routing leaves the sprayed choice
+  bool cycling = false;  // spraying / adaptive: data entropy counts up per flow
+  int64_t line_bps = 0;
+  // Sampling: bytes sent per tier since the start (running), next sampling time.
+  std::vector<int64_t> tier_tx, tier_tx_at_last;
+  int64_t next_sample = 0, last_sample = 0;
+  std::vector<TierSample> samples;
+
+  Impl(const Plan& p, const PacketSimConfig& c)
+      : plan(p), f(p.fabric), cfg(c), rng(c.seed), nic_link(p.index.nic_link), nic_leaf(p.index.nic_leaf), up_begin(p.index.up_begin),
+        up_links(p.index.up_links), upsort(p.index.up_sorted), pod(p.index.pod) {
+    build();
+  }
+
+  // CellFabricSink: packets leaving the cell fabric go onto their egress host port.
+  void deliver(uint32_t packet, uint32_t egress_port) override {
+    Packet& p = pool[packet];
+    p.node = f.links[egress_port / 2].upper.value();
+    p.in_port = kNone;
+    enqueue(egress_port, packet);
+  }
+  int64_t egress_backlog(uint32_t egress_port) const override { return ports[egress_port].queued; }
+  void discard(uint32_t packet) override {
+    if (any_dead) {  // a cell lost on a failed link took its packet with it
+      lose_packet(packet, last_failure);
+      return;
+    }
+    ++drops;
+    free_packet(packet);
+  }
+
+  int64_t ser(int64_t bytes, int64_t bps) const { return serialisation_time(bytes, BitRate(bps)).count(); }
+
+  void build();
+
+  // Calendar slots hold about 32 events when every port is busy (so sorting a slot stays cheap at any scale),
+  // and the window spans two of the longest hops (so a packet's next event rarely waits outside it).
+  void size_calendar();
+
+  uint32_t alloc_packet() {
+    if (free_head == kNone) {
+      pool.emplace_back();
+      ++live_packets;
+      peak_packets = std::max(peak_packets, live_packets);
+      return static_cast<uint32_t>(pool.size() - 1);
+    }
+    const uint32_t id = free_head;
+    free_head = pool[id].next;
+    ++live_packets;
+    peak_packets = std::max(peak_packets, live_packets);
+    return id;
+  }
+  void free_packet(uint32_t id) {
+    pool[id].next = free_head;
+    free_head = id;
+    --live_packets;
+  }
+
+  // FIFO lists threaded through `items[id].next` (packets in a port queue, flows ready at a NIC port).
+  template <class Items>
+  static void list_push(Items& items, uint32_t& head, uint32_t& tail, uint32_t id) {
+    items[id].next = kNone;
+    if (head == kNone) head = id;
+    else items[tail].next = id;
+    tail = id;
+  }
+  template <class Items>
+  static uint32_t list_pop(Items& items, uint32_t& head, uint32_t& tail) {
+    const uint32_t id = head;
+    head = items[id].next;
+    if (head == kNone) tail = kNone;
+    return id;
+  }
+
+  static bool has_eligible(const Port& pt) { return pt.chead != kNone || (pt.head != kNone && !pt.paused); }
+
+  // Starts the next eligible packet (control first; data unless paused); false if none may go.
+  bool start_tx(uint32_t pid_port);
+
+  // A data packet leaves the buffer of the switch it waited in (p.node, not yet moved on): the shared buffer has
+  // that much more free, and, with PFC, its ingress there holds less.
+  void leave_switch_buffer(const Packet& p);
+
+  // PFC: data from upstream port `in_port` left the buffer here; below XON the port may send again.
+  void release_held(uint32_t in_port, int64_t bytes);
+
+  // PFC headroom of the ingress fed by upstream port `in_port` (PacketSimConfig::pfc_headroom_bytes).
+  int64_t pfc_headroom(uint32_t in_port) const;
+
+  void on_pfc(uint32_t target);
+
+  // Dynamic thresholds (Choudhury and Hahne): a port of a switch with a shared buffer takes a packet while its
+  // queue stays within alpha x the buffer still free; one congested port alone can fill alpha / (1 + alpha) of it.
+  bool shared_admits(uint32_t node, int64_t queued, int64_t bytes) const;
+
+  // ECN as switches configure it: no mark below kmin, certain above kmax, linear up to pmax between.
+  void maybe_mark(Packet& p, int64_t queued, uint32_t counted_at);
+
+  void enqueue(uint32_t port_id, uint32_t id);
+
+  // Picks one of `n` candidate links (by ordinal) for packet p at node; kNone when failures left none usable.
+  uint32_t choose(uint32_t node, const Packet& p, uint32_t n, const auto& port_of, const auto& usable) {
+    if (!any_dead) return pick(node, p, n, port_of);
+    live_scratch.clear();
+    for (uint32_t c = 0; c < n; ++c) {
+      if (!ports[port_of(c)].dead && usable(c)) live_scratch.push_back(c);
+    }
+    if (live_scratch.empty()) return kNone;
+    // ECMP rehashes over the live members; spraying and adaptive routing pick among them as usual.
+    return live_scratch[pick(node, p, static_cast<uint32_t>(live_scratch.size()), [&](uint32_t j) { return port_of(live_scratch[j]); })];
+  }
+
+  uint32_t pick(uint32_t node, const Packet& p, uint32_t n, const auto& port_of) {
+    if (n == 1) return 0;
+    const uint32_t preferred = spread_choice(node, p, n);
+    if (cfg.lb == LoadBalancing::Adaptive) {
+      // Adaptive: keep the sprayed choice unless its queue is deeper than the shallowest by more than the
+      // threshold (reacting to every one-packet difference would herd flows onto the same spines).
+      const int64_t now = sim.now().count();
+      auto depth = [&](uint32_t c) {
+        const Port& pt = ports[port_of(c)];
+        return pt.queued + (pt.free_at > now ? cfg.mtu_bytes : 0);
+      };
+      const int64_t preferred_q = depth(preferred);
+      uint32_t best = preferred;
+      int64_t best_q = preferred_q;
+      for (uint32_t k = 1; k < n; ++k) {
+        const uint32_t c = (k + preferred) % n;
+        const int64_t q = depth(c);
+        if (q < best_q) { best_q = q; best = c; }
+      }
+      return preferred_q - best_q > adaptive_threshold ? best : preferred;
+    }
+    return preferred;
+  }
+
+  // The ideal round robin (and adaptive routing's first choice) cycles each flow's data packets over a leaf's
+  // uplinks (from a per-flow offset), so every uplink carries an even share of every flow; every other choice
+  // (ECMP's, spraying's, REPS's) hashes the packet's entropy with the switch.
+  uint32_t spread_choice(uint32_t node, const Packet& p, uint32_t n) const { return spread_hash(node, p) % n; }
+  uint32_t spread_hash(uint32_t node, const Packet& p) const;
+
+  // Live links from `lower` up to `upper`.
+  uint32_t live_links_up(uint32_t lower, uint32_t upper) const;
+
+  // Around failures, a leaf going up to a spine above the destination's leaf: each live link up weighted by what
+  // its spine can still carry to that leaf (route_weights.h), the packet's hash placed on the weighted line (a
+  // Weyl step, so that consecutive entropies of a cycling policy spread as a weighted round robin does), and
+  // adaptive routing free to leave that choice only for a link of the same weight (so that it balances queues without
+  // undoing the weights). kNone: no way left.
+  uint32_t choose_up_weighted(uint32_t node, const Packet& p, uint32_t dleaf);
+
+  // The entries [lo, hi) of a list sorted by .first whose .first is `key`: a binary search without branches on
+  // the data (a hop's way down is looked up for every packet), then a scan of the few links to one switch.
+  using Keyed = std::pair<uint32_t, uint32_t>;
+  static std::pair<const Keyed*, const Keyed*> key_range(const std::vector<Keyed>& v, uint32_t begin, uint32_t end, uint32_t key) {
+    const Keyed* lo = v.data() + begin;
+    size_t len = end - begin;
+    if (len == 0) return {lo, lo};
+    while (len > 1) {
+      const size_t half = len / 2;
+      lo = lo[half - 1].first < key ? lo + half : lo;
+      len -= half;
+    }
+    lo += lo->first < key;
+    const Keyed* hi = lo;
+    const Keyed* const e = v.data() + end;
+    while (hi != e && hi->first == key) ++hi;
+    return {lo, hi};
+  }
+
+  // Whether a spine still has a live link down to a leaf (leaves stop using spines that lost the way down,
+  // as withdrawn routes would make them).
+  bool reaches(uint32_t spine, uint32_t leaf) const;
+
+  // Three tiers: whether a core still has a live link down to a spine of the leaf's pod that reaches the leaf, and
+  // whether a spine still has a live uplink to such a core (routes withdrawn at every tier, as a routing protocol
+  // would once the failure is known).
+  bool core_reaches(uint32_t core, uint32_t leaf) const;
+  bool reaches_through_cores(uint32_t spine, uint32_t leaf) const;
+
+  // Whether a leaf still has a way up and down to another leaf of its plane (planes a NIC can no longer use to
+  // reach the destination are withdrawn, as their routes would be).
+  bool leaf_reaches(uint32_t leaf, uint32_t dleaf) const;
+
+  // The output port at `node` toward NIC `dst`; kNone when failures left no way.
+  uint32_t route(uint32_t node, Packet& p, uint32_t dst);
+
+  uint32_t payload(const Flow& fl, uint32_t seq) const { return seq + 1 == fl.npkts ? fl.last_payload : static_cast<uint32_t>(cfg.mtu_bytes); }
+
+  // Sets the path entropy and plane of a new packet per the load-balancing policy.
+  void pick_path(Flow& fl, Packet& p, bool data);
+
+  // The plane a packet takes: flow-pinned policies hash it (`hash`), spraying and adaptive routing take the
+  // planes in turn; after failures only among the planes where both ends are still attached, evenly.
+  uint32_t choose_plane(Flow& fl, uint32_t hash, uint32_t from, uint32_t to);
+
+  // A packet lost to a failure: counted against it, and (for data) remembered until delivered again.
+  void lose_packet(uint32_t id, uint32_t failure);
+
+  // A lost data packet arrived after all: the failure that lost it has recovered when none is left.
+  void delivered_again(uint32_t flow_id, uint32_t seq);
+
+  void apply_failure(uint32_t idx);
+
+  // Control packets (acks, NACKs, CNPs) queue at the NIC at strict priority; data is pulled (below).
+  void send_packet(uint32_t flow_id, uint32_t seq, uint8_t type, uint8_t flags, int64_t echo_ts = -1);
+
+  uint32_t make_packet(uint32_t flow_id, uint32_t seq, uint8_t type, uint8_t flags, int64_t echo_ts = -1);
+
+  // RFC 6298: the timeout follows the measured RTT (each ack echoes its own transmission's send time, so
+  // samples are never ambiguous), never below the configured floor.
+  void update_rtt(Flow& fl, int64_t rtt);
+  int64_t rto_of(const Flow& fl) const { return (fl.srtt == 0 ? cfg.rto_ps : std::max(cfg.rto_ps, fl.srtt + 4 * fl.rttvar)) << fl.rto_backoff; }
+
+  void arm_rto(uint32_t flow_id);
+
+  // ---- Sending: a NIC port pulls the next packet from its ready flows, round robin, when its wire is free,
+  // so congestion control and pacing act on the very next packet (not on a queue committed long before).
+
+  // The next packet a flow would send: a pending retransmission first, else new data; kNone if none.
+  uint32_t next_to_send(Flow& fl, bool& again);
+
+  // Whether the flow may put a packet on the wire now (window, outstanding limit, pacing); a flow held by
+  // pacing gets a wake-up at its time.
+  bool can_send(uint32_t flow_id);
+
+  // After anything that may let a flow send (start, ack, NACK, timeout, pacing): queue it at its NIC port.
+  void try_send(uint32_t flow_id);
+
+  // Puts the flow in the ring of the NIC port its next packet takes, and wakes that port (unless it is
+  // `busy_port`, the one transmitting right now, which looks at its ring when it is done).
+  void make_ready(uint32_t flow_id, uint32_t busy_port);
+
+  void kick(uint32_t port_id);
+
+  // A free NIC port takes the next ready flow that may send and builds its packet; kNone if none may.
+  uint32_t pull_from_ready_flows(uint32_t port_id);
+
+  // The flow's next data packet, with the sender's bookkeeping for it.
+  uint32_t emit_data(uint32_t flow_id, uint32_t plane);
+
+  // ---- RoCEv2 reliable connection with DCQCN --------------------------------------------------------
+  double min_rate() const { return cfg.dcqcn.min_rate_fraction * static_cast<double>(line_bps); }
+
+  void dcqcn_increase(Flow& fl);
+
+  void on_cnp(Flow& fl);
+
+  void arm_dcqcn(uint32_t flow_id);
+
+  void on_dcqcn_timer(uint32_t flow_id);
+
+  void on_data_roce(uint32_t id);
+
+  int64_t bytes_between(const Flow& fl, uint32_t from, uint32_t to) const {
+    if (to <= from) return 0;
+    int64_t b = static_cast<int64_t>(to - from) * cfg.mtu_bytes;
+    if (to == fl.npkts) b -= cfg.mtu_bytes - fl.last_payload;
+    return b;
+  }
+
+  void on_control_roce(uint32_t id);
+
+  void on_data(uint32_t id);
+
+  // The spray transport's window, by the two signals an ack carries (after the Ultra Ethernet NSCC quadrants):
+  //   low delay, no mark  -> grow in proportion to the headroom below the delay target (recovers in a few RTTs);
+  //   low delay, mark     -> hold: a spraying transient the queue is already draining;
+  //   high delay, no mark -> grow by about one packet per window (fairness);
+  //   high delay, mark    -> shrink in proportion to the excess delay, at most once per RTT.
+  void adjust_window(Flow& fl, int64_t rtt, bool marked, int64_t acked_bytes);
+
+  void on_ack(uint32_t id);
+
+  // Loss detection without a timeout (after RACK, RFC 8985, by sequence): packets are first sent in order, so
+  // one still unacknowledged when a packet sent a window later (or 16 packets, if more) has been acknowledged
+  // was lost, not merely reordered by spraying; it is resent at once.
+  void detect_losses(Flow& fl, uint32_t acked_seq);
+
+  // The receiver got a trimmed header: it asks the sender for that packet again.
+  void on_trimmed(uint32_t id);
+
+  // The sender learns a packet's payload was cut: it is resent first, and the window shrinks as for a mark.
+  void on_nack(uint32_t id);
+
+  // After an acknowledgement: the sender is done when every packet is acknowledged, else it may send more.
+  void ack_progress(uint32_t flow_id);
+
+  void on_rto(uint32_t flow_id);
+
+  void on_arrive(uint32_t id);
+
+  // A route computed ahead of the packet's arrival holds at its arrival unless the choice depends on queues
+  // at that moment (adaptive routing) or on links that may fail in between.
+  bool hint_valid() const { return cfg.lb != LoadBalancing::Adaptive && !any_dead && cfg.failures.empty(); }
+
+  void prefetch_ahead();
+
+  void take_sample(int64_t now);
+
+  int64_t delivered_total = 0, offered_total = 0;
+
+  // A flow handed over its last new packet: in a dependency-graph run, the flows queued behind it may start.
+  void flow_sent(uint32_t id);
+
+  // A flow is done: in a dependency-graph run, the flows waiting for it may start.
+  void flow_finished(uint32_t id);
+
+  PacketSimResult run(const volatile int* stop, const std::function<void(const PacketProgress&)>& progress);
+};
+
+}  // namespace aifabric
