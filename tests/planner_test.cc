@@ -3,7 +3,10 @@
 
 #include <cmath>
 #include <map>
+#include <memory>
 #include <set>
+
+#include <fmt/format.h>
 
 #include "report/plan_report.h"
 #include "test_support.h"
@@ -30,6 +33,31 @@ int64_t bom_count(const Plan& p, const std::string& kind) {
 }
 
 }  // namespace
+
+// A plan owns the catalog its models point into: changing or dropping the catalog it was made from changes nothing
+// in it (a user file that overrides every part's power after planning leaves the plan's parts as they were; ASan
+// would see freed models once the catalog is gone), and a copy of the plan shares the one catalog.
+TEST(Planner, PlanOutlivesItsCatalog) {
+  auto catalog = std::make_unique<Catalog>(testing::shipped_catalog());
+  const Plan plan = make_plan(testing::spec_from("cluster: {server: dgx-h100, servers: 32}\nfabric: {switch: quantum2-qm9700}\n"), *catalog);
+  std::map<std::string, double> power;
+  for (const LinkChoice& c : plan.choices) for (const Part* p : {c.cable, c.lower, c.upper}) if (p) power[p->name] = p->power_w;
+  ASSERT_FALSE(power.empty());
+  std::string overrides = "parts:\n";  // the parts the plan uses, each at another power
+  for (const auto& [name, w] : power) {
+    const Part& p = *catalog->find_part(name);
+    overrides += fmt::format("  - {{name: {}, kind: {}, rate_gbps: {}, form_factor: {}, reach_m: {}, fibers: {}, power_w: {}}}\n", p.name, to_string(p.kind),
+                             p.rate_gbps, to_string(p.form_factor), p.reach_m, p.fibers, w < 999 ? w + 1 : w - 1);
+  }
+  catalog->load_yaml(overrides, "later.yaml");
+  for (const LinkChoice& c : plan.choices) for (const Part* p : {c.cable, c.lower, c.upper}) if (p) EXPECT_EQ(p->power_w, power[p->name]) << p->name;
+  catalog.reset();
+  EXPECT_EQ(plan.fabric.tier[1].model->name, "quantum2-qm9700");
+  EXPECT_EQ(plan.fabric.server->name, "dgx-h100");
+  const Plan copy = plan;
+  EXPECT_EQ(copy.catalog.get(), plan.catalog.get());
+  EXPECT_EQ(copy.fabric.tier[1].model, plan.fabric.tier[1].model);
+}
 
 TEST(Planner, EveryLinkGetsAPartThatReachesIt) {
   const Plan p = plan_from(kRail1024);

@@ -65,6 +65,7 @@ class CollectiveBackend {
 // "analytic", "flow" or "nccl-model" (NCCL's tuning model's own prediction for the schedule's algorithm and
 // protocol, for side-by-side); throws InputError on another name. The plan must outlive the backend.
 std::unique_ptr<CollectiveBackend> make_backend(std::string_view name, const Plan& plan, const BackendOptions& options);
+std::unique_ptr<CollectiveBackend> make_backend(std::string_view, Plan&&, const BackendOptions&) = delete;  // the plan must outlive it
 PathMode path_mode_for(LoadBalancing lb);
 
 }  // namespace aifabric

@@ -30,6 +30,7 @@ struct FlowNetworkOptions {
 class FlowNetwork {
  public:
   FlowNetwork(const Plan& plan, const FlowNetworkOptions& options = {});
+  FlowNetwork(Plan&&, const FlowNetworkOptions& = {}) = delete;  // the plan must outlive the network
 
   size_t resource_count() const { return capacity_gbps_.size(); }
   const std::vector<double>& capacity_gbps() const { return capacity_gbps_; }

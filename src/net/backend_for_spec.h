@@ -24,5 +24,7 @@ void check_packet_budget(const std::vector<FlowSpec>& traffic, const Plan& plan,
 // analytic, flow or packet: the packet engine plugs in behind the same interface.
 std::unique_ptr<CollectiveBackend> backend_for(const std::string& name, const Plan& plan, const ClusterSpec& spec, uint64_t seed = 1,
                                                const std::vector<std::string>& failures = {}, Execution execution = Execution::Phases);
+std::unique_ptr<CollectiveBackend> backend_for(const std::string&, Plan&&, const ClusterSpec&, uint64_t = 1, const std::vector<std::string>& = {},
+                                               Execution = Execution::Phases) = delete;  // the plan must outlive the backend
 
 }  // namespace aifabric

@@ -10,5 +10,6 @@
 namespace aifabric {
 
 std::unique_ptr<CollectiveBackend> make_packet_backend(const Plan& plan, const PacketSimConfig& config, const BackendOptions& options);
+std::unique_ptr<CollectiveBackend> make_packet_backend(Plan&&, const PacketSimConfig&, const BackendOptions&) = delete;  // the plan must outlive it
 
 }  // namespace aifabric

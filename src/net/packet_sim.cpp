@@ -417,8 +417,8 @@ PacketSimResult PacketSim::Impl::run(const volatile int* stop, const std::functi
   return r;
 }
 
-PacketSim::PacketSim(const Plan& plan, const PacketSimConfig& config) : impl_(new Impl(plan, config)) {}
-PacketSim::~PacketSim() { delete impl_; }
+PacketSim::PacketSim(const Plan& plan, const PacketSimConfig& config) : impl_(std::make_unique<Impl>(plan, config)) {}
+PacketSim::~PacketSim() = default;
 
 void PacketSim::add_flow(const FlowSpec& fs) {
   Impl& m = *impl_;

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -198,8 +199,12 @@ struct PacketProgress {
 
 class PacketSim {
  public:
+  // The plan must outlive the engine (a temporary is refused).
   PacketSim(const Plan& plan, const PacketSimConfig& config);
+  PacketSim(Plan&&, const PacketSimConfig&) = delete;
   ~PacketSim();
+  PacketSim(const PacketSim&) = delete;
+  PacketSim& operator=(const PacketSim&) = delete;
   void add_flow(const FlowSpec& f);  // flows are numbered in the order they are added (timed ones included)
   // Dependency-graph runs. A flow that moves no packets: once started it holds `lane` (a serial resource the caller
   // numbers, e.g. an XPU's NVLink port; kNoLane: none) for `duration`, after the lane's earlier holders.
@@ -217,7 +222,7 @@ class PacketSim {
 
  private:
   struct Impl;
-  Impl* impl_;
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace aifabric

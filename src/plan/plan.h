@@ -141,6 +141,9 @@ struct Advice {
 };
 
 struct Plan {
+  // The catalog the plan's models (switches, NICs, servers, parts) point into, owned with it: a plan stays valid
+  // when the catalog it was made from goes, and copies of it share one.
+  std::shared_ptr<const Catalog> catalog;
   ClusterSpec spec;
   Fabric fabric;
   FabricIndex index;                    // the fabric's adjacency for simulators, built last (fabric_index.h)
@@ -172,7 +175,8 @@ struct PlanOptions {
 };
 
 // The whole planning pipeline: build, place, choose media, count, analyse, check. Throws InputError.
-Plan make_plan(const ClusterSpec& spec, const Catalog& catalog, const PlanOptions& options = {});
+Plan make_plan(const ClusterSpec& spec, const Catalog& catalog, const PlanOptions& options = {});  // plans against a copy of `catalog`
+Plan make_plan(const ClusterSpec& spec, std::shared_ptr<const Catalog> catalog, const PlanOptions& options = {});
 
 // Pipeline stages (one file each).
 void place_racks(Plan& plan);

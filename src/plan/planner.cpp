@@ -1,10 +1,18 @@
 // The planning pipeline: spec + catalog -> fabric -> placement -> media -> materials -> analysis -> checks -> index.
 #include "plan/plan.h"
 
+#include <memory>
+
 namespace aifabric {
 
 Plan make_plan(const ClusterSpec& spec, const Catalog& catalog, const PlanOptions& options) {
+  return make_plan(spec, std::make_shared<const Catalog>(catalog), options);
+}
+
+Plan make_plan(const ClusterSpec& spec, std::shared_ptr<const Catalog> owned, const PlanOptions& options) {
+  const Catalog& catalog = *owned;
   Plan plan;
+  plan.catalog = std::move(owned);
   plan.spec = spec;
   plan.fabric = build_fabric(spec, catalog, options.limits);
   place_racks(plan);
