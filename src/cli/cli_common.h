@@ -5,17 +5,22 @@
 #include <csignal>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "backend/collective_backend.h"
 #include "catalog/catalog.h"
+#include "collective/schedule.h"
 #include "net/backend_for_spec.h"
 #include "net/packet_sim.h"
 #include "plan/plan.h"
 #include "spec/cluster_spec.h"
 
 namespace aifabric {
+
+constexpr int kExitInput = 2;         // bad input: a located one-line error
+constexpr int kExitDoesNotAddUp = 3;  // `check`: the proposal's numbers do not add up
 
 struct Common {
   std::vector<std::string> catalogs;
@@ -31,6 +36,16 @@ PlanOptions options_for(const Common& c);
 extern volatile std::sig_atomic_t g_stop_signal;
 extern volatile int g_stop_signal_int;
 extern "C" void on_stop_signal(int sig);
+
+// --collective (or the option named), --algo and --proto as the commands read them; InputError naming the option.
+CollectiveKind collective_or_fail(const std::string& name, const char* option);
+Algorithm algorithm_or_fail(const std::string& name);
+std::optional<Protocol> protocol_or_fail(const std::string& name);  // LL, LL128 or Simple; empty = NCCL's choice
+
+// The packet engine as the spec and the global options configure it, and a line saying how (load balancing,
+// transport and acks, flow control and where its thresholds come from, buffers).
+PacketSimConfig packet_config(const ClusterSpec& spec, const Common& c);
+std::string packet_settings(const Plan& plan, const PacketSimConfig& cfg);
 
 // Writes `text` to `path` atomically, or to stdout when path is empty or "-".
 void emit(const std::string& path, const std::string& text);
