@@ -14,7 +14,7 @@ deps:
 
 build: deps
 	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release -DAIFABRIC_TESTS=OFF >/dev/null
-	@cmake --build $(BUILD_DIR) -j$(JOBS) --target aifabric
+	@cmake --build $(BUILD_DIR) -j$(JOBS) --target aifabric aifabric_python
 
 # The main job on the bundled example: plan it and write the report files.
 run: build

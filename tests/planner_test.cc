@@ -50,7 +50,13 @@ TEST(Planner, PlanOutlivesItsCatalog) {
                              p.rate_gbps, to_string(p.form_factor), p.reach_m, p.fibers, w < 999 ? w + 1 : w - 1);
   }
   catalog->load_yaml(overrides, "later.yaml");
-  for (const LinkChoice& c : plan.choices) for (const Part* p : {c.cable, c.lower, c.upper}) if (p) EXPECT_EQ(p->power_w, power[p->name]) << p->name;
+  for (const LinkChoice& c : plan.choices) {
+    for (const Part* p : {c.cable, c.lower, c.upper}) {
+      if (p) {
+        EXPECT_EQ(p->power_w, power[p->name]) << p->name;
+      }
+    }
+  }
   catalog.reset();
   EXPECT_EQ(plan.fabric.tier[1].model->name, "quantum2-qm9700");
   EXPECT_EQ(plan.fabric.server->name, "dgx-h100");

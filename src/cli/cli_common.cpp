@@ -19,18 +19,6 @@ extern "C" void on_stop_signal(int sig) {
   g_stop_signal_int = sig;
 }
 
-Catalog catalog_for(const Common& c, const ClusterSpec* spec) {
-  std::vector<std::string> files = c.catalogs;
-  if (spec) files.insert(files.end(), spec->catalog_files.begin(), spec->catalog_files.end());
-  return load_catalog(files);
-}
-
-PlanOptions options_for(const Common& c) {
-  PlanOptions o;
-  o.limits.max_memory_bytes = static_cast<int64_t>(c.max_memory_gib * static_cast<double>(int64_t{1} << 30));
-  return o;
-}
-
 void emit(const std::string& path, const std::string& text) {
   if (path.empty() || path == "-") {
     std::fwrite(text.data(), 1, text.size(), stdout);
@@ -40,29 +28,6 @@ void emit(const std::string& path, const std::string& text) {
   if (!err.empty()) throw InputError({path, 0, 0}, "", err);
 }
 
-CollectiveKind collective_or_fail(const std::string& name, const char* option) {
-  const auto kind = parse_collective(name);
-  if (!kind) {
-    throw InputError({}, option, fmt::format("'{}' is not a collective; expected all_reduce, reduce_scatter, all_gather, broadcast, reduce, alltoall or sendrecv", name));
-  }
-  return *kind;
-}
-
-Algorithm algorithm_or_fail(const std::string& name) {
-  const auto algo = parse_algorithm(name);
-  if (!algo) throw InputError({}, "--algo", fmt::format("'{}' is not an algorithm; expected {}", name, kAlgorithmNames));
-  return *algo;
-}
-
-// --proto as NCCL_PROTO: LL, LL128 or Simple; empty = NCCL's choice.
-std::optional<Protocol> protocol_or_fail(const std::string& name) {
-  if (name.empty() || name == "nccl" || name == "auto") return std::nullopt;
-  const auto p = parse_protocol(name);
-  if (!p) throw InputError({}, "--proto", fmt::format("'{}' is not a protocol; expected LL, LL128 or Simple (or nccl for NCCL's choice)", name));
-  return p;
-}
-
-// The packet engine's settings for a spec (its load balancing, transport and flow control) and this run.
 PacketSimConfig packet_config(const ClusterSpec& spec, const Common& c) { return packet_config_for(spec, c.seed, c.max_events); }
 
 std::string packet_settings(const Plan& plan, const PacketSimConfig& cfg) {

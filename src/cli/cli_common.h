@@ -14,6 +14,7 @@
 #include "collective/schedule.h"
 #include "net/backend_for_spec.h"
 #include "net/packet_sim.h"
+#include "scenario/session.h"
 #include "plan/plan.h"
 #include "spec/cluster_spec.h"
 
@@ -22,25 +23,16 @@ namespace aifabric {
 constexpr int kExitInput = 2;         // bad input: a located one-line error
 constexpr int kExitDoesNotAddUp = 3;  // `check`: the proposal's numbers do not add up
 
-struct Common {
-  std::vector<std::string> catalogs;
-  double max_memory_gib = 8;
-  int64_t max_events = 2'000'000'000;
-  uint64_t seed = 1;
-};
+// The global options are a scenario session (scenario/session.h).
+using Common = Session;
 
-Catalog catalog_for(const Common& c, const ClusterSpec* spec);
-PlanOptions options_for(const Common& c);
+inline Catalog catalog_for(const Common& c, const ClusterSpec* spec) { return session_catalog(c, spec); }
+inline PlanOptions options_for(const Common& c) { return plan_options(c); }
 // The process's one global: set by SIGINT/SIGTERM (on_stop_signal), read between units of work (no simulation state
 // lives here); g_stop_signal_int is the same, as the engines' and the sweep's stop flag.
 extern volatile std::sig_atomic_t g_stop_signal;
 extern volatile int g_stop_signal_int;
 extern "C" void on_stop_signal(int sig);
-
-// --collective (or the option named), --algo and --proto as the commands read them; InputError naming the option.
-CollectiveKind collective_or_fail(const std::string& name, const char* option);
-Algorithm algorithm_or_fail(const std::string& name);
-std::optional<Protocol> protocol_or_fail(const std::string& name);  // LL, LL128 or Simple; empty = NCCL's choice
 
 // The packet engine as the spec and the global options configure it, and a line saying how (load balancing,
 // transport and acks, flow control and where its thresholds come from, buffers).

@@ -1,6 +1,8 @@
 // `aifabric job --job J --spec S...`: its options and its run.
 #include "cli/job_command.h"
 
+#include "scenario/job_scenario.h"
+
 #include <algorithm>
 #include <csignal>
 #include <cstdio>
@@ -58,10 +60,8 @@ int cmd_job(const Common& c, const JobArgs& a) {
   std::string text;
   for (const auto& path : a.specs) {
     const ClusterSpec spec = load_cluster_spec(path);
-    const Catalog cat = catalog_for(c, &spec);
-    const Plan plan = make_plan(spec, cat, options_for(c));
-    auto backend = backend_for(a.backend, plan, spec);
-    results.push_back(simulate_step(job, plan, *backend));
+    const Plan plan = plan_spec(c, spec);
+    results.push_back(run_job(c, job, plan, spec, a.backend));
     text += render_step_text(results.back()) + "\n";
     if (!a.chakra_out.empty()) {  // the same step as per-rank Chakra traces, for ASTRA-sim or `aifabric trace`
       if (a.specs.size() != 1) throw InputError({}, "--chakra-out", "writes the traces of one fabric's step; give one --spec");

@@ -1,6 +1,8 @@
 // `aifabric perf COLLECTIVE --spec S`: its options and its run.
 #include "cli/perf_command.h"
 
+#include "scenario/perf_scenario.h"
+
 #include <algorithm>
 #include <csignal>
 #include <cstdio>
@@ -62,62 +64,7 @@ CLI::App* add_perf_command(CLI::App& app, PerfArgs& a) {
 }
 
 int cmd_perf(const Common& c, const PerfArgs& a) {
-  const std::optional<CollectiveKind> kind = collective_or_fail(a.collective, "collective");
-  const std::optional<Algorithm> algo = algorithm_or_fail(a.algo);
-  const int64_t lo = parse_size(a.min_size), hi = parse_size(a.max_size);
-  if (lo <= 0) throw InputError({}, "-b", fmt::format("'{}' is not a size; expected e.g. 8, 64K, 1M, 8G", a.min_size));
-  if (hi < lo) throw InputError({}, "-e", fmt::format("'{}' is not a size at least -b", a.max_size));
-  if (a.factor < 1.0 + 1e-9) throw InputError({}, "-f", "the step factor must exceed 1");
-  ClusterSpec spec = load_cluster_spec(a.spec);
-  if (!a.lb.empty()) {
-    const std::optional<LoadBalancing> lb = load_balancing_from(a.lb);
-    if (!lb) throw InputError({}, "--lb", fmt::format("'{}' is not valid; expected {}", a.lb, kLoadBalancingNames));
-    spec.fabric.load_balancing = *lb;
-  }
-  const Catalog cat = catalog_for(c, &spec);
-  const Plan plan = make_plan(spec, cat, options_for(c));
-  const std::string group = a.ranks > 0 ? fmt::format("first:{}", a.ranks) : a.group;
-  const Communicator comm = make_communicator(plan.fabric, group, a.spec);
-  if (a.execution != "phases" && a.execution != "graph") {
-    throw InputError({}, "--execution", fmt::format("'{}' is not valid; expected phases or graph", a.execution));
-  }
-  const Execution execution = a.execution == "graph" ? Execution::Graph : Execution::Phases;
-  auto backend = backend_for(a.backend, plan, spec, c.seed, a.fail, execution);
-  std::unique_ptr<CollectiveBackend> healthy;  // with failures: the same sweep on the whole fabric, to cost them
-  if (!a.fail.empty()) healthy = backend_for(a.backend, plan, spec, c.seed, {}, execution);
-  ScheduleOptions so;
-  so.channels = a.channels;
-  so.protocol = protocol_or_fail(a.proto);
-  PerfSweep sweep;
-  sweep.kind = *kind;
-  sweep.ranks = comm.size();
-  sweep.nodes = nccl_system(plan.fabric, comm).nodes;
-  std::string algo_desc;
-  for (double b = static_cast<double>(lo); b <= static_cast<double>(hi) * (1 + 1e-12); b *= a.factor) {
-    const int64_t bytes = static_cast<int64_t>(b);
-    Schedule sched;
-    try {
-      sched = build_schedule(*kind, *algo, comm, bytes, plan.fabric, so);
-    } catch (const std::invalid_argument& e) {
-      throw InputError({}, "--algo", e.what());
-    }
-    const std::string desc = fmt::format("{} {}{}", to_string(sched.algorithm), to_string(sched.protocol),
-                                         sched.channels > 1 ? fmt::format(" ({} channels)", sched.channels) : "");
-    if (desc != algo_desc) sweep.choices.push_back(fmt::format("from {} B: {}; {}", bytes, desc, sched.choice));
-    algo_desc = desc;
-    const CollectiveResult cr = backend->run(sched);
-    if (cr.unreachable > 0) {
-      throw InputError({}, "--fail", fmt::format("{} transfers of a step have no path left; the collective cannot complete on this fabric", cr.unreachable));
-    }
-    sweep.rows.push_back(perf_row(*kind, comm.size(), bytes, cr.time));
-    if (healthy) sweep.healthy.push_back(perf_row(*kind, comm.size(), bytes, healthy->run(sched).time));
-  }
-  sweep.title = fmt::format("aifabric perf {}: {} ranks ({}, {} nodes), algorithm {}, backend {}{}, {} on {} ({}, {} tiers, {} planes){}", to_string(*kind),
-                            comm.size(), group, sweep.nodes, *algo == Algorithm::Nccl ? "nccl (per size, below)" : std::string(to_string(*algo)), backend->name(),
-                            execution == Execution::Graph ? " on the dependency graph of chunk transfers (NCCL's loops and forwarding units)" : "",
-                            to_string(spec.fabric.load_balancing), spec.name,
-                            to_string(plan.fabric.topology), plan.fabric.tiers, plan.fabric.planes,
-                            a.fail.empty() ? "" : fmt::format(", failed: {}", fmt::join(resolve_failures(plan.fabric, a.fail, c.seed).what, "; ")));
+  const PerfSweep sweep = run_perf(c, load_cluster_spec(a.spec), a.spec, a);
   emit(a.out, a.json ? render_perf_json(sweep) : render_perf_table(sweep));
   return 0;
 }

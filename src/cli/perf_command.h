@@ -7,17 +7,13 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/cli_common.h"
+#include "scenario/perf_scenario.h"
 
 namespace aifabric {
 
-struct PerfArgs {
-  std::string collective, spec, min_size = "8", max_size = "128M", backend = "flow", algo = "nccl", proto, group = "all", lb, execution = "phases";
-  double factor = 2;
-  int64_t ranks = 0;
-  int channels = 0;
+struct PerfArgs : PerfRequest {
+  std::string spec, out;
   bool json = false;
-  std::string out;
-  std::vector<std::string> fail;
 };
 
 CLI::App* add_perf_command(CLI::App& app, PerfArgs& a);

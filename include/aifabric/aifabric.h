@@ -1,0 +1,18 @@
+// aifabric's library API, for programs and the Python module: read specs, plan them, run the scenarios the
+// commands run, and render their results in the commands' JSON schemas. Bad input throws aifabric::InputError
+// (file, line, column, field, message). Link aifabric_scenario (and aifabric_sweep for sweeps).
+#pragma once
+
+#include "core/input_error.h"        // InputError, SourceLocation
+#include "plan/plan.h"               // Plan, make_plan (a plan owns its catalog)
+#include "report/perf_table.h"       // PerfSweep, render_perf_json (aifabric.perf/1)
+#include "report/plan_report.h"      // render_plan_json (aifabric.plan/1), render_plan_text
+#include "report/step_report.h"      // render_step_json (aifabric.step/1), render_step_text
+#include "scenario/job_scenario.h"   // run_job: one training step
+#include "scenario/perf_scenario.h"  // PerfRequest, run_perf: a collective over sizes
+#include "scenario/session.h"        // Session: catalogs, limits, seed; session_catalog, plan_spec
+#include "spec/cluster_spec.h"       // ClusterSpec, parse_cluster_spec, load_cluster_spec
+#include "sweep/sweep_grid.h"        // SweepGrid, load_sweep_grid
+#include "sweep/sweep_run.h"         // run_sweep, SweepOptions, SweepRow
+#include "sweep/sweep_table.h"       // render_sweep_json (aifabric.sweep/1)
+#include "workload/job_spec.h"       // JobSpec, parse_job_spec, load_job_spec
