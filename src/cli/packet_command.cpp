@@ -1,40 +1,21 @@
 // `aifabric packet --spec S --traffic T`: its options and its run.
 #include "cli/packet_command.h"
 
-#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <optional>
-#include <filesystem>
-#include <iostream>
 #include <string>
 #include <vector>
-#include <CLI/CLI.hpp>
+
 #include <fmt/format.h>
-#include "catalog/catalog.h"
-#include "core/atomic_file.h"
+
+#include "core/input_error.h"
 #include "core/number_format.h"
 #include "core/progress.h"
-#include "core/input_error.h"
-#include "plan/plan.h"
-#include "plan/proposal.h"
-#include "backend/collective_backend.h"
-#include "collective/nccl_system.h"
-#include "collective/schedule.h"
-#include "report/perf_table.h"
-#include "flow/failures.h"
-#include "net/packet_backend.h"
-#include "net/packet_sim.h"
 #include "net/traffic.h"
-#include "report/compare_report.h"
+#include "plan/plan.h"
 #include "report/packet_report.h"
-#include "report/plan_report.h"
-#include "report/run_results.h"
-#include "report/step_report.h"
-#include "workload/job_spec.h"
-#include "trace/chakra_trace.h"
-#include "workload/step_trace.h"
-#include "workload/training_step.h"
+#include "report/perf_table.h"
 #include "spec/cluster_spec.h"
 #include "topo/wire_format.h"
 
