@@ -78,5 +78,5 @@ def test_missing_file_is_an_input_error(tmp_path):
 
 def test_sweep_example_plots(tmp_path):
     out = tmp_path / "sweep.png"
-    subprocess.run([sys.executable, str(SRC / "python" / "examples" / "plot_sweep.py"), str(SRC / "examples" / "sweep-16k-llama3.yaml"), str(out)], check=True)
+    subprocess.run([sys.executable, str(SRC / "python" / "examples" / "plot_sweep.py"), str(SRC / "examples" / "sweep-1024-optics.yaml"), str(out)], check=True)
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
