@@ -34,10 +34,8 @@ extern volatile std::sig_atomic_t g_stop_signal;
 extern volatile int g_stop_signal_int;
 extern "C" void on_stop_signal(int sig);
 
-// The packet engine as the spec and the global options configure it, and a line saying how (load balancing,
-// transport and acks, flow control and where its thresholds come from, buffers).
+// The packet engine as the spec and the global options configure it (its description: packet_settings).
 PacketSimConfig packet_config(const ClusterSpec& spec, const Common& c);
-std::string packet_settings(const Plan& plan, const PacketSimConfig& cfg);
 
 // Writes `text` to `path` atomically, or to stdout when path is empty or "-".
 void emit(const std::string& path, const std::string& text);

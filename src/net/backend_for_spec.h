@@ -18,6 +18,9 @@ namespace aifabric {
 std::vector<LinkFailure> packet_failures(const Fabric& f, const std::vector<std::string>& specs, uint64_t seed);
 // The packet engine as a spec configures it: its load balancing, transport and PFC, the seed, the event limit.
 PacketSimConfig packet_config_for(const ClusterSpec& spec, uint64_t seed, int64_t max_events = PacketSimConfig{}.max_events);
+// A line saying how the engine runs on this plan: load balancing, transport and acks, flow control and where its
+// thresholds come from, buffers.
+std::string packet_settings(const Plan& plan, const PacketSimConfig& cfg);
 // Refuses (InputError naming `what`) traffic that would not finish in a sane time, before anything is built: about
 // 4 events per packet per hop (arrival and transmission, data and ack), 2 x tiers hops each way.
 void check_packet_budget(const std::vector<FlowSpec>& traffic, const Plan& plan, const PacketSimConfig& cfg, const std::string& what = "--traffic");

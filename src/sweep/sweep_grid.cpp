@@ -156,6 +156,7 @@ SweepGrid parse_sweep_grid(const std::string& text, const std::string& file, con
       const std::string path = t.substr(5);
       if (path.empty()) w.fail("traffic", "file: needs a path (CSV: src,dst,bytes,start_ns)");
       g.workload.traffic = "file:" + (std::filesystem::path(path).is_absolute() ? path : (dir / path).string());
+      if (!std::filesystem::is_regular_file(g.workload.traffic.substr(5))) w.fail("traffic", fmt::format("'{}': no such flow file", g.workload.traffic.substr(5)));
     } else if (!counted && kind != "permutation" && kind != "uniform") {
       w.fail("traffic", fmt::format("'{}' is not a traffic pattern; expected permutation, incast:N, alltoall[:N], hotspot[:N], uniform or file:PATH", t));
     } else if (t.size() > kind.size()) {

@@ -68,7 +68,7 @@ SweepRow sweep_one_point(const SweepGrid& grid, int64_t index, const Catalog& ca
       for (const FlowSpec& fl : traffic) sim.add_flow(fl);
       const PacketSimResult pr = sim.run();
       if (pr.stopped_early) throw InputError({}, "workload.traffic", fmt::format("stopped at the event limit ({}) before every flow finished", o.max_events));
-      row.design.packet = summarise_packet_run(pr, fmt::format("{}, {} transport{}", to_string(cfg.lb), to_string(cfg.transport), cfg.pfc ? ", PFC" : ""));
+      row.design.packet = summarise_packet_run(pr, packet_settings(plan, cfg));
     }
   } catch (const InputError& e) {  // the planner (built stays false), the workload or the job refused this combination
     row.reason = e.message().empty() ? std::string(e.what()) : e.field().empty() ? e.message() : fmt::format("{}: {}", e.field(), e.message());
