@@ -13,9 +13,14 @@ constexpr uint32_t kLostBit = 0x80000000u;  // in a reassembly slot: the packet 
 constexpr int64_t kUnpublishedVoqBytes = int64_t{1} << 30;
 }  // namespace
 
-CellFabric::CellFabric(const Fabric& f, const FabricIndex& index, const std::vector<int64_t>& port_delay_ps, Simulator& sim, const CellFabricParams& params,
-                       CellFabricSink& sink, std::array<int64_t, 64>& fabric_queue_histogram)
+CellFabric::CellFabric(const Fabric& f, const FabricIndex& index, const std::vector<int64_t>& port_delay_ps, Simulator& sim, EventHandlers& events,
+                       const CellFabricParams& params, CellFabricSink& sink, std::array<int64_t, 64>& fabric_queue_histogram)
     : f_(f), sim_(sim), p_(params), sink_(sink), qhist_(fabric_queue_histogram), up_begin_(index.up_begin), up_links_(index.up_links), up_sorted_(index.up_sorted) {
+  kRequest = events.add<&CellFabric::on_request>("cell fabric request", this);
+  kGrant = events.add<&CellFabric::on_grant>("cell fabric grant", this);
+  kCredit = events.add<&CellFabric::on_credit>("cell fabric credit", this);
+  kCellTx = events.add<&CellFabric::on_cell_tx_done>("cell transmission done", this);
+  kCellArrive = events.add<&CellFabric::on_cell_arrive>("cell arrival", this);
   stats_.used = true;
   const SwitchModel* le_model = f.tier[1].model;
   cell_bytes_ = p_.cell_bytes > 0 ? p_.cell_bytes : (le_model && le_model->cell_bytes > 0 ? le_model->cell_bytes : 256);
@@ -385,18 +390,9 @@ void CellFabric::fail_link(uint32_t link) {
   }
 }
 
-void CellFabric::handle(uint32_t kind, uint32_t target) {
-  switch (kind) {
-    case kRequest: on_request(target); break;
-    case kGrant: on_grant(target); break;
-    case kCredit: on_credit(target); break;
-    case kCellTx:
-      ports_[target].busy = false;
-      start_tx(target);
-      break;
-    case kCellArrive: on_cell_arrive(target); break;
-    default: break;
-  }
+void CellFabric::on_cell_tx_done(uint32_t port) {
+  ports_[port].busy = false;
+  start_tx(port);
 }
 
 }  // namespace aifabric

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "net/packet_sim.h"
+#include "sim/event_handlers.h"
 #include "sim/simulator.h"
 #include "topo/fabric.h"
 #include "topo/fabric_index.h"
@@ -30,17 +31,16 @@ class CellFabricSink {
 
 class CellFabric {
  public:
-  // Event kinds this fabric owns (the engine forwards them to handle()).
-  static constexpr uint32_t kRequest = 7, kGrant = 8, kCredit = 9, kCellTx = 10, kCellArrive = 11;
-
   // Ports are numbered as in the engine: 2 x link + 0 toward the upper end, + 1 toward the lower end.
   // `port_delay_ps`: propagation plus the receiving element's latency, per port.
-  CellFabric(const Fabric& f, const FabricIndex& index, const std::vector<int64_t>& port_delay_ps, Simulator& sim, const CellFabricParams& params,
-             CellFabricSink& sink, std::array<int64_t, 64>& fabric_queue_histogram);
+  // It registers the events it handles (requests, grants, credits, cells) with `events`.
+  CellFabric(const Fabric& f, const FabricIndex& index, const std::vector<int64_t>& port_delay_ps, Simulator& sim, EventHandlers& events,
+             const CellFabricParams& params, CellFabricSink& sink, std::array<int64_t, 64>& fabric_queue_histogram);
+  CellFabric(const CellFabric&) = delete;
+  CellFabric& operator=(const CellFabric&) = delete;
 
   // A packet from a NIC is at its ingress leaf element `le`, bound for host port `egress_port`.
   void accept(uint32_t packet, uint32_t wire_bytes, uint32_t le, uint32_t egress_port, bool control);
-  void handle(uint32_t kind, uint32_t target);
   // Bytes waiting in the VOQ a packet from `le` to `egress_port` would join (for ECN marking).
   int64_t voq_bytes(uint32_t le, uint32_t egress_port, bool control) { return voqs_[voq_of(le, egress_port, control)].bytes; }
   // Takes a fabric link out of service: its queued cells are lost, and no cell is sprayed onto it again.
@@ -96,6 +96,7 @@ class CellFabric {
   void enqueue_cell(uint32_t port, uint32_t cell);
   void start_tx(uint32_t port);
   void on_cell_arrive(uint32_t cell);
+  void on_cell_tx_done(uint32_t port);
   void cell_done(uint32_t packet, uint32_t voq);
   void release(uint32_t voq, uint32_t packet);
   uint32_t uplink_for(uint32_t le, uint32_t egress_le);
@@ -106,6 +107,7 @@ class CellFabric {
 
   const Fabric& f_;
   Simulator& sim_;
+  uint32_t kRequest = 0, kGrant = 0, kCredit = 0, kCellTx = 0, kCellArrive = 0;  // its event kinds, as registered
   CellFabricParams p_;
   CellFabricSink& sink_;
   std::array<int64_t, 64>& qhist_;

@@ -1,8 +1,8 @@
-// The packet engine's state and its parts, shared by the files that implement them (internal to src/net/): the
-// packet, port and flow records, the event kinds, and PacketSim::Impl with its members. Each group of the engine's
-// functions lives in its own file: ports and buffers (packet_ports.cpp), routing (packet_routing.cpp), the NIC
-// (packet_nic.cpp), failures (packet_failures.cpp), the two transports (spray_transport.cpp, roce_transport.cpp),
-// and the build and run loop (packet_sim.cpp).
+// The packet engine's state, shared by the files that implement it (internal to src/net/): the packet, port and flow
+// records and PacketEngine with its members. Each part lives in its own file: ports and buffers (packet_ports.cpp),
+// routing (packet_routing.cpp), the NIC (packet_nic.cpp), failures (packet_failures.cpp), the build and run loop
+// (packet_sim.cpp); the transports are behind packet_transport.h, the cell fabric behind cell_fabric.h, and every
+// part registers the events it handles (sim/event_handlers.h).
 #pragma once
 
 #include "net/packet_sim.h"
@@ -19,6 +19,8 @@
 #include "net/cell_fabric.h"
 #include "net/entropy_recycling.h"
 #include "net/flow_precedence.h"
+#include "net/packet_transport.h"
+#include "sim/event_handlers.h"
 #include "sim/simulator.h"
 
 namespace aifabric {
@@ -26,7 +28,6 @@ namespace aifabric {
 // The engine's own records and constants (only the engine's files include this header).
 namespace packet_detail {
 
-enum EventKind : uint32_t { kPfc = 0, kTxDone = 1, kArrive = 2, kFlowStart = 3, kRto = 4, kPace = 5, kDcqcn = 6, kFail = 12, kTimedDone = 13 };  // 7-11: the cell fabric's
 enum PacketType : uint8_t { kData = 0, kAck = 1, kNack = 2, kCnp = 3, kTrimmed = 4 };  // trimmed: a data header whose payload was cut
 constexpr uint32_t kPauseBit = 0x80000000u;
 constexpr uint8_t kCe = 1, kEce = 2, kAr = 4;  // congestion experienced, its echo, ack request
@@ -36,6 +37,9 @@ constexpr int kMaxBackoff = 6;  // timeouts back off to 64 x RTO; one more and t
 // packet's scheduling and its arrival): the run loop fetches what an event will touch this many events ahead,
 // in two stages (the packet first, then, with the packet in cache, its next port or its flow).
 constexpr size_t kFetchPacketAhead = 16, kFetchNextAhead = 8, kFetchLastAhead = 3;
+
+// What a switch's buffer does with an arriving data packet (marking it or pausing upstream on the way).
+enum class BufferVerdict : uint8_t { Queue, Drop, Trim };
 
 // One cache line per packet, so touching a packet costs one miss.
 struct alignas(64) Packet {
@@ -142,7 +146,7 @@ struct alignas(64) Flow {
   TimerHandle rto;
   bool done = false, sender_done = false;
   bool registered = false;       // waiting in a NIC port's list of ready flows
-  bool pace_pending = false, dcqcn_armed = false;
+  bool pace_pending = false;
   int64_t packets = 0, retransmits = 0, echoes = 0, cnps = 0;
   int64_t start = 0, finish = 0;
   int64_t acked_at = -1;         // the last ack arrived
@@ -151,22 +155,21 @@ struct alignas(64) Flow {
   int64_t last_tx = -1;
   int64_t rx_unacked = 0;        // spray receiver: payload arrived since its last ack
   uint32_t rx_ar = 0;            // spray receiver: one past the highest packet that asked for an ack
-  // RoCE / DCQCN.
-  uint32_t nacked_at = 0xffffffffu;
-  double rate = 0, target = 0, rp_alpha = 1.0;
-  int timer_stage = 0, byte_stage = 0;
-  int64_t bytes_since_increase = 0, last_cnp_at_sender = -1, last_cnp_sent = -1'000'000'000'000;
 };
 constexpr size_t kFlowHotBytes = 256;  // the part of a Flow the run loop prefetches
 
 }  // namespace packet_detail
 using namespace packet_detail;
 
-struct PacketSim::Impl final : CellFabricSink {
+struct PacketEngine final : CellFabricSink {
   const Plan& plan;
   const Fabric& f;
   PacketSimConfig cfg;
   Simulator sim;
+  EventHandlers events;  // every part's events, registered as it is built
+  // The engine's own event kinds (the transport's and the cell fabric's register themselves).
+  uint32_t kTxDone = 0, kArrive = 0, kPfc = 0, kFlowStart = 0, kRto = 0, kPace = 0, kFail = 0, kTimedDone = 0;
+  std::unique_ptr<Transport> transport;
   Rng rng;
   std::vector<Port> ports;
   std::vector<PortStats> port_stats;  // same index as ports
@@ -208,7 +211,7 @@ struct PacketSim::Impl final : CellFabricSink {
   std::vector<std::pair<uint32_t, uint64_t>> weighted_scratch;  // (candidate port, cumulative weight)
   int64_t unroutable = 0, abandoned = 0;
   uint32_t last_failure = 0;
-  int64_t target_rtt_ps = 0, max_window = 0, min_window = 0;  // spray transport: delay target and window bounds
+  int64_t nic_bdp_bytes = 0;  // a NIC's bandwidth-delay product over the longest path (all its planes)
   int64_t data_packets = 0, ack_packets = 0, drops = 0, marks = 0, retransmits = 0, duplicate_bytes = 0;
   int64_t ecn_kmin = 0, ecn_kmax = 0;
   int64_t data_wire_bytes = 0;  // a full data packet on the wire
@@ -222,11 +225,16 @@ struct PacketSim::Impl final : CellFabricSink {
   int64_t next_sample = 0, last_sample = 0;
   std::vector<TierSample> samples;
 
-  Impl(const Plan& p, const PacketSimConfig& c)
+  PacketEngine(const Plan& p, const PacketSimConfig& c)
       : plan(p), f(p.fabric), cfg(c), rng(c.seed), nic_link(p.index.nic_link), nic_leaf(p.index.nic_leaf), up_begin(p.index.up_begin),
         up_links(p.index.up_links), upsort(p.index.up_sorted), pod(p.index.pod) {
+    register_events();
     build();
   }
+  PacketEngine(const PacketEngine&) = delete;
+  PacketEngine& operator=(const PacketEngine&) = delete;
+
+  void register_events();
 
   // CellFabricSink: packets leaving the cell fabric go onto their egress host port.
   void deliver(uint32_t packet, uint32_t egress_port) override {
@@ -311,6 +319,9 @@ struct PacketSim::Impl final : CellFabricSink {
 
   // ECN as switches configure it: no mark below kmin, certain above kmax, linear up to pmax between.
   void maybe_mark(Packet& p, int64_t queued, uint32_t counted_at);
+
+  // The buffer's verdict on a data packet arriving at a switch port (PFC, limits, shared buffer, trimming, ECN).
+  BufferVerdict admit(uint32_t port_id, Packet& p);
 
   void enqueue(uint32_t port_id, uint32_t id);
 
@@ -434,9 +445,6 @@ struct PacketSim::Impl final : CellFabricSink {
   // ---- Sending: a NIC port pulls the next packet from its ready flows, round robin, when its wire is free,
   // so congestion control and pacing act on the very next packet (not on a queue committed long before).
 
-  // The next packet a flow would send: a pending retransmission first, else new data; kNone if none.
-  uint32_t next_to_send(Flow& fl, bool& again);
-
   // Whether the flow may put a packet on the wire now (window, outstanding limit, pacing); a flow held by
   // pacing gets a wake-up at its time.
   bool can_send(uint32_t flow_id);
@@ -456,19 +464,6 @@ struct PacketSim::Impl final : CellFabricSink {
   // The flow's next data packet, with the sender's bookkeeping for it.
   uint32_t emit_data(uint32_t flow_id, uint32_t plane);
 
-  // ---- RoCEv2 reliable connection with DCQCN --------------------------------------------------------
-  double min_rate() const { return cfg.dcqcn.min_rate_fraction * static_cast<double>(line_bps); }
-
-  void dcqcn_increase(Flow& fl);
-
-  void on_cnp(Flow& fl);
-
-  void arm_dcqcn(uint32_t flow_id);
-
-  void on_dcqcn_timer(uint32_t flow_id);
-
-  void on_data_roce(uint32_t id);
-
   int64_t bytes_between(const Flow& fl, uint32_t from, uint32_t to) const {
     if (to <= from) return 0;
     int64_t b = static_cast<int64_t>(to - from) * cfg.mtu_bytes;
@@ -476,36 +471,18 @@ struct PacketSim::Impl final : CellFabricSink {
     return b;
   }
 
-  void on_control_roce(uint32_t id);
-
-  void on_data(uint32_t id);
-
-  // The spray transport's window, by the two signals an ack carries (after the Ultra Ethernet NSCC quadrants):
-  //   low delay, no mark  -> grow in proportion to the headroom below the delay target (recovers in a few RTTs);
-  //   low delay, mark     -> hold: a spraying transient the queue is already draining;
-  //   high delay, no mark -> grow by about one packet per window (fairness);
-  //   high delay, mark    -> shrink in proportion to the excess delay, at most once per RTT.
-  void adjust_window(Flow& fl, int64_t rtt, bool marked, int64_t acked_bytes);
-
-  void on_ack(uint32_t id);
-
-  // Loss detection without a timeout (after RACK, RFC 8985, by sequence): packets are first sent in order, so
-  // one still unacknowledged when a packet sent a window later (or 16 packets, if more) has been acknowledged
-  // was lost, not merely reordered by spraying; it is resent at once.
-  void detect_losses(Flow& fl, uint32_t acked_seq);
-
-  // The receiver got a trimmed header: it asks the sender for that packet again.
-  void on_trimmed(uint32_t id);
-
-  // The sender learns a packet's payload was cut: it is resent first, and the window shrinks as for a mark.
-  void on_nack(uint32_t id);
-
   // After an acknowledgement: the sender is done when every packet is acknowledged, else it may send more.
   void ack_progress(uint32_t flow_id);
 
+  // The retransmission timer: progress since it was armed re-arms it; seven timeouts in a row give up; else the
+  // transport recovers.
   void on_rto(uint32_t flow_id);
 
   void on_arrive(uint32_t id);
+  void on_tx_done(uint32_t port_id);
+  void on_pace(uint32_t flow_id);
+  void on_flow_start(uint32_t flow_id);
+  void on_timed_done(uint32_t flow_id);
 
   // A route computed ahead of the packet's arrival holds at its arrival unless the choice depends on queues
   // at that moment (adaptive routing) or on links that may fail in between.

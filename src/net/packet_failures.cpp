@@ -4,7 +4,7 @@
 namespace aifabric {
 
 // A packet lost to a failure: counted against it, and (for data) remembered until delivered again.
-void PacketSim::Impl::lose_packet(uint32_t id, uint32_t failure) {
+void PacketEngine::lose_packet(uint32_t id, uint32_t failure) {
   Packet& p = pool[id];
   FailureImpact& im = impacts[failure];
   ++im.packets_lost;
@@ -21,7 +21,7 @@ void PacketSim::Impl::lose_packet(uint32_t id, uint32_t failure) {
 }
 
 // A lost data packet arrived after all: the failure that lost it has recovered when none is left.
-void PacketSim::Impl::delivered_again(uint32_t flow_id, uint32_t seq) {
+void PacketEngine::delivered_again(uint32_t flow_id, uint32_t seq) {
   const auto it = lost_pending.find((static_cast<uint64_t>(flow_id) << 32) | seq);
   if (it == lost_pending.end()) return;
   const uint32_t failure = it->second;
@@ -29,7 +29,7 @@ void PacketSim::Impl::delivered_again(uint32_t flow_id, uint32_t seq) {
   if (--lost_outstanding[failure] == 0) impacts[failure].recovered_ps = sim.now().count();
 }
 
-void PacketSim::Impl::apply_failure(uint32_t idx) {
+void PacketEngine::apply_failure(uint32_t idx) {
   any_dead = true;
   last_failure = idx;
   std::vector<uint32_t> stranded;  // once per failure, not per packet

@@ -1,16 +1,17 @@
-// The packet engine's NIC: packets made and sent, a port pulling from its ready flows round robin, pacing, the RTO.
+// The packet engine's NIC: packets made and sent, a port pulling from its ready flows round robin, pacing, the RTO
+// (what each transport decides is behind packet_transport.h).
 #include "net/packet_engine.h"
 
 namespace aifabric {
 
 // Control packets (acks, NACKs, CNPs) queue at the NIC at strict priority; data is pulled (below).
-void PacketSim::Impl::send_packet(uint32_t flow_id, uint32_t seq, uint8_t type, uint8_t flags, int64_t echo_ts) {
+void PacketEngine::send_packet(uint32_t flow_id, uint32_t seq, uint8_t type, uint8_t flags, int64_t echo_ts) {
   const uint32_t id = make_packet(flow_id, seq, type, flags, echo_ts);
   const Flow& fl = flows[flow_id];
   enqueue(2 * nic_link[static_cast<size_t>(pool[id].plane) * E + (type == kData ? fl.src : fl.dst)], id);
 }
 
-uint32_t PacketSim::Impl::make_packet(uint32_t flow_id, uint32_t seq, uint8_t type, uint8_t flags, int64_t echo_ts) {
+uint32_t PacketEngine::make_packet(uint32_t flow_id, uint32_t seq, uint8_t type, uint8_t flags, int64_t echo_ts) {
   Flow& fl = flows[flow_id];
   const uint32_t id = alloc_packet();
   Packet& p = pool[id];
@@ -33,7 +34,7 @@ uint32_t PacketSim::Impl::make_packet(uint32_t flow_id, uint32_t seq, uint8_t ty
 
 // RFC 6298: the timeout follows the measured RTT (each ack echoes its own transmission's send time, so
 // samples are never ambiguous), never below the configured floor.
-void PacketSim::Impl::update_rtt(Flow& fl, int64_t rtt) {
+void PacketEngine::update_rtt(Flow& fl, int64_t rtt) {
   if (fl.srtt == 0) {
     fl.srtt = rtt;
     fl.rttvar = rtt / 2;
@@ -44,43 +45,21 @@ void PacketSim::Impl::update_rtt(Flow& fl, int64_t rtt) {
   }
 }
 
-void PacketSim::Impl::arm_rto(uint32_t flow_id) {
+void PacketEngine::arm_rto(uint32_t flow_id) {
   Flow& fl = flows[flow_id];
   if (!fl.rto.valid()) fl.rto = sim.schedule_timer(Picoseconds(sim.now().count() + rto_of(fl)), kRto, flow_id);
 }
 
-// The next packet a flow would send: a pending retransmission first, else new data; kNone if none.
-uint32_t PacketSim::Impl::next_to_send(Flow& fl, bool& again) {
-  again = false;
-  if (cfg.transport == TransportKind::Spray) {
-    while (fl.rtx_head < fl.rtx.size()) {
-      if (!fl.bits.test(kAcked, fl.rtx[fl.rtx_head])) {
-        again = true;
-        return fl.rtx[fl.rtx_head];
-      }
-      ++fl.rtx_head;
-    }
-  }
-  return fl.next_seq < fl.npkts ? fl.next_seq : kNone;
-}
-
 // Whether the flow may put a packet on the wire now (window, outstanding limit, pacing); a flow held by
 // pacing gets a wake-up at its time.
-bool PacketSim::Impl::can_send(uint32_t flow_id) {
+bool PacketEngine::can_send(uint32_t flow_id) {
   Flow& fl = flows[flow_id];
   if (fl.sender_done || fl.pace_pending) return false;
   bool again = false;
-  const uint32_t seq = next_to_send(fl, again);
-  if (seq == kNone) return false;
-  const bool roce = cfg.transport == TransportKind::RoceDcqcn;
-  if (roce ? fl.inflight >= 64 * cfg.initial_window_bytes  // a queue pair's outstanding limit
-           : fl.inflight > 0 && fl.inflight + payload(fl, seq) > fl.cwnd) {
-    return false;
-  }
-  // RoCE paces at its DCQCN rate; the spray transport paces only a window below one packet (one packet per
-  // RTT x MTU / window), so a hundred senders into one port need not overflow it with a packet each.
+  const uint32_t seq = transport->next_to_send(fl, again);
+  if (seq == kNone || !transport->window_open(fl, payload(fl, seq))) return false;
   const int64_t now = sim.now().count();
-  if ((roce || fl.cwnd < cfg.mtu_bytes) && now < fl.next_send) {
+  if (now < fl.next_send && transport->paces(fl)) {
     fl.pace_pending = true;
     sim.schedule(Picoseconds(fl.next_send), kPace, flow_id);
     return false;
@@ -89,13 +68,13 @@ bool PacketSim::Impl::can_send(uint32_t flow_id) {
 }
 
 // After anything that may let a flow send (start, ack, NACK, timeout, pacing): queue it at its NIC port.
-void PacketSim::Impl::try_send(uint32_t flow_id) {
+void PacketEngine::try_send(uint32_t flow_id) {
   if (can_send(flow_id)) make_ready(flow_id, kNone);
 }
 
 // Puts the flow in the ring of the NIC port its next packet takes, and wakes that port (unless it is
 // `busy_port`, the one transmitting right now, which looks at its ring when it is done).
-void PacketSim::Impl::make_ready(uint32_t flow_id, uint32_t busy_port) {
+void PacketEngine::make_ready(uint32_t flow_id, uint32_t busy_port) {
   Flow& fl = flows[flow_id];
   if (fl.registered) return;
   const uint32_t plane = choose_plane(fl, fl.entropy, fl.src, fl.dst);
@@ -107,7 +86,7 @@ void PacketSim::Impl::make_ready(uint32_t flow_id, uint32_t busy_port) {
   if (port != busy_port) kick(port);
 }
 
-void PacketSim::Impl::kick(uint32_t port_id) {
+void PacketEngine::kick(uint32_t port_id) {
   Port& pt = ports[port_id];
   if (pt.txdone_pending || !has_eligible(pt)) return;
   if (pt.free_at <= sim.now().count()) {
@@ -119,7 +98,7 @@ void PacketSim::Impl::kick(uint32_t port_id) {
 }
 
 // A free NIC port takes the next ready flow that may send and builds its packet; kNone if none may.
-uint32_t PacketSim::Impl::pull_from_ready_flows(uint32_t port_id) {
+uint32_t PacketEngine::pull_from_ready_flows(uint32_t port_id) {
   Port& pt = ports[port_id];
   while (pt.head != kNone) {
     const uint32_t flow_id = list_pop(flows, pt.head, pt.tail);
@@ -133,15 +112,12 @@ uint32_t PacketSim::Impl::pull_from_ready_flows(uint32_t port_id) {
 }
 
 // The flow's next data packet, with the sender's bookkeeping for it.
-uint32_t PacketSim::Impl::emit_data(uint32_t flow_id, uint32_t plane) {
+uint32_t PacketEngine::emit_data(uint32_t flow_id, uint32_t plane) {
   Flow& fl = flows[flow_id];
   bool again = false;
-  const uint32_t seq = next_to_send(fl, again);
+  const uint32_t seq = transport->next_to_send(fl, again);
   const int64_t pl = payload(fl, seq);
-  const int64_t now = sim.now().count();
   if (again) {
-    fl.bits.set(kResent, seq);
-    ++fl.rtx_head;
     ++fl.retransmits;
     ++retransmits;
   } else {
@@ -151,26 +127,41 @@ uint32_t PacketSim::Impl::emit_data(uint32_t flow_id, uint32_t plane) {
   }
   fl.inflight += pl;
   ++fl.packets;
-  if (cfg.transport == TransportKind::RoceDcqcn) {
-    // Pacing at the DCQCN rate: the next packet may leave one wire time at that rate later.
-    fl.next_send = std::max(now, fl.next_send) + static_cast<int64_t>(static_cast<double>(pl + cfg.header_bytes) * 8e12 / fl.rate);
-    fl.bytes_since_increase += pl;
-    if (fl.bytes_since_increase >= cfg.dcqcn.byte_counter) {
-      fl.bytes_since_increase = 0;
-      ++fl.byte_stage;
-      dcqcn_increase(fl);
-    }
-  } else if (fl.cwnd < cfg.mtu_bytes) {
-    fl.next_send = now + std::max(fl.srtt, base_rtt_ps) * cfg.mtu_bytes / std::max<int64_t>(1, fl.cwnd);
-  }
-  // Ack request (as UET's AR flag): on a resend, the flow's last packet and the one that fills the window, so a
-  // coalescing receiver never sits on the acks a stalled sender waits for.
-  const bool ask = cfg.transport == TransportKind::Spray &&
-                   (again || fl.next_seq == fl.npkts || fl.inflight + cfg.mtu_bytes > fl.cwnd);
-  const uint32_t id = make_packet(flow_id, seq, kData, ask ? kAr : 0);
+  const uint8_t flags = transport->sending(flow_id, pl, again);  // pacing, rate, an ack request
+  const uint32_t id = make_packet(flow_id, seq, kData, flags);
   pool[id].plane = static_cast<uint16_t>(plane);
   arm_rto(flow_id);
   return id;
+}
+
+// After an acknowledgement: the sender is done when every packet is acknowledged, else it may send more.
+void PacketEngine::ack_progress(uint32_t flow_id) {
+  Flow& fl = flows[flow_id];
+  if (fl.acked_count == fl.npkts) {
+    fl.sender_done = true;
+    fl.acked_at = sim.now().count();
+    sim.cancel(fl.rto);
+    fl.rto = {};
+    return;
+  }
+  try_send(flow_id);
+}
+
+void PacketEngine::on_rto(uint32_t flow_id) {
+  Flow& fl = flows[flow_id];
+  fl.rto = {};
+  if (fl.sender_done) return;
+  const int64_t now = sim.now().count();
+  if (now - fl.last_progress < rto_of(fl)) {
+    fl.rto = sim.schedule_timer(Picoseconds(fl.last_progress + rto_of(fl)), kRto, flow_id);
+    return;
+  }
+  if (fl.rto_backoff >= kMaxBackoff) {  // seven timeouts in a row, the last after 64 x RTO: no way left
+    fl.sender_done = true;
+    ++abandoned;
+    return;
+  }
+  transport->timed_out(flow_id);
 }
 
 }  // namespace aifabric

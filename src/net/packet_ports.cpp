@@ -5,7 +5,7 @@
 namespace aifabric {
 
 // Starts the next eligible packet (control first; data unless paused); false if none may go.
-bool PacketSim::Impl::start_tx(uint32_t pid_port) {
+bool PacketEngine::start_tx(uint32_t pid_port) {
   Port& pt = ports[pid_port];
   uint32_t id;
   if (pt.chead != kNone) {
@@ -50,14 +50,14 @@ bool PacketSim::Impl::start_tx(uint32_t pid_port) {
 
 // A data packet leaves the buffer of the switch it waited in (p.node, not yet moved on): the shared buffer has
 // that much more free, and, with PFC, its ingress there holds less.
-void PacketSim::Impl::leave_switch_buffer(const Packet& p) {
+void PacketEngine::leave_switch_buffer(const Packet& p) {
   if (p.type != kData) return;
   if (sharing) shared_used[p.node] -= p.size;
   if (cfg.pfc && p.in_port != kNone) release_held(p.in_port, p.size);
 }
 
 // PFC: data from upstream port `in_port` left the buffer here; below XON the port may send again.
-void PacketSim::Impl::release_held(uint32_t in_port, int64_t bytes) {
+void PacketEngine::release_held(uint32_t in_port, int64_t bytes) {
   PortStats& up = port_stats[in_port];
   up.held -= bytes;
   if (up.pause_requested && up.held <= up.xon) {
@@ -67,14 +67,14 @@ void PacketSim::Impl::release_held(uint32_t in_port, int64_t bytes) {
 }
 
 // PFC headroom of the ingress fed by upstream port `in_port` (PacketSimConfig::pfc_headroom_bytes).
-int64_t PacketSim::Impl::pfc_headroom(uint32_t in_port) const {
+int64_t PacketEngine::pfc_headroom(uint32_t in_port) const {
   if (cfg.pfc_headroom_bytes > 0) return cfg.pfc_headroom_bytes;
   const Port& pt = ports[in_port];
   const double in_flight_ps = 2.0 * pt.delay_ps + pt.ser_ack;
   return static_cast<int64_t>(static_cast<double>(port_stats[in_port].bps) / 8 * in_flight_ps * 1e-12) + 2 * data_wire_bytes;
 }
 
-void PacketSim::Impl::on_pfc(uint32_t target) {
+void PacketEngine::on_pfc(uint32_t target) {
   Port& pt = ports[target & ~kPauseBit];
   PortStats& st = port_stats[target & ~kPauseBit];
   const bool pause = target & kPauseBit;
@@ -93,14 +93,14 @@ void PacketSim::Impl::on_pfc(uint32_t target) {
 
 // Dynamic thresholds (Choudhury and Hahne): a port of a switch with a shared buffer takes a packet while its
 // queue stays within alpha x the buffer still free; one congested port alone can fill alpha / (1 + alpha) of it.
-bool PacketSim::Impl::shared_admits(uint32_t node, int64_t queued, int64_t bytes) const {
+bool PacketEngine::shared_admits(uint32_t node, int64_t queued, int64_t bytes) const {
   if (!sharing || shared_size[node] <= 0) return true;
   const int64_t free_bytes = shared_size[node] - shared_used[node];
   return bytes <= free_bytes && static_cast<double>(queued + bytes) <= cfg.buffer_alpha * static_cast<double>(free_bytes);
 }
 
 // ECN as switches configure it: no mark below kmin, certain above kmax, linear up to pmax between.
-void PacketSim::Impl::maybe_mark(Packet& p, int64_t queued, uint32_t counted_at) {
+void PacketEngine::maybe_mark(Packet& p, int64_t queued, uint32_t counted_at) {
   if (!cfg.ecn || p.type != kData || queued <= ecn_kmin) return;
   const bool mark = queued >= ecn_kmax ||
                     rng.uniform() < cfg.ecn_pmax * static_cast<double>(queued - ecn_kmin) / static_cast<double>(std::max<int64_t>(1, ecn_kmax - ecn_kmin));
@@ -111,7 +111,41 @@ void PacketSim::Impl::maybe_mark(Packet& p, int64_t queued, uint32_t counted_at)
   }
 }
 
-void PacketSim::Impl::enqueue(uint32_t port_id, uint32_t id) {
+// The buffer's one verdict on a data packet arriving at a switch port bound for `port_id`: PFC (the ingress holds it,
+// pausing upstream past XOFF; past the headroom it is dropped), then the per-port and shared limits of a lossy
+// buffer (dropped, or trimmed when the transport can ask again), then ECN on what it queues.
+BufferVerdict PacketEngine::admit(uint32_t port_id, Packet& p) {
+  Port& pt = ports[port_id];
+  if (cfg.pfc && p.in_port != kNone) {
+    PortStats& up = port_stats[p.in_port];
+    if (up.held + p.size > up.xoff + pfc_headroom(p.in_port)) {  // the headroom overflowed: PFC drops
+      ++port_stats[port_id].drops;
+      ++drops;
+      return BufferVerdict::Drop;
+    }
+    up.held += p.size;
+    if (!up.pause_requested && up.held > up.xoff) {
+      up.pause_requested = true;
+      // The pause frame crosses the link back: its serialisation and the link's delay.
+      sim.schedule(Picoseconds(sim.now().count() + ports[p.in_port].delay_ps + ports[p.in_port].ser_ack), kPfc, p.in_port | kPauseBit);
+    }
+  }
+  BufferVerdict verdict = BufferVerdict::Queue;
+  if (!cfg.lossless && !cfg.pfc && (pt.queued + p.size > port_limit || !shared_admits(p.node, pt.queued, p.size))) {
+    ++port_stats[port_id].drops;
+    ++drops;
+    if (!trimming) return BufferVerdict::Drop;
+    verdict = BufferVerdict::Trim;
+  } else {
+    maybe_mark(p, pt.queued, port_id);
+  }
+  const int64_t q = pt.queued;
+  tier_max_queue[pt.tier] = std::max(tier_max_queue[pt.tier], q);
+  ++qhist[pt.tier][q <= 0 ? 0 : 64 - __builtin_clzll(static_cast<unsigned long long>(q))];
+  return verdict;
+}
+
+void PacketEngine::enqueue(uint32_t port_id, uint32_t id) {
   Port& pt = ports[port_id];
   if (pt.dead) {  // a NIC's link in a dead plane, or a cell fabric's egress port
     ++unroutable;
@@ -122,38 +156,19 @@ void PacketSim::Impl::enqueue(uint32_t port_id, uint32_t id) {
   Packet& p = pool[id];
   const bool at_switch = !node_is_nic[p.node];
   if (at_switch && p.type == kData) {
-    if (cfg.pfc && p.in_port != kNone) {
-      PortStats& up = port_stats[p.in_port];
-      if (up.held + p.size > up.xoff + pfc_headroom(p.in_port)) {  // the headroom overflowed: PFC drops
-        ++port_stats[port_id].drops;
-        ++drops;
+    switch (admit(port_id, p)) {
+      case BufferVerdict::Drop:
         free_packet(id);
         return;
-      }
-      up.held += p.size;
-      if (!up.pause_requested && up.held > up.xoff) {
-        up.pause_requested = true;
-        // The pause frame crosses the link back: its serialisation and the link's delay.
-        sim.schedule(Picoseconds(sim.now().count() + ports[p.in_port].delay_ps + ports[p.in_port].ser_ack), kPfc, p.in_port | kPauseBit);
-      }
+      case BufferVerdict::Trim:
+        // The payload is cut and the header goes on at control priority, so the receiver can ask for the
+        // packet at once instead of the sender waiting for a timeout.
+        p.type = kTrimmed;
+        p.size = static_cast<uint16_t>(cfg.header_bytes);
+        ++trims;
+        break;
+      case BufferVerdict::Queue: break;
     }
-    if (!cfg.lossless && !cfg.pfc && (pt.queued + p.size > port_limit || !shared_admits(p.node, pt.queued, p.size))) {
-      ++port_stats[port_id].drops;
-      ++drops;
-      if (!trimming) {
-        free_packet(id);
-        return;
-      }
-      // Trimming: the payload is cut and the header goes on at control priority, so the receiver can ask
-      // for the packet at once instead of the sender waiting for a timeout.
-      p.type = kTrimmed;
-      p.size = static_cast<uint16_t>(cfg.header_bytes);
-      ++trims;
-    }
-    maybe_mark(p, pt.queued, port_id);
-    const int64_t q = pt.queued;
-    tier_max_queue[pt.tier] = std::max(tier_max_queue[pt.tier], q);
-    ++qhist[pt.tier][q <= 0 ? 0 : 64 - __builtin_clzll(static_cast<unsigned long long>(q))];
   }
   if (p.type != kData) {
     list_push(pool, pt.chead, pt.ctail, id);
@@ -165,25 +180,14 @@ void PacketSim::Impl::enqueue(uint32_t port_id, uint32_t id) {
   kick(port_id);
 }
 
-void PacketSim::Impl::on_arrive(uint32_t id) {
+void PacketEngine::on_arrive(uint32_t id) {
   Packet& p = pool[id];
   if (any_dead && p.in_port != kNone && ports[p.in_port].dead) {  // on the wire when the link failed
     lose_packet(id, port_stats[p.in_port].dead_by);
     return;
   }
   if (node_is_nic[p.node]) {
-    if (cfg.transport == TransportKind::RoceDcqcn) {
-      if (p.type == kData) on_data_roce(id);
-      else on_control_roce(id);
-    } else if (p.type == kData) {
-      on_data(id);
-    } else if (p.type == kTrimmed) {
-      on_trimmed(id);
-    } else if (p.type == kNack) {
-      on_nack(id);
-    } else {
-      on_ack(id);
-    }
+    transport->receive(id);
     return;
   }
   const uint32_t dst = p.dst;

@@ -4,13 +4,13 @@
 
 namespace aifabric {
 
-uint32_t PacketSim::Impl::spread_hash(uint32_t node, const Packet& p) const {
+uint32_t PacketEngine::spread_hash(uint32_t node, const Packet& p) const {
   if (cycling && p.type == kData && f.nodes[node].tier == 1) return p.entropy + splitmix32(node);
   return splitmix32((static_cast<uint64_t>(p.entropy) << 32) | node);
 }
 
 // Live links from `lower` up to `upper`.
-uint32_t PacketSim::Impl::live_links_up(uint32_t lower, uint32_t upper) const {
+uint32_t PacketEngine::live_links_up(uint32_t lower, uint32_t upper) const {
   const auto [lo, hi] = key_range(upsort, up_begin[lower], up_begin[lower + 1], upper);
   uint32_t n = 0;
   for (const Keyed* it = lo; it != hi; ++it) n += !ports[2 * it->second].dead;
@@ -22,7 +22,7 @@ uint32_t PacketSim::Impl::live_links_up(uint32_t lower, uint32_t upper) const {
 // Weyl step, so that consecutive entropies of a cycling policy spread as a weighted round robin does), and
 // adaptive routing free to leave that choice only for a link of the same weight (so that it balances queues without
 // undoing the weights). kNone: no way left.
-uint32_t PacketSim::Impl::choose_up_weighted(uint32_t node, const Packet& p, uint32_t dleaf) {
+uint32_t PacketEngine::choose_up_weighted(uint32_t node, const Packet& p, uint32_t dleaf) {
   weighted_scratch.clear();
   uint64_t total = 0;
   const uint32_t b = up_begin[node], e = up_begin[node + 1];
@@ -61,7 +61,7 @@ uint32_t PacketSim::Impl::choose_up_weighted(uint32_t node, const Packet& p, uin
 
 // Whether a spine still has a live link down to a leaf (leaves stop using spines that lost the way down,
 // as withdrawn routes would make them).
-bool PacketSim::Impl::reaches(uint32_t spine, uint32_t leaf) const {
+bool PacketEngine::reaches(uint32_t spine, uint32_t leaf) const {
   const auto [lo, hi] = key_range(upsort, up_begin[leaf], up_begin[leaf + 1], spine);
   for (const Keyed* it = lo; it != hi; ++it) {
     if (!ports[2 * it->second + 1].dead) return true;
@@ -72,7 +72,7 @@ bool PacketSim::Impl::reaches(uint32_t spine, uint32_t leaf) const {
 // Three tiers: whether a core still has a live link down to a spine of the leaf's pod that reaches the leaf, and
 // whether a spine still has a live uplink to such a core (routes withdrawn at every tier, as a routing protocol
 // would once the failure is known).
-bool PacketSim::Impl::core_reaches(uint32_t core, uint32_t leaf) const {
+bool PacketEngine::core_reaches(uint32_t core, uint32_t leaf) const {
   const auto [lo, hi] = key_range(coredown, coredown_begin[core], coredown_begin[core + 1], pod[leaf]);
   for (const Keyed* it = lo; it != hi; ++it) {
     if (!ports[2 * it->second + 1].dead && reaches(f.links[it->second].lower.value(), leaf)) return true;
@@ -80,7 +80,7 @@ bool PacketSim::Impl::core_reaches(uint32_t core, uint32_t leaf) const {
   return false;
 }
 
-bool PacketSim::Impl::reaches_through_cores(uint32_t spine, uint32_t leaf) const {
+bool PacketEngine::reaches_through_cores(uint32_t spine, uint32_t leaf) const {
   for (uint32_t k = up_begin[spine]; k < up_begin[spine + 1]; ++k) {
     const uint32_t link = up_links[k];
     if (!ports[2 * link].dead && core_reaches(f.links[link].upper.value(), leaf)) return true;
@@ -90,7 +90,7 @@ bool PacketSim::Impl::reaches_through_cores(uint32_t spine, uint32_t leaf) const
 
 // Whether a leaf still has a way up and down to another leaf of its plane (planes a NIC can no longer use to
 // reach the destination are withdrawn, as their routes would be).
-bool PacketSim::Impl::leaf_reaches(uint32_t leaf, uint32_t dleaf) const {
+bool PacketEngine::leaf_reaches(uint32_t leaf, uint32_t dleaf) const {
   if (leaf == dleaf) return true;
   for (uint32_t k = up_begin[leaf]; k < up_begin[leaf + 1]; ++k) {
     const uint32_t link = up_links[k];
@@ -102,7 +102,7 @@ bool PacketSim::Impl::leaf_reaches(uint32_t leaf, uint32_t dleaf) const {
 }
 
 // The output port at `node` toward NIC `dst`; kNone when failures left no way.
-uint32_t PacketSim::Impl::route(uint32_t node, Packet& p, uint32_t dst) {
+uint32_t PacketEngine::route(uint32_t node, Packet& p, uint32_t dst) {
   const Node& nd = f.nodes[node];
   const size_t k = static_cast<size_t>(p.plane) * E + dst;
   const uint32_t dleaf = nic_leaf[k];
@@ -146,7 +146,7 @@ uint32_t PacketSim::Impl::route(uint32_t node, Packet& p, uint32_t dst) {
 }
 
 // Sets the path entropy and plane of a new packet per the load-balancing policy.
-void PacketSim::Impl::pick_path(Flow& fl, Packet& p, bool data) {
+void PacketEngine::pick_path(Flow& fl, Packet& p, bool data) {
   const int64_t now = sim.now().count();
   switch (cfg.lb) {
     case LoadBalancing::Ecmp:
@@ -181,7 +181,7 @@ void PacketSim::Impl::pick_path(Flow& fl, Packet& p, bool data) {
 
 // The plane a packet takes: flow-pinned policies hash it (`hash`), spraying and adaptive routing take the
 // planes in turn; after failures only among the planes where both ends are still attached, evenly.
-uint32_t PacketSim::Impl::choose_plane(Flow& fl, uint32_t hash, uint32_t from, uint32_t to) {
+uint32_t PacketEngine::choose_plane(Flow& fl, uint32_t hash, uint32_t from, uint32_t to) {
   const uint32_t sel = (cfg.lb == LoadBalancing::Ecmp || cfg.lb == LoadBalancing::Flowlet) ? hash : fl.plane_rr++;
   const uint32_t P = static_cast<uint32_t>(f.planes);
   if (P == 1) return 0;

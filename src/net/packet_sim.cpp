@@ -17,7 +17,7 @@ PfcThresholds pfc_thresholds(const SwitchModel* m, const PacketSimConfig& cfg, i
   return t;
 }
 
-void PacketSim::Impl::build() {
+void PacketEngine::build() {
   if (cfg.header_bytes <= 0) cfg.header_bytes = wire_format(f).overhead_bytes;  // the fabric's link layer
   E = f.nic_count();
   const size_t L = f.links.size(), N = f.nodes.size();
@@ -72,7 +72,7 @@ void PacketSim::Impl::build() {
       cell_delay[2 * i] = ports[2 * i].delay_ps;  // propagation + the fabric element's latency
       cell_delay[2 * i + 1] = ports[2 * i + 1].delay_ps - le_lat;
     }
-    cells = std::make_unique<CellFabric>(f, plan.index, cell_delay, sim, cfg.cells, *this, qhist_fabric);
+    cells = std::make_unique<CellFabric>(f, plan.index, cell_delay, sim, events, cfg.cells, *this, qhist_fabric);
   }
   node_is_nic.assign(N, 0);
   for (size_t n = 0; n < N; ++n) node_is_nic[n] = f.nodes[n].role == NodeRole::Nic;
@@ -127,12 +127,9 @@ void PacketSim::Impl::build() {
   }
   ecn_kmin = static_cast<int64_t>(cfg.ecn_kmin_fraction * static_cast<double>(limit));
   ecn_kmax = static_cast<int64_t>(cfg.ecn_kmax_fraction * static_cast<double>(limit));
-  // NSCC (UET's congestion control) starts at its maximum window: max_window_factor x BDP.
-  const int64_t max_bdp_window = std::max<int64_t>(cfg.mtu_bytes, static_cast<int64_t>(cfg.max_window_factor * static_cast<double>(bdp)));
-  if (cfg.initial_window_bytes <= 0) cfg.initial_window_bytes = max_bdp_window;
-  target_rtt_ps = static_cast<int64_t>(cfg.delay_target_factor * static_cast<double>(base_rtt_ps));
-  min_window = std::max<int64_t>(1, cfg.mtu_bytes / 16);
-  max_window = std::max(cfg.initial_window_bytes, max_bdp_window);
+  // Windows start at their maximum (as NSCC, UET's congestion control, does): max_window_factor x BDP.
+  nic_bdp_bytes = bdp;
+  if (cfg.initial_window_bytes <= 0) cfg.initial_window_bytes = std::max<int64_t>(cfg.mtu_bytes, static_cast<int64_t>(cfg.max_window_factor * static_cast<double>(bdp)));
   for (size_t i = 0; cfg.pfc && i < ports.size(); ++i) {  // each ingress takes its own switch's thresholds
     const Link& l = f.links[i / 2];
     const Node& held_at = f.nodes[(i % 2 == 0 ? l.upper : l.lower).value()];
@@ -144,16 +141,52 @@ void PacketSim::Impl::build() {
   line_bps = nic_bps;
   cycling = cfg.lb == LoadBalancing::RoundRobin || cfg.lb == LoadBalancing::Adaptive;
   adaptive_threshold = static_cast<int64_t>(cfg.adaptive_threshold_packets) * data_wire;
-  trimming = cfg.trim && cfg.transport == TransportKind::Spray && !cfg.lossless && !cfg.pfc;
-  // RoCE NICs time out in milliseconds (4.096 us x 2^timeout; NCCL's default timeout of 18 is about a second):
-  // 1 ms here, so queues under PFC do not look like loss. The spray transport detects loss itself (trimming,
-  // RACK) and keeps a short timer for the tail.
-  if (cfg.rto_ps <= 0) cfg.rto_ps = std::max<int64_t>(8 * base_rtt_ps, cfg.transport == TransportKind::RoceDcqcn ? 1'000'000'000 : 10'000'000);
+  transport = make_transport(cfg.transport, *this);
+  trimming = cfg.trim && transport->understands_trimming() && !cfg.lossless && !cfg.pfc;
+  if (cfg.rto_ps <= 0) cfg.rto_ps = transport->default_rto_ps(base_rtt_ps);
+}
+
+void PacketEngine::register_events() {
+  kTxDone = events.add<&PacketEngine::on_tx_done>("port transmission done", this);
+  kArrive = events.add<&PacketEngine::on_arrive>("packet arrival", this);
+  kPfc = events.add<&PacketEngine::on_pfc>("PFC pause or resume", this);
+  kFlowStart = events.add<&PacketEngine::on_flow_start>("flow start", this);
+  kRto = events.add<&PacketEngine::on_rto>("retransmission timeout", this);
+  kPace = events.add<&PacketEngine::on_pace>("pacing wake-up", this);
+  kFail = events.add<&PacketEngine::apply_failure>("link failure", this);
+  kTimedDone = events.add<&PacketEngine::on_timed_done>("timed flow done", this);
+}
+
+void PacketEngine::on_tx_done(uint32_t port_id) {
+  ports[port_id].txdone_pending = false;
+  start_tx(port_id);
+}
+
+void PacketEngine::on_pace(uint32_t flow_id) {
+  flows[flow_id].pace_pending = false;
+  try_send(flow_id);
+}
+
+void PacketEngine::on_flow_start(uint32_t flow_id) {
+  if (!precedence.empty() && precedence.timed(flow_id)) {
+    sim.schedule(Picoseconds(precedence.take_lane(flow_id, sim.now().count())), kTimedDone, flow_id);
+    return;
+  }
+  flows[flow_id].last_progress = sim.now().count();
+  transport->start(flow_id);
+  try_send(flow_id);
+}
+
+void PacketEngine::on_timed_done(uint32_t flow_id) {
+  Flow& fl = flows[flow_id];
+  fl.done = fl.sender_done = true;
+  fl.finish = sim.now().count();
+  flow_finished(flow_id);
 }
 
 // Calendar slots hold about 32 events when every port is busy (so sorting a slot stays cheap at any scale),
 // and the window spans two of the longest hops (so a packet's next event rarely waits outside it).
-void PacketSim::Impl::size_calendar() {
+void PacketEngine::size_calendar() {
   if (ports.empty()) return;
   int64_t ser_min = INT64_MAX, hop_max = 1;
   for (const Port& pt : ports) {
@@ -166,7 +199,7 @@ void PacketSim::Impl::size_calendar() {
   sim.size_calendar(slot_bits, wheel_bits);
 }
 
-void PacketSim::Impl::prefetch_ahead() {
+void PacketEngine::prefetch_ahead() {
   Due n;
   if (sim.peek(n, kFetchLastAhead) && n.kind == kArrive) {  // a packet reaching its NIC: its flow's bits
     const Packet& p = pool[n.target];
@@ -193,7 +226,7 @@ void PacketSim::Impl::prefetch_ahead() {
   }
 }
 
-void PacketSim::Impl::take_sample(int64_t now) {
+void PacketEngine::take_sample(int64_t now) {
   TierSample ts;
   ts.t_ps = now;
   const double dt = static_cast<double>(std::max<int64_t>(1, now - last_sample)) * 1e-12;
@@ -217,7 +250,7 @@ void PacketSim::Impl::take_sample(int64_t now) {
 }
 
 // A flow handed over its last new packet: in a dependency-graph run, the flows queued behind it may start.
-void PacketSim::Impl::flow_sent(uint32_t id) {
+void PacketEngine::flow_sent(uint32_t id) {
   if (precedence.empty()) return;
   precedence.sent(id, precedence.effective_sent(id, flows[id].start, sim.now().count()), [&](uint32_t next, int64_t at) {
     flows[next].start = at;
@@ -226,7 +259,7 @@ void PacketSim::Impl::flow_sent(uint32_t id) {
 }
 
 // A flow is done: in a dependency-graph run, the flows waiting for it may start.
-void PacketSim::Impl::flow_finished(uint32_t id) {
+void PacketEngine::flow_finished(uint32_t id) {
   if (precedence.empty()) return;
   const Flow& fl = flows[id];
   precedence.finished(id, precedence.effective_finish(id, fl.start, fl.finish), [&](uint32_t next, int64_t at) {
@@ -235,13 +268,14 @@ void PacketSim::Impl::flow_finished(uint32_t id) {
   });
 }
 
-PacketSimResult PacketSim::Impl::run(const volatile int* stop, const std::function<void(const PacketProgress&)>& progress) {
+PacketSimResult PacketEngine::run(const volatile int* stop, const std::function<void(const PacketProgress&)>& progress) {
   for (const Flow& fl : flows) offered_total += fl.bytes;
   if (cfg.lb == LoadBalancing::Reps) {
     std::vector<uint32_t> packets;
     for (const Flow& fl : flows) packets.push_back(fl.npkts);
     reps.reset(packets);
   }
+  transport->prepare(flows.size());
   const bool graph = !precedence.empty();
   if (graph) precedence.build(flows.size());
   for (uint32_t i = 0; i < flows.size(); ++i) {
@@ -272,42 +306,7 @@ PacketSimResult PacketSim::Impl::run(const volatile int* stop, const std::functi
       take_sample(next_sample);
       next_sample += cfg.sample_interval_ps;
     }
-    switch (e.kind) {
-      case kTxDone: {
-        Port& pt = ports[e.target];
-        pt.txdone_pending = false;
-        start_tx(e.target);
-        break;
-      }
-      case kPfc: on_pfc(e.target); break;
-      case kPace:
-        flows[e.target].pace_pending = false;
-        try_send(e.target);
-        break;
-      case kDcqcn: on_dcqcn_timer(e.target); break;
-      case kArrive: on_arrive(e.target); break;
-      case kFlowStart:
-        if (graph && precedence.timed(e.target)) {
-          sim.schedule(Picoseconds(precedence.take_lane(e.target, sim.now().count())), kTimedDone, e.target);
-          break;
-        }
-        flows[e.target].last_progress = sim.now().count();
-        if (cfg.transport == TransportKind::RoceDcqcn) arm_dcqcn(e.target);
-        try_send(e.target);
-        break;
-      case kRto: on_rto(e.target); break;
-      case kFail: apply_failure(e.target); break;
-      case kTimedDone: {
-        Flow& fl = flows[e.target];
-        fl.done = fl.sender_done = true;
-        fl.finish = sim.now().count();
-        flow_finished(e.target);
-        break;
-      }
-      default:
-        if (cells) cells->handle(e.kind, e.target);
-        break;
-    }
+    events.dispatch(e);
     if ((sim.events_processed() & 0xffff) == 0) {
       if (progress) progress({sim.now(), sim.events_processed(), static_cast<double>(delivered_total) / static_cast<double>(std::max<int64_t>(1, offered_total))});
       if ((stop && *stop) || sim.events_processed() >= cfg.max_events) {
@@ -417,11 +416,11 @@ PacketSimResult PacketSim::Impl::run(const volatile int* stop, const std::functi
   return r;
 }
 
-PacketSim::PacketSim(const Plan& plan, const PacketSimConfig& config) : impl_(std::make_unique<Impl>(plan, config)) {}
+PacketSim::PacketSim(const Plan& plan, const PacketSimConfig& config) : impl_(std::make_unique<PacketEngine>(plan, config)) {}
 PacketSim::~PacketSim() = default;
 
 void PacketSim::add_flow(const FlowSpec& fs) {
-  Impl& m = *impl_;
+  PacketEngine& m = *impl_;
   Flow fl;
   fl.src = fs.src;
   fl.dst = fs.dst;
@@ -432,13 +431,12 @@ void PacketSim::add_flow(const FlowSpec& fs) {
   fl.last_payload = static_cast<uint32_t>(fl.bytes - static_cast<int64_t>(fl.npkts - 1) * mtu);
   fl.bits.resize(fl.npkts);
   fl.cwnd = m.cfg.initial_window_bytes;
-  fl.rate = fl.target = static_cast<double>(m.line_bps);
   fl.entropy = splitmix32((static_cast<uint64_t>(m.flows.size()) << 32) ^ m.cfg.seed);
   m.flows.push_back(std::move(fl));
 }
 
 uint32_t PacketSim::add_timed_flow(uint32_t lane, Picoseconds duration) {
-  Impl& m = *impl_;
+  PacketEngine& m = *impl_;
   const auto id = static_cast<uint32_t>(m.flows.size());
   m.flows.emplace_back();
   m.precedence.set_timed(id, lane, duration.count());

@@ -197,6 +197,9 @@ struct PacketProgress {
   double delivered_fraction = 0;  // bytes delivered / bytes offered
 };
 
+// The engine behind PacketSim (internal to src/net/: packet_engine.h).
+struct PacketEngine;
+
 class PacketSim {
  public:
   // The plan must outlive the engine (a temporary is refused).
@@ -221,8 +224,7 @@ class PacketSim {
   Picoseconds base_rtt() const;
 
  private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
+  std::unique_ptr<PacketEngine> impl_;
 };
 
 }  // namespace aifabric
