@@ -25,5 +25,10 @@ using NodeId = Id<struct NodeTag>;
 using LinkId = Id<struct LinkTag>;
 using RackId = Id<struct RackTag>;
 using PartId = Id<struct PartTag>;
+// The packet engine's: a port is one direction of a link (2 x link toward the upper end, + 1 toward the lower),
+// a flow is numbered in the order it was added, a packet is a slot of the engine's pool.
+using PortId = Id<struct PortTag>;
+using FlowId = Id<struct FlowTag>;
+using PacketId = Id<struct PacketTag>;
 
 }  // namespace aifabric

@@ -84,7 +84,7 @@ void CellFabric::accept(uint32_t packet, uint32_t wire_bytes, uint32_t le, uint3
   ensure_packet(packet);
   if (le_bytes_[le] + wire_bytes > le_buffer_) {
     ++stats_.drops;
-    sink_.discard(packet);
+    sink_.discard(PacketId(packet));
     return;
   }
   wire_[packet] = static_cast<uint16_t>(wire_bytes);
@@ -143,7 +143,7 @@ void CellFabric::on_credit(uint32_t link) {
   };
   const bool any = s.head[0] != kNone || s.head[1] != kNone;
   if (!any) return;
-  if (sink_.egress_backlog(2 * link + 1) > p_.egress_backlog_bytes) {
+  if (sink_.egress_backlog(PortId(down_port(link))) > p_.egress_backlog_bytes) {
     s.ticking = true;
     sim_.schedule(Picoseconds(now + pace(p_.credit_bytes)), kCredit, link);
     return;
@@ -370,8 +370,8 @@ void CellFabric::cell_done(uint32_t packet, uint32_t id) {
 }
 
 void CellFabric::release(uint32_t id, uint32_t entry) {
-  if (entry & kLostBit) sink_.discard(entry & ~kLostBit);
-  else sink_.deliver(entry, voqs_[id].egress_port);
+  if (entry & kLostBit) sink_.discard(PacketId(entry & ~kLostBit));
+  else sink_.deliver(PacketId(entry), PortId(voqs_[id].egress_port));
 }
 
 void CellFabric::fail_link(uint32_t link) {

@@ -22,11 +22,11 @@ class CellFabricSink {
  public:
   virtual ~CellFabricSink() = default;
   // A packet leaves the fabric, in its VOQ's order, at the egress leaf element: queue it on `egress_port`.
-  virtual void deliver(uint32_t packet, uint32_t egress_port) = 0;
+  virtual void deliver(PacketId packet, PortId egress_port) = 0;
   // Bytes waiting on an egress port (credits pause while it is deep).
-  virtual int64_t egress_backlog(uint32_t egress_port) const = 0;
+  virtual int64_t egress_backlog(PortId egress_port) const = 0;
   // The fabric gave up on a packet (VOQ memory full, or a cell lost on a failed link).
-  virtual void discard(uint32_t packet) = 0;
+  virtual void discard(PacketId packet) = 0;
 };
 
 class CellFabric {

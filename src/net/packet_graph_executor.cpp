@@ -89,7 +89,7 @@ CollectiveResult run_packet_graph(const Schedule& s, const Plan& plan, const Pac
         sim.add_flow({src_nic, dst_nic, bytes, Picoseconds(0)});
         last[o] = flows++;
         if (first[o] == kUnset) first[o] = last[o];
-        else sim.add_precedence(first[o], last[o], Picoseconds(0));
+        else sim.add_precedence(FlowId(first[o]), FlowId(last[o]), Picoseconds(0));
         crossed = paths.between_nics(src_nic, dst_nic) - paths.first_packet_serialisation();
         break;
       }
@@ -97,14 +97,14 @@ CollectiveResult run_packet_graph(const Schedule& s, const Plan& plan, const Pac
     // At the cap the last byte leaves at start + bytes / cap and lands the path later.
     const Picoseconds capped = cap_bps > 0 && bytes > 0 ? at_rate(bytes, cap_bps) : Picoseconds(0);
     hold[o] = capped.count() > 0 ? capped + crossed : Picoseconds(0);
-    if (capped.count() > 0) sim.set_min_duration(last[o], capped, hold[o]);
+    if (capped.count() > 0) sim.set_min_duration(FlowId(last[o]), capped, hold[o]);
     extra[o] = std::max<int64_t>(0, (latency.transit(s.constants, t) - crossed).count());
   }
   for (uint32_t o = 0; o < g.size(); ++o) {
     for (uint64_t e = g.next_begin[o]; e < g.next_begin[o + 1]; ++e) {
       const bool order = (g.next[e] & ChunkGraph::kOrderEdge) != 0;
       // A connection's next chunk follows once this one is on its way; data waits until it has arrived.
-      sim.add_precedence(last[o], first[g.next[e] & ~ChunkGraph::kOrderEdge], Picoseconds(order ? 0 : extra[o]), order);
+      sim.add_precedence(FlowId(last[o]), FlowId(first[g.next[e] & ~ChunkGraph::kOrderEdge]), Picoseconds(order ? 0 : extra[o]), order);
     }
   }
   const PacketSimResult res = sim.run();

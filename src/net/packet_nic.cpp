@@ -56,10 +56,10 @@ bool PacketEngine::can_send(uint32_t flow_id) {
   Flow& fl = flows[flow_id];
   if (fl.sender_done || fl.pace_pending) return false;
   bool again = false;
-  const uint32_t seq = transport->next_to_send(fl, again);
-  if (seq == kNone || !transport->window_open(fl, payload(fl, seq))) return false;
+  bool paced = false;
+  if (transport->next_to_send(fl, again, paced) == kNone) return false;
   const int64_t now = sim.now().count();
-  if (now < fl.next_send && transport->paces(fl)) {
+  if (paced && now < fl.next_send) {
     fl.pace_pending = true;
     sim.schedule(Picoseconds(fl.next_send), kPace, flow_id);
     return false;
@@ -115,7 +115,8 @@ uint32_t PacketEngine::pull_from_ready_flows(uint32_t port_id) {
 uint32_t PacketEngine::emit_data(uint32_t flow_id, uint32_t plane) {
   Flow& fl = flows[flow_id];
   bool again = false;
-  const uint32_t seq = transport->next_to_send(fl, again);
+  bool paced = false;
+  const uint32_t seq = transport->next_to_send(fl, again, paced);  // can_send said it may go
   const int64_t pl = payload(fl, seq);
   if (again) {
     ++fl.retransmits;
@@ -127,7 +128,7 @@ uint32_t PacketEngine::emit_data(uint32_t flow_id, uint32_t plane) {
   }
   fl.inflight += pl;
   ++fl.packets;
-  const uint8_t flags = transport->sending(flow_id, pl, again);  // pacing, rate, an ack request
+  const uint8_t flags = transport->sending(FlowId(flow_id), pl, again);  // pacing, rate, an ack request
   const uint32_t id = make_packet(flow_id, seq, kData, flags);
   pool[id].plane = static_cast<uint16_t>(plane);
   arm_rto(flow_id);
@@ -161,7 +162,7 @@ void PacketEngine::on_rto(uint32_t flow_id) {
     ++abandoned;
     return;
   }
-  transport->timed_out(flow_id);
+  transport->timed_out(FlowId(flow_id));
 }
 
 }  // namespace aifabric

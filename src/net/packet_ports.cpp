@@ -187,7 +187,7 @@ void PacketEngine::on_arrive(uint32_t id) {
     return;
   }
   if (node_is_nic[p.node]) {
-    transport->receive(id);
+    transport->receive(PacketId(id));
     return;
   }
   const uint32_t dst = p.dst;

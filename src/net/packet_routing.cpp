@@ -1,13 +1,9 @@
-// The packet engine's routing: ECMP hashing, spraying, flowlets, adaptive choice and weighted choice around
-// failures over the shared adjacency; route withdrawal (which switch still reaches which leaf); the NIC's path and plane.
+// The packet engine's routing over the shared adjacency: the candidate links at each tier, the weighted choice around
+// failures, route withdrawal (which switch still reaches which leaf), the NIC's path and plane; the policy's part of
+// each choice (hashing, spraying, flowlets, adaptive, REPS) is path_policy.h's.
 #include "net/packet_engine.h"
 
 namespace aifabric {
-
-uint32_t PacketEngine::spread_hash(uint32_t node, const Packet& p) const {
-  if (cycling && p.type == kData && f.nodes[node].tier == 1) return p.entropy + splitmix32(node);
-  return splitmix32((static_cast<uint64_t>(p.entropy) << 32) | node);
-}
 
 // Live links from `lower` up to `upper`.
 uint32_t PacketEngine::live_links_up(uint32_t lower, uint32_t upper) const {
@@ -43,7 +39,7 @@ uint32_t PacketEngine::choose_up_weighted(uint32_t node, const Packet& p, uint32
   const uint64_t target = (spread * total) >> 32;
   size_t c = 0;
   while (weighted_scratch[c].second <= target) ++c;
-  if (cfg.lb != LoadBalancing::Adaptive) return weighted_scratch[c].first;
+  if (!paths.adaptive()) return weighted_scratch[c].first;
   const auto weight = [&](size_t i) { return weighted_scratch[i].second - (i == 0 ? 0 : weighted_scratch[i - 1].second); };
   const int64_t now = sim.now().count();
   const auto depth = [&](uint32_t port) { return ports[port].queued + (ports[port].free_at > now ? cfg.mtu_bytes : 0); };
@@ -56,7 +52,7 @@ uint32_t PacketEngine::choose_up_weighted(uint32_t node, const Packet& p, uint32
     const int64_t q = depth(weighted_scratch[i].first);
     if (q < best_q) { best_q = q; best = i; }
   }
-  return weighted_scratch[preferred_q - best_q > adaptive_threshold ? best : c].first;
+  return weighted_scratch[preferred_q - best_q > paths.adaptive_threshold_bytes() ? best : c].first;
 }
 
 // Whether a spine still has a live link down to a leaf (leaves stop using spines that lost the way down,
@@ -148,32 +144,7 @@ uint32_t PacketEngine::route(uint32_t node, Packet& p, uint32_t dst) {
 // Sets the path entropy and plane of a new packet per the load-balancing policy.
 void PacketEngine::pick_path(Flow& fl, Packet& p, bool data) {
   const int64_t now = sim.now().count();
-  switch (cfg.lb) {
-    case LoadBalancing::Ecmp:
-      p.entropy = fl.entropy ^ (data ? 0u : 0x5bd1e995u);
-      break;
-    case LoadBalancing::Flowlet:
-      if (data) {
-        if (fl.last_tx >= 0 && now - fl.last_tx > cfg.flowlet_gap_ps) ++fl.flowlet;
-        fl.last_tx = now;
-      }
-      p.entropy = splitmix32((static_cast<uint64_t>(fl.entropy) << 32) | fl.flowlet) ^ (data ? 0u : 0x5bd1e995u);
-      break;
-    case LoadBalancing::RoundRobin:
-    case LoadBalancing::Adaptive:
-      p.entropy = data ? fl.entropy + fl.spray_seq++ : static_cast<uint32_t>(rng.next());
-      break;
-    case LoadBalancing::Spraying:  // a fresh entropy value per packet, which every switch hashes
-      p.entropy = data ? splitmix32((static_cast<uint64_t>(fl.entropy) << 32) | fl.spray_seq++) : static_cast<uint32_t>(rng.next());
-      break;
-    case LoadBalancing::Reps:
-      p.entropy = !data                     ? static_cast<uint32_t>(rng.next())
-                  : reps.waiting(p.flow) ? reps.next(p.flow, p.seq, 0)
-                                         : reps.next(p.flow, p.seq, splitmix32((static_cast<uint64_t>(fl.entropy) << 32) | fl.spray_seq++));
-      break;
-    default:
-      p.entropy = static_cast<uint32_t>(rng.next());
-  }
+  p.entropy = paths.entropy(fl, p.flow, p.seq, data, now, rng);
   const uint32_t from = data ? fl.src : fl.dst, to = data ? fl.dst : fl.src;
   if (data) return;  // data takes the plane of the NIC port that pulls it
   p.plane = static_cast<uint16_t>(choose_plane(fl, p.entropy, from, to));
@@ -182,7 +153,7 @@ void PacketEngine::pick_path(Flow& fl, Packet& p, bool data) {
 // The plane a packet takes: flow-pinned policies hash it (`hash`), spraying and adaptive routing take the
 // planes in turn; after failures only among the planes where both ends are still attached, evenly.
 uint32_t PacketEngine::choose_plane(Flow& fl, uint32_t hash, uint32_t from, uint32_t to) {
-  const uint32_t sel = (cfg.lb == LoadBalancing::Ecmp || cfg.lb == LoadBalancing::Flowlet) ? hash : fl.plane_rr++;
+  const uint32_t sel = paths.plane_selector(fl, hash);
   const uint32_t P = static_cast<uint32_t>(f.planes);
   if (P == 1) return 0;
   if (!any_dead) return sel % P;

@@ -139,8 +139,7 @@ void PacketEngine::build() {
     port_stats[i].xon = t.xon;
   }
   line_bps = nic_bps;
-  cycling = cfg.lb == LoadBalancing::RoundRobin || cfg.lb == LoadBalancing::Adaptive;
-  adaptive_threshold = static_cast<int64_t>(cfg.adaptive_threshold_packets) * data_wire;
+  paths = PathPolicy(cfg, data_wire);
   transport = make_transport(cfg.transport, *this);
   trimming = cfg.trim && transport->understands_trimming() && !cfg.lossless && !cfg.pfc;
   if (cfg.rto_ps <= 0) cfg.rto_ps = transport->default_rto_ps(base_rtt_ps);
@@ -173,7 +172,7 @@ void PacketEngine::on_flow_start(uint32_t flow_id) {
     return;
   }
   flows[flow_id].last_progress = sim.now().count();
-  transport->start(flow_id);
+  transport->start(FlowId(flow_id));
   try_send(flow_id);
 }
 
@@ -270,10 +269,11 @@ void PacketEngine::flow_finished(uint32_t id) {
 
 PacketSimResult PacketEngine::run(const volatile int* stop, const std::function<void(const PacketProgress&)>& progress) {
   for (const Flow& fl : flows) offered_total += fl.bytes;
-  if (cfg.lb == LoadBalancing::Reps) {
+  {
     std::vector<uint32_t> packets;
+    packets.reserve(flows.size());
     for (const Flow& fl : flows) packets.push_back(fl.npkts);
-    reps.reset(packets);
+    paths.prepare(packets);
   }
   transport->prepare(flows.size());
   const bool graph = !precedence.empty();
@@ -306,7 +306,7 @@ PacketSimResult PacketEngine::run(const volatile int* stop, const std::function<
       take_sample(next_sample);
       next_sample += cfg.sample_interval_ps;
     }
-    events.dispatch(e);
+    events.dispatch(e);  // to the part that registered the event's kind
     if ((sim.events_processed() & 0xffff) == 0) {
       if (progress) progress({sim.now(), sim.events_processed(), static_cast<double>(delivered_total) / static_cast<double>(std::max<int64_t>(1, offered_total))});
       if ((stop && *stop) || sim.events_processed() >= cfg.max_events) {
@@ -419,7 +419,7 @@ PacketSimResult PacketEngine::run(const volatile int* stop, const std::function<
 PacketSim::PacketSim(const Plan& plan, const PacketSimConfig& config) : impl_(std::make_unique<PacketEngine>(plan, config)) {}
 PacketSim::~PacketSim() = default;
 
-void PacketSim::add_flow(const FlowSpec& fs) {
+FlowId PacketSim::add_flow(const FlowSpec& fs) {
   PacketEngine& m = *impl_;
   Flow fl;
   fl.src = fs.src;
@@ -433,22 +433,23 @@ void PacketSim::add_flow(const FlowSpec& fs) {
   fl.cwnd = m.cfg.initial_window_bytes;
   fl.entropy = splitmix32((static_cast<uint64_t>(m.flows.size()) << 32) ^ m.cfg.seed);
   m.flows.push_back(std::move(fl));
+  return FlowId(static_cast<uint32_t>(m.flows.size() - 1));
 }
 
-uint32_t PacketSim::add_timed_flow(uint32_t lane, Picoseconds duration) {
+FlowId PacketSim::add_timed_flow(uint32_t lane, Picoseconds duration) {
   PacketEngine& m = *impl_;
   const auto id = static_cast<uint32_t>(m.flows.size());
   m.flows.emplace_back();
   m.precedence.set_timed(id, lane, duration.count());
-  return id;
+  return FlowId(id);
 }
 
-void PacketSim::add_precedence(uint32_t before, uint32_t after, Picoseconds delay, bool when_sent) {
-  impl_->precedence.add_edge(before, after, delay.count(), when_sent);
+void PacketSim::add_precedence(FlowId before, FlowId after, Picoseconds delay, bool when_sent) {
+  impl_->precedence.add_edge(before.value(), after.value(), delay.count(), when_sent);
 }
 
-void PacketSim::set_min_duration(uint32_t flow, Picoseconds sent, Picoseconds finished) {
-  impl_->precedence.set_min_duration(flow, sent.count(), finished.count());
+void PacketSim::set_min_duration(FlowId flow, Picoseconds sent, Picoseconds finished) {
+  impl_->precedence.set_min_duration(flow.value(), sent.count(), finished.count());
 }
 
 PacketSimResult PacketSim::run(const volatile int* stop, const std::function<void(const PacketProgress&)>& progress) { return impl_->run(stop, progress); }

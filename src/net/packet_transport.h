@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 
+#include "core/ids.h"
 #include "net/packet_sim.h"
 
 namespace aifabric {
@@ -21,20 +22,17 @@ class Transport {
   // Before the run, once every flow has been added.
   virtual void prepare(size_t flows) { (void)flows; }
   // A flow begins sending.
-  virtual void start(uint32_t flow) { (void)flow; }
+  virtual void start(FlowId flow) { (void)flow; }
   // A packet reached the NIC it was addressed to (data at its receiver, control at its sender); the transport
   // consumes it.
-  virtual void receive(uint32_t packet) = 0;
-  // The next packet the flow would send: a resend (again = true) or new data; kNone (0xffffffff) if none.
-  virtual uint32_t next_to_send(packet_detail::Flow& fl, bool& again) = 0;
-  // Whether the flow's window (or outstanding limit) lets it send `payload` more bytes now.
-  virtual bool window_open(const packet_detail::Flow& fl, int64_t payload) const = 0;
-  // Whether the flow waits for its pacing time (Flow::next_send) before sending.
-  virtual bool paces(const packet_detail::Flow& fl) const = 0;
+  virtual void receive(PacketId packet) = 0;
+  // The packet the flow would send next, a resend (again = true) or new data, if its window (or outstanding limit)
+  // lets it; kNone (0xffffffff) if none may go. `paced`: it waits for its pacing time (Flow::next_send) first.
+  virtual uint32_t next_to_send(packet_detail::Flow& fl, bool& again, bool& paced) = 0;
   // The flow sends `payload` bytes (a resend if `again`): its pacing and rate bookkeeping; returns the packet's flags.
-  virtual uint8_t sending(uint32_t flow, int64_t payload, bool again) = 0;
+  virtual uint8_t sending(FlowId flow, int64_t payload, bool again) = 0;
   // No progress for a whole timeout (and the sender has not given up): recover.
-  virtual void timed_out(uint32_t flow) = 0;
+  virtual void timed_out(FlowId flow) = 0;
   // Whether a full queue may cut a packet to its header (the receiver asks for it again).
   virtual bool understands_trimming() const = 0;
   // The retransmission timeout when the configuration sets none.

@@ -16,27 +16,24 @@ void RoceTransport::prepare(size_t flows) {
   qps_.assign(flows, q);
 }
 
-void RoceTransport::start(uint32_t flow) { arm_timer(flow); }
+void RoceTransport::start(FlowId flow) { arm_timer(flow.value()); }
 
-void RoceTransport::receive(uint32_t id) {
+void RoceTransport::receive(PacketId packet) {
+  const uint32_t id = packet.value();
   if (e_.pool[id].type == kData) on_data(id);
   else on_control(id);
 }
 
-uint32_t RoceTransport::next_to_send(Flow& fl, bool& again) {
+// In order, up to a queue pair's outstanding limit, every packet paced at the DCQCN rate.
+uint32_t RoceTransport::next_to_send(Flow& fl, bool& again, bool& paced) {
   again = false;
-  return fl.next_seq < fl.npkts ? fl.next_seq : kNone;
+  paced = true;
+  return fl.next_seq < fl.npkts && fl.inflight < 64 * e_.cfg.initial_window_bytes ? fl.next_seq : kNone;
 }
 
-// A queue pair's outstanding limit.
-bool RoceTransport::window_open(const Flow& fl, int64_t /*payload*/) const { return fl.inflight < 64 * e_.cfg.initial_window_bytes; }
-
-// RoCE paces every packet at its DCQCN rate.
-bool RoceTransport::paces(const Flow& /*fl*/) const { return true; }
-
-uint8_t RoceTransport::sending(uint32_t flow, int64_t payload, bool /*again*/) {
-  Flow& fl = e_.flows[flow];
-  QueuePair& q = qps_[flow];
+uint8_t RoceTransport::sending(FlowId flow, int64_t payload, bool /*again*/) {
+  Flow& fl = e_.flows[flow.value()];
+  QueuePair& q = qps_[flow.value()];
   // Pacing at the DCQCN rate: the next packet may leave one wire time at that rate later.
   fl.next_send = std::max(e_.sim.now().count(), fl.next_send) + static_cast<int64_t>(static_cast<double>(payload + e_.cfg.header_bytes) * 8e12 / q.rate);
   q.bytes_since_increase += payload;
@@ -49,7 +46,8 @@ uint8_t RoceTransport::sending(uint32_t flow, int64_t payload, bool /*again*/) {
 }
 
 // Go back to the first unacknowledged packet.
-void RoceTransport::timed_out(uint32_t flow_id) {
+void RoceTransport::timed_out(FlowId flow) {
+  const uint32_t flow_id = flow.value();
   Flow& fl = e_.flows[flow_id];
   fl.rto_backoff = std::min(fl.rto_backoff + 1, kMaxBackoff);
   fl.retransmits += fl.next_seq - fl.acked_count;

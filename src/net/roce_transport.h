@@ -11,13 +11,11 @@ class RoceTransport final : public Transport {
  public:
   explicit RoceTransport(PacketEngine& engine);
   void prepare(size_t flows) override;
-  void start(uint32_t flow) override;
-  void receive(uint32_t packet) override;
-  uint32_t next_to_send(packet_detail::Flow& fl, bool& again) override;
-  bool window_open(const packet_detail::Flow& fl, int64_t payload) const override;
-  bool paces(const packet_detail::Flow& fl) const override;
-  uint8_t sending(uint32_t flow, int64_t payload, bool again) override;
-  void timed_out(uint32_t flow) override;
+  void start(FlowId flow) override;
+  void receive(PacketId packet) override;
+  uint32_t next_to_send(packet_detail::Flow& fl, bool& again, bool& paced) override;
+  uint8_t sending(FlowId flow, int64_t payload, bool again) override;
+  void timed_out(FlowId flow) override;
   bool understands_trimming() const override;
   int64_t default_rto_ps(int64_t base_rtt_ps) const override;
 

@@ -15,7 +15,8 @@ SprayTransport::SprayTransport(PacketEngine& engine) : e_(engine) {
   max_window_ = std::max(cfg.initial_window_bytes, max_bdp_window);
 }
 
-void SprayTransport::receive(uint32_t id) {
+void SprayTransport::receive(PacketId packet) {
+  const uint32_t id = packet.value();
   switch (e_.pool[id].type) {
     case kData: on_data(id); break;
     case kTrimmed: on_trimmed(id); break;
@@ -24,27 +25,31 @@ void SprayTransport::receive(uint32_t id) {
   }
 }
 
-uint32_t SprayTransport::next_to_send(Flow& fl, bool& again) {
+// Resends first; a window of bytes in flight. Paced only with a window below one packet (one packet per RTT x MTU /
+// window), so a hundred senders into one port need not overflow it with a packet each.
+uint32_t SprayTransport::next_to_send(Flow& fl, bool& again, bool& paced) {
   again = false;
+  uint32_t seq = kNone;
   while (fl.rtx_head < fl.rtx.size()) {
     if (!fl.bits.test(kAcked, fl.rtx[fl.rtx_head])) {
       again = true;
-      return fl.rtx[fl.rtx_head];
+      seq = fl.rtx[fl.rtx_head];
+      break;
     }
     ++fl.rtx_head;
   }
-  return fl.next_seq < fl.npkts ? fl.next_seq : kNone;
+  if (!again) {
+    if (fl.next_seq >= fl.npkts) return kNone;
+    seq = fl.next_seq;
+  }
+  if (fl.inflight > 0 && fl.inflight + e_.payload(fl, seq) > fl.cwnd) return kNone;
+  paced = fl.cwnd < e_.cfg.mtu_bytes;
+  return seq;
 }
 
-bool SprayTransport::window_open(const Flow& fl, int64_t payload) const { return fl.inflight == 0 || fl.inflight + payload <= fl.cwnd; }
-
-// Paced only with a window below one packet (one packet per RTT x MTU / window), so a hundred senders into one
-// port need not overflow it with a packet each.
-bool SprayTransport::paces(const Flow& fl) const { return fl.cwnd < e_.cfg.mtu_bytes; }
-
-uint8_t SprayTransport::sending(uint32_t flow, int64_t /*payload*/, bool again) {
+uint8_t SprayTransport::sending(FlowId flow, int64_t /*payload*/, bool again) {
   const PacketSimConfig& cfg = e_.cfg;
-  Flow& fl = e_.flows[flow];
+  Flow& fl = e_.flows[flow.value()];
   if (again) {  // the resend leaves the list of packets to resend
     fl.bits.set(kResent, fl.rtx[fl.rtx_head]);
     ++fl.rtx_head;
@@ -163,7 +168,7 @@ void SprayTransport::on_ack(uint32_t id) {
   if (p.flags & kEce) ++fl.echoes;
   const int64_t now = e_.sim.now().count();
   const int64_t rtt = now - p.sent_at;  // from the data packet's departure on the wire
-  if (e_.cfg.lb == LoadBalancing::Reps) e_.reps.acked(p.flow, p.seq, p.flags & kEce);
+  e_.paths.acked(p.flow, p.seq, p.flags & kEce);
   e_.update_rtt(fl, rtt);
   adjust_window(fl, rtt, p.flags & kEce, acked_bytes);
   e_.ack_progress(p.flow);
@@ -222,7 +227,8 @@ void SprayTransport::on_nack(uint32_t id) {
 }
 
 // No progress for a whole timeout: everything sent and not acked is presumed lost; resend it selectively.
-void SprayTransport::timed_out(uint32_t flow_id) {
+void SprayTransport::timed_out(FlowId flow) {
+  const uint32_t flow_id = flow.value();
   Flow& fl = e_.flows[flow_id];
   const int64_t now = e_.sim.now().count();
   fl.rtx.clear();

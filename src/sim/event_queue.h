@@ -4,6 +4,7 @@
 // (bench/event_queue_benchmark.cc).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 

@@ -14,11 +14,14 @@ namespace aifabric {
 
 constexpr uint32_t kNoIndex = 0xffffffffu;
 
-// Ports: the two directions of a link.
+// Ports: the two directions of a link (the engines index their port arrays by these numbers).
 constexpr uint32_t up_port(uint32_t link) { return 2 * link; }
 constexpr uint32_t down_port(uint32_t link) { return 2 * link + 1; }
 constexpr uint32_t link_of_port(uint32_t port) { return port / 2; }
 constexpr bool is_up_port(uint32_t port) { return port % 2 == 0; }
+constexpr PortId up_port(LinkId link) { return PortId(up_port(link.value())); }
+constexpr PortId down_port(LinkId link) { return PortId(down_port(link.value())); }
+constexpr LinkId link_of(PortId port) { return LinkId(link_of_port(port.value())); }
 
 class FabricIndex {
  public:

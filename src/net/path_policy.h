@@ -1,0 +1,59 @@
+// The load-balancing policy inside the packet engine: the entropy a NIC puts on each packet (per flow, flowlet or
+// packet, or recycled by REPS), how a switch hashes it into a choice among equal links, whether that choice weighs
+// queue depths (adaptive), and how a NIC picks its plane. Which links lead on, and which routes failures withdrew,
+// is the topology's (packet_routing.cpp); a new policy is a LoadBalancing value and its cases here.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "core/rng.h"
+#include "net/entropy_recycling.h"
+#include "net/packet_records.h"
+#include "net/packet_sim.h"
+
+namespace aifabric {
+
+class PathPolicy {
+ public:
+  // `data_wire_bytes`: a full data packet on the wire (the adaptive threshold counts them).
+  PathPolicy() = default;
+  PathPolicy(const PacketSimConfig& cfg, int64_t data_wire_bytes);
+
+  // Before the run: the packets of each flow (REPS keeps a ring of entropies per flow).
+  void prepare(const std::vector<uint32_t>& packets_per_flow);
+
+  // The entropy of a new packet of flow `flow_id` (its seq-th; control packets draw from `rng`).
+  uint32_t entropy(packet_detail::Flow& fl, uint32_t flow_id, uint32_t seq, bool data, int64_t now, Rng& rng);
+
+  // The hash a switch reduces modulo its candidate links: cycling policies step a leaf's uplinks per packet (from a
+  // per-flow offset), every other hashes the entropy with the switch.
+  // `at_leaf()` says whether `node` is a leaf (asked only when it matters).
+  template <class AtLeaf>
+  uint32_t spread_hash(uint32_t node, const packet_detail::Packet& p, const AtLeaf& at_leaf) const {
+    if (cycling_ && p.type == packet_detail::kData && at_leaf()) return p.entropy + splitmix32(node);
+    return splitmix32((static_cast<uint64_t>(p.entropy) << 32) | node);
+  }
+
+  // The value a NIC reduces modulo its usable planes: the packet's hash for flow-pinned policies (ECMP,
+  // flowlets), else the flow's planes in turn.
+  uint32_t plane_selector(packet_detail::Flow& fl, uint32_t hash) const { return pins_planes_ ? hash : fl.plane_rr++; }
+
+  // Adaptive: a switch leaves the hashed choice for a link whose queue is shallower by more than the threshold.
+  bool adaptive() const { return adaptive_; }
+  int64_t adaptive_threshold_bytes() const { return threshold_; }
+
+  // An acknowledgement came back (REPS recycles the entropies of unmarked packets).
+  void acked(uint32_t flow_id, uint32_t seq, bool marked) {
+    if (recycling_) reps_.acked(flow_id, seq, marked);
+  }
+
+ private:
+  LoadBalancing lb_ = LoadBalancing::Ecmp;
+  int64_t flowlet_gap_ps_ = 0;
+  bool cycling_ = false, pins_planes_ = false, adaptive_ = false, recycling_ = false;
+  int64_t threshold_ = 0;
+  EntropyRecycler reps_;  // REPS: the entropies waiting to be reused
+};
+
+}  // namespace aifabric
