@@ -1,9 +1,11 @@
 // The aifabric Python module (pybind11) on the library API (include/aifabric/aifabric.h): plan a spec (a YAML path
-// or a dict), run a collective's size sweep, a training step or a sweep grid; results as dicts and lists with the
-// keys of the commands' JSON schemas; bad input raises aifabric.InputError with file, line, column, field, message.
+// or a dict), run a collective's size sweep, a training step, packet-level traffic, a comparison of designs or a
+// sweep grid; results as dicts and lists with the keys of the commands' JSON schemas; bad input raises
+// aifabric.InputError with file, line, column, field, message.
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -107,6 +109,63 @@ PYBIND11_MODULE(aifabric, m) {
       },
       py::arg("job"), py::arg("spec"), py::arg("backend") = "flow", py::arg("catalogs") = std::vector<std::string>{}, py::arg("seed") = 1,
       "Times one training step of a job (a YAML path or a dict) on a spec's fabric, as `aifabric job --json` (schema aifabric.step/1).");
+
+  m.def(
+      "packet",
+      [](const py::object& spec, const std::string& traffic, const std::string& bytes, const std::string& lb, const std::string& transport,
+         const std::vector<std::string>& fail, bool pfc, bool lossless, bool ecn, const std::vector<std::string>& catalogs, uint64_t seed, int64_t max_events) {
+        PacketRequest r;
+        r.traffic = traffic;
+        r.bytes = bytes;
+        r.lb = lb;
+        r.transport = transport;
+        r.fail = fail;
+        r.pfc = pfc;
+        r.lossless = lossless;
+        r.ecn = ecn;
+        Session session = session_of(catalogs, seed);
+        session.max_events = max_events;
+        const ClusterSpec s = spec_of(spec);
+        PacketRun run;
+        {
+          py::gil_scoped_release unlocked;
+          run = run_packet(session, s, r);
+        }
+        return from_json(render_packet_json(run.result, run.title, run.baseline ? &*run.baseline : nullptr));
+      },
+      py::arg("spec"), py::arg("traffic") = "permutation", py::arg("bytes") = "4M", py::arg("lb") = "", py::arg("transport") = "",
+      py::arg("fail") = std::vector<std::string>{}, py::arg("pfc") = false, py::arg("lossless") = false, py::arg("ecn") = true,
+      py::arg("catalogs") = std::vector<std::string>{}, py::arg("seed") = 1, py::arg("max_events") = Session{}.max_events,
+      "Runs traffic packet by packet on a spec's fabric (with failures, and the same run without them to cost them), as "
+      "`aifabric packet --json` (schema aifabric.packet/1).");
+
+  m.def(
+      "compare",
+      [](const py::list& specs, const std::string& collective, const std::string& size, const std::string& group,
+         const std::string& algo, const std::string& backend, const std::string& job, const std::vector<std::string>& fail, const std::string& traffic,
+         const std::string& bytes, const std::vector<std::string>& catalogs, uint64_t seed) {
+        CompareRequest r;
+        for (const py::handle& spec : specs) r.specs.push_back(py::module_::import("os").attr("fspath")(spec).cast<std::string>());
+        r.collective = collective;
+        r.size = size;
+        r.group = group;
+        r.algo = algo;
+        r.backend = backend;
+        r.job = job;
+        r.fail = fail;
+        r.traffic = traffic;
+        r.bytes = bytes;
+        std::optional<Comparison> cmp;
+        {
+          py::gil_scoped_release unlocked;
+          cmp = run_compare(session_of(catalogs, seed), r);
+        }
+        return from_json(render_comparison_json(*cmp));
+      },
+      py::arg("specs"), py::arg("collective") = "all_reduce", py::arg("size") = "1G", py::arg("group") = "all", py::arg("algo") = "nccl",
+      py::arg("backend") = "flow", py::arg("job") = "", py::arg("fail") = std::vector<std::string>{}, py::arg("traffic") = "", py::arg("bytes") = "1M",
+      py::arg("catalogs") = std::vector<std::string>{}, py::arg("seed") = 1,
+      "Runs one workload on several designs (spec paths) side by side, as `aifabric compare --json` (schema aifabric.compare/1).");
 
   m.def(
       "sweep",

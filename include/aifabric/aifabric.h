@@ -5,11 +5,18 @@
 
 #include "core/input_error.h"        // InputError, SourceLocation
 #include "plan/plan.h"               // Plan, make_plan (a plan owns its catalog)
+#include "net/packet_sim.h"          // PacketSim, PacketSimConfig, PacketSimResult: the packet engine itself
+#include "report/compare_report.h"   // Comparison, render_comparison_json (aifabric.compare/1), render_comparison_html
+#include "report/packet_report.h"    // render_packet_json (aifabric.packet/1), render_packet_text
 #include "report/perf_table.h"       // PerfSweep, render_perf_json (aifabric.perf/1)
 #include "report/plan_report.h"      // render_plan_json (aifabric.plan/1), render_plan_text
 #include "report/step_report.h"      // render_step_json (aifabric.step/1), render_step_text
+#include "report/run_results.h"      // RunResults, render_results_json, render_html_report
+#include "scenario/compare_scenario.h"  // CompareRequest, run_compare: one workload on several designs
 #include "scenario/job_scenario.h"   // run_job: one training step
+#include "scenario/packet_scenario.h"  // PacketRequest, run_packet: traffic packet by packet, failures costed
 #include "scenario/perf_scenario.h"  // PerfRequest, run_perf: a collective over sizes
+#include "scenario/run_scenario.h"   // RunOptions, run_scenario: what `aifabric run` simulates
 #include "scenario/session.h"        // Session: catalogs, limits, seed; session_catalog, plan_spec
 #include "spec/cluster_spec.h"       // ClusterSpec, parse_cluster_spec, load_cluster_spec
 #include "sweep/sweep_grid.h"        // SweepGrid, load_sweep_grid

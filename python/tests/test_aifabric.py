@@ -1,4 +1,4 @@
-"""The aifabric Python module from a fresh build: plans, collectives, jobs, sweeps and located errors.
+"""The aifabric Python module from a fresh build: plans, collectives, jobs, packet runs, comparisons, sweeps and located errors.
 
 Expected values come from the published designs and from the command line, never from what the module printed.
 """
@@ -56,6 +56,29 @@ def test_job_step():
     assert result["xpus"] == 256
     assert 0 < result["mfu"] < 1
     assert result["step_ps"] >= result["compute_ps"]
+
+
+def test_packet_run_matches_the_command_line_and_delivers_every_byte():
+    ours = aifabric.packet(EXAMPLE, traffic="permutation", bytes="256K")
+    theirs = cli_json("packet", "--spec", str(EXAMPLE), "--traffic", "permutation", "--bytes", "256K", "--json", "-q")
+    assert ours == theirs
+    # A permutation: every one of the 1,024 NICs sends one 256 KiB flow, and a reliable transport delivers all of it.
+    assert ours["bytes_offered"] == 1024 * 256 * 1024
+    assert ours["all_done"] and ours["bytes_delivered"] == ours["bytes_offered"]
+
+
+def test_packet_run_with_a_bad_option_names_it():
+    with pytest.raises(aifabric.InputError) as info:
+        aifabric.packet(EXAMPLE, lb="sprinkle")
+    assert info.value.field == "--lb" and "spraying" in info.value.message
+
+
+def test_compare_matches_the_command_line():
+    specs = [EXAMPLE, SRC / "examples" / "h100-1024-rail-sharp.yaml"]
+    ours = aifabric.compare(specs, size="64M")
+    theirs = cli_json("compare", "--spec", str(specs[0]), "--spec", str(specs[1]), "--size", "64M", "--json")
+    assert ours == theirs
+    assert len(ours["designs"]) == 2
 
 
 def test_bad_spec_raises_a_located_error(tmp_path):

@@ -1,6 +1,8 @@
 // `aifabric compare --spec A --spec B ...`: one workload (a collective, a job, packet traffic) on several designs, side by side.
 #pragma once
 
+#include "scenario/compare_scenario.h"
+
 #include <string>
 #include <vector>
 
@@ -11,8 +13,8 @@
 namespace aifabric {
 
 struct CompareArgs {
-  std::vector<std::string> specs, fail;
-  std::string collective = "all_reduce", size = "1G", group = "all", algo = "nccl", backend = "flow", job, out, html, traffic, bytes = "1M";
+  CompareRequest request;  // its defaults are the command's
+  std::string out, html;
   bool json = false;
 };
 

@@ -1,6 +1,8 @@
 // `aifabric packet --spec S --traffic T`: a traffic pattern packet by packet on a planned fabric, with failures and their cost.
 #pragma once
 
+#include "scenario/packet_scenario.h"
+
 #include <string>
 #include <vector>
 
@@ -11,11 +13,9 @@
 namespace aifabric {
 
 struct PacketArgs {
-  std::string spec, traffic = "permutation", bytes = "4M", lb, out, transport, ack_every;
-  std::vector<std::string> fail;
-  bool json = false, lossless = false, no_ecn = false, pfc = false, quiet = false;
-  int64_t link_delay_ns = -1, switch_latency_ns = -1, buffer = 0, shared_buffer = 0;
-  double buffer_alpha = 1.0;
+  std::string spec, out;
+  PacketRequest request;  // its defaults are the command's
+  bool json = false, no_ecn = false, quiet = false;
 };
 
 CLI::App* add_packet_command(CLI::App& app, PacketArgs& a);
