@@ -1,6 +1,6 @@
 // The aifabric Python module (pybind11) on the library API (include/aifabric/aifabric.h): plan a spec (a YAML path
-// or a dict), run a collective's size sweep, a training step, packet-level traffic, a comparison of designs or a
-// sweep grid; results as dicts and lists with the keys of the commands' JSON schemas; bad input raises
+// or a dict), run a collective's size sweep, a training step, packet-level traffic, a comparison of designs, a
+// trace replay or a sweep grid; results as dicts and lists with the keys of the commands' JSON schemas; bad input raises
 // aifabric.InputError with file, line, column, field, message.
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -166,6 +166,24 @@ PYBIND11_MODULE(aifabric, m) {
       py::arg("backend") = "flow", py::arg("job") = "", py::arg("fail") = std::vector<std::string>{}, py::arg("traffic") = "", py::arg("bytes") = "1M",
       py::arg("catalogs") = std::vector<std::string>{}, py::arg("seed") = 1,
       "Runs one workload on several designs (spec paths) side by side, as `aifabric compare --json` (schema aifabric.compare/1).");
+
+  m.def(
+      "trace",
+      [](const py::object& prefix, const py::object& spec, const std::string& backend, const std::string& comm_groups, int64_t world,
+         const std::vector<std::string>& catalogs, uint64_t seed) {
+        TraceRequest r;
+        r.prefix = py::module_::import("os").attr("fspath")(prefix).cast<std::string>();
+        r.backend = backend;
+        r.comm_groups = comm_groups;
+        r.world = world;
+        const TraceSet traces = load_traces(r);
+        const TraceRun run = run_trace(session_of(catalogs, seed), spec_of(spec), r, traces);
+        return from_json(render_trace_json(run.result, run.title));
+      },
+      py::arg("prefix"), py::arg("spec"), py::arg("backend") = "flow", py::arg("comm_groups") = "", py::arg("world") = 0,
+      py::arg("catalogs") = std::vector<std::string>{}, py::arg("seed") = 1,
+      "Replays Chakra traces (PREFIX.0.et, PREFIX.1.et, ...) or a SimAI workload file on a spec's fabric, as `aifabric trace --json` "
+      "(schema aifabric.trace/1).");
 
   m.def(
       "sweep",

@@ -11,6 +11,7 @@
 #include "report/perf_table.h"       // PerfSweep, render_perf_json (aifabric.perf/1)
 #include "report/plan_report.h"      // render_plan_json (aifabric.plan/1), render_plan_text
 #include "report/step_report.h"      // render_step_json (aifabric.step/1), render_step_text
+#include "report/trace_report.h"     // render_trace_json (aifabric.trace/1), render_trace_text
 #include "report/run_results.h"      // RunResults, render_results_json, render_html_report
 #include "scenario/compare_scenario.h"  // CompareRequest, run_compare: one workload on several designs
 #include "scenario/job_scenario.h"   // run_job: one training step
@@ -18,6 +19,7 @@
 #include "scenario/perf_scenario.h"  // PerfRequest, run_perf: a collective over sizes
 #include "scenario/run_scenario.h"   // RunOptions, run_scenario: what `aifabric run` simulates
 #include "scenario/session.h"        // Session: catalogs, limits, seed; session_catalog, plan_spec
+#include "scenario/trace_scenario.h"  // TraceRequest, load_traces, run_trace: Chakra / SimAI traces replayed
 #include "spec/cluster_spec.h"       // ClusterSpec, parse_cluster_spec, load_cluster_spec
 #include "sweep/sweep_grid.h"        // SweepGrid, load_sweep_grid
 #include "sweep/sweep_run.h"         // run_sweep, SweepOptions, SweepRow

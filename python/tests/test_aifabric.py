@@ -81,6 +81,16 @@ def test_compare_matches_the_command_line():
     assert len(ours["designs"]) == 2
 
 
+def test_trace_replay_takes_the_collectives_own_time():
+    # ASTRA-sim's 8-rank all-reduce microbenchmark (1 MiB): replayed, it takes what the all-reduce takes on the same ranks.
+    spec = SRC / "examples" / "cluster-400g.yaml"
+    prefix = SRC / "tests" / "data" / "chakra" / "astra-sim-microbenchmarks" / "all_reduce" / "8npus_1MB" / "all_reduce"
+    ours = aifabric.trace(prefix, spec, backend="analytic")
+    assert ours == cli_json("trace", str(prefix), "--spec", str(spec), "--backend", "analytic", "--json")
+    perf = aifabric.perf("all_reduce", spec, min_size="1M", max_size="1M", backend="analytic", group="first:8")
+    assert ours["nodes"] == 8 and ours["makespan_ps"] == perf["rows"][0]["time_ps"]
+
+
 def test_bad_spec_raises_a_located_error(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("name: bad\ncluster:\n  server: dgx-h100\n  servers: lots\n")

@@ -7,12 +7,13 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/cli_common.h"
+#include "scenario/trace_scenario.h"
 
 namespace aifabric {
 
 struct TraceArgs {
-  std::string prefix, spec, backend = "flow", comm_groups, out;
-  int64_t world = 0;  // 0: as many ranks as trace files
+  TraceRequest request;  // its defaults are the command's
+  std::string spec, out;
   bool json = false;
 };
 
