@@ -9,7 +9,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "net/packet_sim.h"
+#include "net/packet_config.h"
+#include "net/packet_result.h"
 #include "sim/event_handlers.h"
 #include "sim/simulator.h"
 #include "topo/fabric.h"

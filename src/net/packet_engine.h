@@ -1,16 +1,19 @@
-// The packet engine's state, shared by the files that implement it (internal to src/net/): the packet, port and flow
-// records and PacketEngine with its members. Each part lives in its own file: ports and buffers (packet_ports.cpp),
-// routing (packet_routing.cpp), the NIC (packet_nic.cpp), failures (packet_failures.cpp), the build and run loop
-// (packet_sim.cpp); the transports are behind packet_transport.h, the cell fabric behind cell_fabric.h, and every
-// part registers the events it handles (sim/event_handlers.h).
+// The packet engine's state, shared by the files that implement it (internal to src/net/): PacketEngine and its
+// members (the records are packet_records.h). Each part lives in its own file: ports and buffers (packet_ports.cpp),
+// routing (packet_routing.cpp; its policy, path_policy.h), the NIC (packet_nic.cpp), failures (packet_failures.cpp),
+// the build and run loop (packet_sim.cpp), the report at the end (packet_summary.cpp); the transports are behind
+// packet_transport.h, the cell fabric behind cell_fabric.h, and every part registers the events it handles
+// (sim/event_handlers.h).
 #pragma once
 
-#include "net/packet_sim.h"
+#include "net/packet_config.h"
+#include "net/packet_result.h"
 #include "topo/route_weights.h"
 #include "topo/wire_format.h"
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <functional>
 #include <memory>
 #include <unordered_map>
 #include <fmt/format.h>
@@ -369,6 +372,8 @@ struct PacketEngine final : CellFabricSink {
   void flow_finished(uint32_t id);
 
   PacketSimResult run(const volatile int* stop, const std::function<void(const PacketProgress&)>& progress);
+  // Fills in what the run reports once its events are done (packet_summary.cpp); `r` holds whether it stopped early.
+  void summarise(PacketSimResult& r);
 };
 
 }  // namespace aifabric

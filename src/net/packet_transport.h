@@ -1,17 +1,16 @@
 // The interface between the packet engine and a transport: what a packet reaching its NIC means, whether a flow may
 // send now, what sending does to it, and what a timeout does. Each transport is its own files (spray_transport.*,
-// roce_transport.*) and registers its own timers' events; make_transport (packet_transport.cpp) picks one.
+// roce_transport.*) and registers its own timers' events; make_transport (transport_registry.h) picks one.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 
 #include "core/ids.h"
-#include "net/packet_sim.h"
 
 namespace aifabric {
 
+struct PacketEngine;  // what a transport acts on (packet_engine.h)
 namespace packet_detail {
 struct Flow;
 }
@@ -38,9 +37,5 @@ class Transport {
   // The retransmission timeout when the configuration sets none.
   virtual int64_t default_rto_ps(int64_t base_rtt_ps) const = 0;
 };
-
-struct PacketEngine;
-// The configured transport, built once the engine's ports and base RTT are known.
-std::unique_ptr<Transport> make_transport(TransportKind kind, PacketEngine& engine);
 
 }  // namespace aifabric

@@ -10,7 +10,7 @@
 #include "core/rng.h"
 #include "net/entropy_recycling.h"
 #include "net/packet_records.h"
-#include "net/packet_sim.h"
+#include "net/packet_config.h"
 
 namespace aifabric {
 

@@ -1,5 +1,5 @@
-// The transport the configuration names, built for the engine (one line per transport).
-#include "net/packet_transport.h"
+// The transport the configuration names, built for the engine: the one place that lists them (a line each).
+#include "net/transport_registry.h"
 
 #include "net/roce_transport.h"
 #include "net/spray_transport.h"
