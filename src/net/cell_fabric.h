@@ -55,6 +55,8 @@ class CellFabric {
   int64_t control_latency_ps() const { return control_ps_; }
 
  private:
+  static constexpr uint32_t kNone = 0xffffffffu;
+  static constexpr uint32_t kLostBit = 0x80000000u;  // in a reassembly slot: the packet was lost, skip it
   struct Voq {
     uint32_t le = 0, egress_port = 0;
     bool control = false, listed = false, requesting = false;
