@@ -318,7 +318,8 @@ struct PacketEngine final : CellFabricSink {
 
   // Whether the flow may put a packet on the wire now (window, outstanding limit, pacing); a flow held by
   // pacing gets a wake-up at its time.
-  bool can_send(uint32_t flow_id);
+  // `seq` and `again`: the packet it would send (a resend if `again`), when it may.
+  bool can_send(uint32_t flow_id, uint32_t& seq, bool& again);
 
   // After anything that may let a flow send (start, ack, NACK, timeout, pacing): queue it at its NIC port.
   void try_send(uint32_t flow_id);
@@ -333,7 +334,7 @@ struct PacketEngine final : CellFabricSink {
   uint32_t pull_from_ready_flows(uint32_t port_id);
 
   // The flow's next data packet, with the sender's bookkeeping for it.
-  uint32_t emit_data(uint32_t flow_id, uint32_t plane);
+  uint32_t emit_data(uint32_t flow_id, uint32_t seq, bool again, uint32_t plane);
 
   int64_t bytes_between(const Flow& fl, uint32_t from, uint32_t to) const {
     if (to <= from) return 0;
@@ -359,7 +360,7 @@ struct PacketEngine final : CellFabricSink {
   // at that moment (adaptive routing) or on links that may fail in between.
   bool hint_valid() const { return !paths.adaptive() && !any_dead && cfg.failures.empty(); }
 
-  void prefetch_ahead();
+  [[gnu::always_inline]] inline void prefetch_ahead();  // every event: inlined into the run loop
 
   void take_sample(int64_t now);
 

@@ -52,12 +52,12 @@ void PacketEngine::arm_rto(uint32_t flow_id) {
 
 // Whether the flow may put a packet on the wire now (window, outstanding limit, pacing); a flow held by
 // pacing gets a wake-up at its time.
-bool PacketEngine::can_send(uint32_t flow_id) {
+bool PacketEngine::can_send(uint32_t flow_id, uint32_t& seq, bool& again) {
   Flow& fl = flows[flow_id];
   if (fl.sender_done || fl.pace_pending) return false;
-  bool again = false;
   bool paced = false;
-  if (transport->next_to_send(fl, again, paced) == kNone) return false;
+  seq = transport->next_to_send(fl, again, paced);
+  if (seq == kNone) return false;
   const int64_t now = sim.now().count();
   if (paced && now < fl.next_send) {
     fl.pace_pending = true;
@@ -69,7 +69,9 @@ bool PacketEngine::can_send(uint32_t flow_id) {
 
 // After anything that may let a flow send (start, ack, NACK, timeout, pacing): queue it at its NIC port.
 void PacketEngine::try_send(uint32_t flow_id) {
-  if (can_send(flow_id)) make_ready(flow_id, kNone);
+  uint32_t seq;
+  bool again;
+  if (can_send(flow_id, seq, again)) make_ready(flow_id, kNone);
 }
 
 // Puts the flow in the ring of the NIC port its next packet takes, and wakes that port (unless it is
@@ -103,20 +105,19 @@ uint32_t PacketEngine::pull_from_ready_flows(uint32_t port_id) {
   while (pt.head != kNone) {
     const uint32_t flow_id = list_pop(flows, pt.head, pt.tail);
     flows[flow_id].registered = false;
-    if (!can_send(flow_id)) continue;
-    const uint32_t id = emit_data(flow_id, f.links[port_id / 2].plane);
-    if (can_send(flow_id)) make_ready(flow_id, port_id);  // round robin: back to the end of a ring
+    uint32_t seq;
+    bool again;
+    if (!can_send(flow_id, seq, again)) continue;
+    const uint32_t id = emit_data(flow_id, seq, again, f.links[port_id / 2].plane);
+    if (can_send(flow_id, seq, again)) make_ready(flow_id, port_id);  // round robin: back to the end of a ring
     return id;
   }
   return kNone;
 }
 
 // The flow's next data packet, with the sender's bookkeeping for it.
-uint32_t PacketEngine::emit_data(uint32_t flow_id, uint32_t plane) {
+uint32_t PacketEngine::emit_data(uint32_t flow_id, uint32_t seq, bool again, uint32_t plane) {
   Flow& fl = flows[flow_id];
-  bool again = false;
-  bool paced = false;
-  const uint32_t seq = transport->next_to_send(fl, again, paced);  // can_send said it may go
   const int64_t pl = payload(fl, seq);
   if (again) {
     ++fl.retransmits;

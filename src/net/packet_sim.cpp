@@ -199,7 +199,7 @@ void PacketEngine::size_calendar() {
   sim.size_calendar(slot_bits, wheel_bits);
 }
 
-void PacketEngine::prefetch_ahead() {
+inline void PacketEngine::prefetch_ahead() {
   Due n;
   if (sim.peek(n, kFetchLastAhead) && n.kind == kArrive) {  // a packet reaching its NIC: its flow's bits
     const Packet& p = pool[n.target];

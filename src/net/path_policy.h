@@ -56,4 +56,27 @@ class PathPolicy {
   EntropyRecycler reps_;  // REPS: the entropies waiting to be reused
 };
 
+// Inline: it runs for every packet a NIC makes.
+inline uint32_t PathPolicy::entropy(packet_detail::Flow& fl, uint32_t flow_id, uint32_t seq, bool data, int64_t now, Rng& rng) {
+  constexpr uint32_t kControlSalt = 0x5bd1e995u;  // flow-pinned control packets take another path than the data
+  switch (lb_) {
+    case LoadBalancing::Ecmp: return fl.entropy ^ (data ? 0u : kControlSalt);
+    case LoadBalancing::Flowlet:
+      if (data) {
+        if (fl.last_tx >= 0 && now - fl.last_tx > flowlet_gap_ps_) ++fl.flowlet;
+        fl.last_tx = now;
+      }
+      return splitmix32((static_cast<uint64_t>(fl.entropy) << 32) | fl.flowlet) ^ (data ? 0u : kControlSalt);
+    case LoadBalancing::RoundRobin:
+    case LoadBalancing::Adaptive: return data ? fl.entropy + fl.spray_seq++ : static_cast<uint32_t>(rng.next());
+    case LoadBalancing::Spraying:  // a fresh entropy value per packet, which every switch hashes
+      return data ? splitmix32((static_cast<uint64_t>(fl.entropy) << 32) | fl.spray_seq++) : static_cast<uint32_t>(rng.next());
+    case LoadBalancing::Reps:
+      return !data                   ? static_cast<uint32_t>(rng.next())
+             : reps_.waiting(flow_id) ? reps_.next(flow_id, seq, 0)
+                                      : reps_.next(flow_id, seq, splitmix32((static_cast<uint64_t>(fl.entropy) << 32) | fl.spray_seq++));
+  }
+  return static_cast<uint32_t>(rng.next());
+}
+
 }  // namespace aifabric
