@@ -185,6 +185,29 @@ TEST(ClosBuilder, BreakoutsNeverOvercommitCages) {
   for (uint32_t i = f.first_of(0, 1); i < f.end_of(0, 1); ++i) EXPECT_LE((down[i] + 3) / 4 + (up[i] + 3) / 4, 64) << f.node_name(NodeId(i));
 }
 
+// Regression (issue 17): 64:1 on a 64-port switch left no uplink and divided by zero (SIGFPE). A switch of 64 x 400G
+// keeps one 400G uplink up to 25.6T / 400G - 1 = 63:1, which still builds.
+TEST(ClosBuilder, LeafRatioThatLeavesNoUplinkIsALocatedError) {
+  const std::string e = testing::error_of([] { build("cluster: {servers: 128}\nfabric: {switch: quantum2-qm9700, oversubscription: {leaf: 64}}\n"); });
+  EXPECT_NE(e.find("test.yaml:2:"), std::string::npos) << e;
+  EXPECT_NE(e.find("fabric.oversubscription.leaf"), std::string::npos) << e;
+  EXPECT_NE(e.find("at most 63:1"), std::string::npos) << e;
+  const Fabric f = build("cluster: {servers: 16}\nfabric: {switch: quantum2-qm9700, oversubscription: {leaf: 63}}\n");
+  EXPECT_EQ(f.tier[1].up_ports, 1);
+  EXPECT_EQ(f.tier[1].down_ports, 62);  // 32 twin-port cages: the uplink's cage holds no downlink, 31 x 2 remain
+}
+
+// Regression (issue 17): a spine ratio on a 2-tier result was silently ignored, and one that leaves a 3-tier spine no
+// uplink gave "0 pods of 0 leaves exceed the 64 core ports".
+TEST(ClosBuilder, SpineRatioOutsideAThreeTierFabricIsALocatedError) {
+  const std::string two = testing::error_of([] { build("cluster: {servers: 128}\nfabric: {switch: quantum2-qm9700, oversubscription: {spine: 2}}\n"); });
+  EXPECT_NE(two.find("fabric.oversubscription.spine"), std::string::npos) << two;
+  EXPECT_NE(two.find("this one has 2 tiers"), std::string::npos) << two;
+  const std::string none = testing::error_of([] { build("cluster: {servers: 128}\nfabric: {switch: quantum2-qm9700, tiers: 3, oversubscription: {spine: 64}}\n"); });
+  EXPECT_NE(none.find("at most 63:1"), std::string::npos) << none;
+  EXPECT_EQ(none.find("0 pods"), std::string::npos) << none;
+}
+
 TEST(ClosBuilder, SpineRatioIsNotRoundedUp) {
   const Fabric f = build("cluster: {server: hgx-b300-800g, servers: 1024}\nfabric: {topology: clos, switch: th5-64x800g-osfp, tiers: 3, oversubscription: {spine: 1.5}}\n");
   // 51.2T at 800G with 1.5:1: 25 up, 37 down; a full pod's spine has 37 leaves -> ceil(37 / 1.5) = 25 uplinks.

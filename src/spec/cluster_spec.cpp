@@ -106,6 +106,8 @@ void read_fabric(MapReader& f, FabricSpec& fab) {
   fab.uplink_gbps = f.integer("uplink_gbps", 0, 0, 3200);
   fab.scalable_unit_servers = static_cast<int>(f.integer("scalable_unit_servers", 0, 0, 100000));
   MapReader o = f.child("oversubscription");
+  fab.oversubscription_leaf_where = o.location_of("leaf");
+  fab.oversubscription_spine_where = o.location_of("spine");
   fab.oversubscription_leaf = o.ratio("leaf", 1.0, 1.0, 64.0);
   fab.oversubscription_spine = o.ratio("spine", 1.0, 1.0, 64.0);
   o.finish();

@@ -58,6 +58,7 @@ struct FabricSpec {
   bool in_network_reduction = false;  // the switches reduce collectives (SHARP) and NCCL may run CollNet
   bool one_link_per_pair = false;  // every lower switch joins every upper switch of its group with exactly one link
   SourceLocation where, tiers_where, planes_where, switch_where, link_where, reduction_where;
+  SourceLocation oversubscription_leaf_where, oversubscription_spine_where;
 };
 
 // A separate front-end (storage, in-band management) network, planned as its own Clos.

@@ -48,6 +48,9 @@ TierPorts split_ports(const SwitchModel& s, int64_t down_gbps, int64_t up_gbps, 
   return p;
 }
 
+// The highest down:up ratio that still leaves one `up_gbps` uplink on switch `s` (split_ports' rule).
+int64_t max_ratio_with_an_uplink(const SwitchModel& s, int64_t up_gbps) { return std::max<int64_t>(1, s.capacity_gbps() / up_gbps - 1); }
+
 // Leaf assignment, identical in every plane.
 struct LeafPlan {
   int down = 0, up = 0;
@@ -263,6 +266,11 @@ Fabric build_fabric(const ClusterSpec& spec, const Catalog& catalog, const Build
   f.limits = lim;
   const TierPorts lsplit = split_ports(leaf, r, g, o1, bo);
   const TierPorts ssplit = split_ports(spine, g, g, o2, bo);
+  // A ratio so high that not one uplink is left (64:1 on a 64-port switch) builds nothing.
+  if (lsplit.up == 0 || lsplit.down == 0) {
+    throw InputError(fs.oversubscription_leaf_where, "fabric.oversubscription.leaf",
+                     fmt::format("{}:1 leaves a {} leaf no {} Gb/s uplink; at most {}:1 keeps one", o1, leaf.name, g, max_ratio_with_an_uplink(leaf, g)));
+  }
   const int64_t E = f.nic_count();
   const std::string part_word = fs.topology == Topology::RailOnly ? "per rail" : "per plane";
 
@@ -344,6 +352,16 @@ Fabric build_fabric(const ClusterSpec& spec, const Catalog& catalog, const Build
     throw InputError(fs.tiers_where, "fabric.tiers",
                      fmt::format("{} endpoints {} exceed a 3-tier Clos of {} ({} ports at {}G reaches {}); {}", part_endpoints, part_word,
                                  leaf.name, leaf_ports_r, r, lim.max3, fix_hint()));
+  }
+  // The spines' ratio shapes a 3-tier fabric only; on fewer tiers it would be ignored, so it is refused.
+  if (o2 > 1.0 && tiers < 3) {
+    throw InputError(fs.oversubscription_spine_where, "fabric.oversubscription.spine",
+                     fmt::format("{}:1 applies to the spines of a 3-tier fabric; this one has {} tier{} (set tiers: 3, or drop it)", o2, tiers,
+                                 tiers == 1 ? "" : "s"));
+  }
+  if (tiers == 3 && (ssplit.up == 0 || ssplit.down == 0)) {
+    throw InputError(fs.oversubscription_spine_where, "fabric.oversubscription.spine",
+                     fmt::format("{}:1 leaves a {} spine no {} Gb/s uplink; at most {}:1 keeps one", o2, spine.name, g, max_ratio_with_an_uplink(spine, g)));
   }
   if (tiers == 1 && !fits1) {
     throw InputError(fs.tiers_where, "fabric.tiers",
