@@ -190,7 +190,7 @@ struct PacketEngine final : CellFabricSink {
   void maybe_mark(Packet& p, int64_t queued, uint32_t counted_at);
 
   // The buffer's verdict on a data packet arriving at a switch port (PFC, limits, shared buffer, trimming, ECN).
-  BufferVerdict admit(uint32_t port_id, Packet& p);
+  [[gnu::always_inline]] inline BufferVerdict admit(uint32_t port_id, Packet& p);  // inlined into enqueue
 
   void enqueue(uint32_t port_id, uint32_t id);
 

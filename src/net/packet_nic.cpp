@@ -88,17 +88,6 @@ void PacketEngine::make_ready(uint32_t flow_id, uint32_t busy_port) {
   if (port != busy_port) kick(port);
 }
 
-void PacketEngine::kick(uint32_t port_id) {
-  Port& pt = ports[port_id];
-  if (pt.txdone_pending || !has_eligible(pt)) return;
-  if (pt.free_at <= sim.now().count()) {
-    start_tx(port_id);
-  } else {
-    pt.txdone_pending = true;
-    sim.schedule(Picoseconds(pt.free_at), kTxDone, port_id);
-  }
-}
-
 // A free NIC port takes the next ready flow that may send and builds its packet; kNone if none may.
 uint32_t PacketEngine::pull_from_ready_flows(uint32_t port_id) {
   Port& pt = ports[port_id];

@@ -4,6 +4,18 @@
 
 namespace aifabric {
 
+// Wakes a port that has something to send: now if its wire is free, else when it is (one TxDone at a time).
+void PacketEngine::kick(uint32_t port_id) {
+  Port& pt = ports[port_id];
+  if (pt.txdone_pending || !has_eligible(pt)) return;
+  if (pt.free_at <= sim.now().count()) {
+    start_tx(port_id);
+  } else {
+    pt.txdone_pending = true;
+    sim.schedule(Picoseconds(pt.free_at), kTxDone, port_id);
+  }
+}
+
 // Starts the next eligible packet (control first; data unless paused); false if none may go.
 bool PacketEngine::start_tx(uint32_t pid_port) {
   Port& pt = ports[pid_port];
@@ -114,7 +126,7 @@ void PacketEngine::maybe_mark(Packet& p, int64_t queued, uint32_t counted_at) {
 // The buffer's one verdict on a data packet arriving at a switch port bound for `port_id`: PFC (the ingress holds it,
 // pausing upstream past XOFF; past the headroom it is dropped), then the per-port and shared limits of a lossy
 // buffer (dropped, or trimmed when the transport can ask again), then ECN on what it queues.
-BufferVerdict PacketEngine::admit(uint32_t port_id, Packet& p) {
+inline BufferVerdict PacketEngine::admit(uint32_t port_id, Packet& p) {
   Port& pt = ports[port_id];
   if (cfg.pfc && p.in_port != kNone) {
     PortStats& up = port_stats[p.in_port];
