@@ -22,13 +22,16 @@ namespace {
 
 py::object from_json(const std::string& text) { return py::module_::import("json").attr("loads")(text); }
 
+// A path given as str or os.PathLike.
+std::string path_of(const py::handle& value) { return py::module_::import("os").attr("fspath")(value).cast<std::string>(); }
+
 // A spec or job given as a path (str, os.PathLike) or as a dict: its text and the name errors give it. A dict is
 // written as JSON, which YAML reads as it is.
 std::pair<std::string, std::string> source_of(const py::handle& value, const char* what) {
   if (py::isinstance<py::dict>(value)) {
     return {py::module_::import("json").attr("dumps")(value, py::arg("indent") = 1).cast<std::string>(), fmt::format("<{} dict>", what)};
   }
-  const std::string path = py::module_::import("os").attr("fspath")(value).cast<std::string>();
+  const std::string path = path_of(value);
   return {read_text_file(path, what), path};
 }
 
@@ -145,7 +148,7 @@ PYBIND11_MODULE(aifabric, m) {
          const std::string& algo, const std::string& backend, const std::string& job, const std::vector<std::string>& fail, const std::string& traffic,
          const std::string& bytes, const std::vector<std::string>& catalogs, uint64_t seed) {
         CompareRequest r;
-        for (const py::handle& spec : specs) r.specs.push_back(py::module_::import("os").attr("fspath")(spec).cast<std::string>());
+        for (const py::handle& spec : specs) r.specs.push_back(path_of(spec));
         r.collective = collective;
         r.size = size;
         r.group = group;
@@ -172,7 +175,7 @@ PYBIND11_MODULE(aifabric, m) {
       [](const py::object& prefix, const py::object& spec, const std::string& backend, const std::string& comm_groups, int64_t world,
          const std::vector<std::string>& catalogs, uint64_t seed) {
         TraceRequest r;
-        r.prefix = py::module_::import("os").attr("fspath")(prefix).cast<std::string>();
+        r.prefix = path_of(prefix);
         r.backend = backend;
         r.comm_groups = comm_groups;
         r.world = world;
@@ -188,7 +191,7 @@ PYBIND11_MODULE(aifabric, m) {
   m.def(
       "sweep",
       [](const py::object& grid, int threads, const std::vector<std::string>& catalogs, uint64_t seed) {
-        const SweepGrid g = load_sweep_grid(py::module_::import("os").attr("fspath")(grid).cast<std::string>());
+        const SweepGrid g = load_sweep_grid(path_of(grid));
         const ClusterSpec base = parse_cluster_spec(g.base_text, g.base_file);
         const Session session = session_of(catalogs, seed);
         SweepOptions o;

@@ -1,4 +1,4 @@
-// Shared CLI helpers: catalog, plan options, atomic output.
+// Shared CLI helpers: the stop signal and atomic output.
 #include "cli/cli_common.h"
 
 #include <algorithm>
@@ -28,7 +28,6 @@ void emit(const std::string& path, const std::string& text) {
   if (!err.empty()) throw InputError({path, 0, 0}, "", err);
 }
 
-PacketSimConfig packet_config(const ClusterSpec& spec, const Common& c) { return packet_config_for(spec, c.seed, c.max_events); }
 
 
 }  // namespace aifabric

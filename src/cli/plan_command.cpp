@@ -34,22 +34,21 @@ CLI::App* add_catalog_command(CLI::App& app) { return app.add_subcommand("catalo
 
 int cmd_plan(const Common& c, const PlanArgs& a) {
   const ClusterSpec spec = load_cluster_spec(a.spec);
-  const Catalog cat = catalog_for(c, &spec);
-  const Plan plan = make_plan(spec, cat, options_for(c));
+  const Plan plan = plan_spec(c, spec);
   emit(a.out, a.json ? render_plan_json(plan) : a.dot ? render_plan_dot(plan) : render_plan_text(plan));
   return 0;
 }
 
 int cmd_check(const Common& c, const CheckArgs& a) {
   const Proposal prop = load_proposal(a.proposal);
-  const Catalog cat = catalog_for(c, nullptr);
-  const ProposalReport rep = check_proposal(prop, cat, options_for(c));
+  const Catalog cat = session_catalog(c, nullptr);
+  const ProposalReport rep = check_proposal(prop, cat, plan_options(c));
   emit(a.out, a.json ? render_proposal_json(rep) : render_proposal_text(rep));
   return rep.ok() ? 0 : kExitDoesNotAddUp;
 }
 
 int cmd_catalog(const Common& c) {
-  const Catalog cat = catalog_for(c, nullptr);
+  const Catalog cat = session_catalog(c, nullptr);
   std::string o = "switches:\n";
   for (const auto& s : cat.switches()) {
     o += fmt::format("  {:<24} {:<15} {:>3} x {:>4}G {:<8} {:>6.0f} W  {}\n", s.name, to_string(s.role), s.cages, s.cage_gbps, to_string(s.form_factor),

@@ -40,10 +40,10 @@ int cmd_run(const Common& c, const RunArgs& a) {
   std::signal(SIGINT, on_stop_signal);
   std::signal(SIGTERM, on_stop_signal);
   const ClusterSpec spec = load_cluster_spec(a.spec);
-  const Catalog cat = catalog_for(c, &spec);
+  const Catalog cat = session_catalog(c, &spec);
   std::optional<JobSpec> job_file;
   if (!a.job.empty()) job_file = load_job_spec(a.job);
-  const Plan plan = make_plan(spec, cat, options_for(c));
+  const Plan plan = make_plan(spec, cat, plan_options(c));
   RunResults res;
   if (!a.no_sim) {
     std::optional<Progress> progress;

@@ -57,14 +57,14 @@ SweepOptions sweep_options(const Common& c, int threads, int64_t max_points) {
   o.max_points = max_points;
   o.seed = c.seed;
   o.max_events = c.max_events;
-  o.plan = options_for(c);
+  o.plan = plan_options(c);
   return o;
 }
 
 // The catalog the grid's base spec asks for (the shipped one, --catalog files, the spec's own).
 Catalog grid_catalog(const Common& c, const SweepGrid& grid) {
   const ClusterSpec base = parse_cluster_spec(grid.base_text, grid.base_file);
-  return catalog_for(c, &base);
+  return session_catalog(c, &base);
 }
 
 // Ranks 1..N-1 under mpirun: read the grid and run the points rank 0 hands out; print nothing (rank 0 reports).

@@ -270,12 +270,7 @@ void PacketEngine::flow_finished(uint32_t id) {
 
 PacketSimResult PacketEngine::run(const volatile int* stop, const std::function<void(const PacketProgress&)>& progress) {
   for (const Flow& fl : flows) offered_total += fl.bytes;
-  {
-    std::vector<uint32_t> packets;
-    packets.reserve(flows.size());
-    for (const Flow& fl : flows) packets.push_back(fl.npkts);
-    paths.prepare(packets);
-  }
+  paths.prepare(flows);
   transport->prepare(flows.size());
   const bool graph = !precedence.empty();
   if (graph) precedence.build(flows.size());

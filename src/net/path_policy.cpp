@@ -14,8 +14,12 @@ PathPolicy::PathPolicy(const PacketSimConfig& cfg, int64_t data_wire_bytes)
       recycling_(cfg.lb == LoadBalancing::Reps),
       threshold_(static_cast<int64_t>(cfg.adaptive_threshold_packets) * data_wire_bytes) {}
 
-void PathPolicy::prepare(const std::vector<uint32_t>& packets_per_flow) {
-  if (recycling_) reps_.reset(packets_per_flow);
+void PathPolicy::prepare(const std::vector<Flow>& flows) {
+  if (!recycling_) return;
+  std::vector<uint32_t> packets;
+  packets.reserve(flows.size());
+  for (const Flow& fl : flows) packets.push_back(fl.npkts);
+  reps_.reset(packets);
 }
 
 }  // namespace aifabric

@@ -20,8 +20,8 @@ class PathPolicy {
   PathPolicy() = default;
   PathPolicy(const PacketSimConfig& cfg, int64_t data_wire_bytes);
 
-  // Before the run: the packets of each flow (REPS keeps a ring of entropies per flow).
-  void prepare(const std::vector<uint32_t>& packets_per_flow);
+  // Before the run, once every flow is added (REPS keeps a ring of entropies per flow, sized by its packets).
+  void prepare(const std::vector<packet_detail::Flow>& flows);
 
   // The entropy of a new packet of flow `flow_id` (its seq-th; control packets draw from `rng`).
   uint32_t entropy(packet_detail::Flow& fl, uint32_t flow_id, uint32_t seq, bool data, int64_t now, Rng& rng);

@@ -14,13 +14,6 @@ namespace aifabric {
 
 namespace {
 
-void set_load_balancing(PacketSimConfig& cfg, const PacketRequest& a) {
-  if (a.lb.empty()) return;
-  const std::optional<LoadBalancing> lb = load_balancing_from(a.lb);
-  if (!lb) throw InputError({}, "--lb", fmt::format("'{}' is not valid; expected {}", a.lb, kLoadBalancingNames));
-  cfg.lb = *lb;
-}
-
 void set_engine_options(PacketSimConfig& cfg, const PacketRequest& a) {
   cfg.lossless = a.lossless;
   cfg.ecn = a.ecn;
@@ -50,7 +43,7 @@ void set_engine_options(PacketSimConfig& cfg, const PacketRequest& a) {
 PacketRun run_packet(const Session& s, const ClusterSpec& spec, const PacketRequest& r, const volatile int* stop,
                      const std::function<void(const PacketProgress&)>& progress) {
   PacketSimConfig cfg = packet_config_for(spec, s.seed, s.max_events);
-  set_load_balancing(cfg, r);
+  if (!r.lb.empty()) cfg.lb = load_balancing_or_fail(r.lb);
   const int64_t bytes = parse_size(r.bytes);
   if (bytes <= 0) throw InputError({}, "--bytes", fmt::format("'{}' is not a size; expected e.g. 64K, 4M", r.bytes));
   set_engine_options(cfg, r);

@@ -26,13 +26,8 @@ PerfSweep run_perf(const Session& s, ClusterSpec spec, const std::string& spec_n
   if (lo <= 0) throw InputError({}, "-b", fmt::format("'{}' is not a size; expected e.g. 8, 64K, 1M, 8G", r.min_size));
   if (hi < lo) throw InputError({}, "-e", fmt::format("'{}' is not a size at least -b", r.max_size));
   if (r.factor < 1.0 + 1e-9) throw InputError({}, "-f", "the step factor must exceed 1");
-  if (!r.lb.empty()) {
-    const std::optional<LoadBalancing> lb = load_balancing_from(r.lb);
-    if (!lb) throw InputError({}, "--lb", fmt::format("'{}' is not valid; expected {}", r.lb, kLoadBalancingNames));
-    spec.fabric.load_balancing = *lb;
-  }
-  const Catalog cat = session_catalog(s, &spec);
-  const Plan plan = make_plan(spec, cat, plan_options(s));
+  if (!r.lb.empty()) spec.fabric.load_balancing = load_balancing_or_fail(r.lb);
+  const Plan plan = plan_spec(s, spec);
   const std::string group = r.ranks > 0 ? fmt::format("first:{}", r.ranks) : r.group;
   const Communicator comm = make_communicator(plan.fabric, group, spec_name);
   if (r.execution != "phases" && r.execution != "graph") {

@@ -43,5 +43,10 @@ std::optional<Protocol> protocol_or_fail(const std::string& name) {
   return p;
 }
 
-// The packet engine's settings for a spec (its load balancing, transport and flow control) and this run.
+LoadBalancing load_balancing_or_fail(const std::string& name) {
+  const std::optional<LoadBalancing> lb = load_balancing_from(name);
+  if (!lb) throw InputError({}, "--lb", fmt::format("'{}' is not valid; expected {}", name, kLoadBalancingNames));
+  return *lb;
+}
+
 }  // namespace aifabric

@@ -32,5 +32,6 @@ Plan plan_spec(const Session& s, const ClusterSpec& spec);
 CollectiveKind collective_or_fail(const std::string& name, const char* option);
 Algorithm algorithm_or_fail(const std::string& name);
 std::optional<Protocol> protocol_or_fail(const std::string& name);  // LL, LL128 or Simple; empty = NCCL's choice
+LoadBalancing load_balancing_or_fail(const std::string& name);      // ecmp, spraying, reps, flowlet, adaptive, round-robin
 
 }  // namespace aifabric
