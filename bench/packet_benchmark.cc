@@ -47,7 +47,7 @@ Plan reference_fabric(int64_t hosts) {
   // 8 NICs per server; up to 2,048 hosts on 64-port 400G switches, beyond on 128-port (51.2T at 400G).
   const std::string sw = hosts <= 2048 ? "quantum2-qm9700" : "th5-64x800g-osfp";
   return make_plan(parse_cluster_spec(fmt::format("cluster: {{server: dgx-h100, servers: {}}}\n"
-                                                  "fabric: {{topology: clos, switch: {}, tiers: 2, spread: one-link-per-pair}}\n"
+                                                  "fabric: {{topology: clos, switch: {}, tiers: 2, spines: one-link-per-pair}}\n"
                                                   "layout: {{servers_per_rack: 4, racks_per_row: 16}}\npower: {{rack_power_limit_kw: 45}}\n",
                                                   hosts / 8, sw),
                                       "bench.yaml"),

@@ -37,7 +37,7 @@ const std::vector<Design>& designs() {
        "layout: {servers_per_rack: 4}\npower: {rack_power_limit_kw: 45}\n", {"links:2:2"}},
       {"cluster: {server: dgx-h100, servers: 16}\nfabric: {topology: rail-optimized, scalable_unit_servers: 8, switch: quantum2-qm9700, load_balancing: adaptive}\n"
        "layout: {servers_per_rack: 4}\npower: {rack_power_limit_kw: 45}\n", {"links:2:3"}},
-      {"cluster: {server: dgx-h100, servers: 32}\nfabric: {topology: clos, tiers: 3, switch: th5-64x800g-osfp, load_balancing: spraying}\n"
+      {"cluster: {server: dgx-h100, servers: 32}\nfabric: {topology: clos, tiers: 3, pod_servers: 16, switch: th5-64x800g-osfp, load_balancing: spraying}\n"
        "layout: {servers_per_rack: 4}\npower: {rack_power_limit_kw: 45}\n", {"links:3:2"}},
       {"cluster: {server: hgx-b300-800g, servers: 8}\nfabric: {topology: rail-optimized, switch: th5-64x800g-osfp, planes: 4}\n"
        "layout: {servers_per_rack: 2}\npower: {rack_power_limit_kw: 60}\n", {"plane:1"}},

@@ -6,6 +6,7 @@
 
 #include "test_support.h"
 #include "topo/build_fabric.h"
+#include "topo/upper_tiers.h"
 
 namespace aifabric {
 using testing::shipped_catalog;

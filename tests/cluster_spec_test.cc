@@ -48,7 +48,10 @@ TEST(ClusterSpec, OversubscriptionRatios) {
   const ClusterSpec s = spec_from("cluster: {servers: 8}\nfabric:\n  oversubscription: {leaf: '3:1', spine: 1.5}\n");
   EXPECT_DOUBLE_EQ(s.fabric.oversubscription_leaf, 3.0);
   EXPECT_DOUBLE_EQ(s.fabric.oversubscription_spine, 1.5);
-  EXPECT_NE(error_of("cluster: {servers: 8}\nfabric:\n  oversubscription: {leaf: '1:2'}\n").find("out of range"), std::string::npos);
+  // Below 1:1 the uplinks carry more than the downlinks (undersubscription); beyond 64 either way is out of range.
+  EXPECT_DOUBLE_EQ(spec_from("cluster: {servers: 8}\nfabric:\n  oversubscription: {leaf: '1:2'}\n").fabric.oversubscription_leaf, 0.5);
+  EXPECT_EQ(error_of("cluster: {servers: 8}\nfabric:\n  oversubscription: {leaf: '1:100'}\n"),
+            "test.yaml:3:28: fabric.oversubscription.leaf: ratio 1:100 is out of range; expected 1:64 to 64:1");
 }
 
 }  // namespace aifabric

@@ -194,7 +194,7 @@ TEST(PacketSim, SameSeedSameResultOtherSeedOtherPaths) {
 }
 
 TEST(PacketSim, ThreeTierAndMultiPlaneDeliver) {
-  const Plan three = plan_from("cluster: {server: dgx-h100, servers: 40}\nfabric: {topology: clos, switch: quantum2-qm9700, tiers: 3}\n"
+  const Plan three = plan_from("cluster: {server: dgx-h100, servers: 40}\nfabric: {topology: clos, switch: quantum2-qm9700, tiers: 3, pod_servers: 20}\n"
                                "layout: {servers_per_rack: 4}\npower: {rack_power_limit_kw: 45}\n");
   ASSERT_EQ(three.fabric.tiers, 3);
   const Plan planes = plan_from("cluster: {server: hgx-b300-800g, servers: 16}\nfabric: {switch: th5-64x800g-osfp, planes: 2}\n"

@@ -13,7 +13,7 @@ namespace aifabric::testing {
 // 16 DGX servers = 128 NICs at 400G; 4 leaves of 32 down / 32 up; 32 spines, one link per leaf-spine pair.
 inline constexpr const char* kLeafSpine128 = R"(
 cluster: {server: dgx-h100, servers: 16}
-fabric: {topology: clos, switch: quantum2-qm9700, tiers: 2, spread: one-link-per-pair}
+fabric: {topology: clos, switch: quantum2-qm9700, tiers: 2, spines: one-link-per-pair}
 layout: {servers_per_rack: 4, racks_per_row: 8}
 power: {rack_power_limit_kw: 45}
 )";

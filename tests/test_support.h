@@ -1,6 +1,10 @@
 // Helpers shared by the tests: the shipped catalog and specs built from inline YAML.
 #pragma once
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <string>
 
@@ -47,6 +51,16 @@ inline std::string error_of(const std::function<void()>& f) {
     return e.what();
   }
   return "";
+}
+
+// The shipped catalog plus the entries of `yaml` (a user catalog file's text), loaded as `--catalog` would.
+inline Catalog catalog_with(const std::string& yaml) {
+  static int serial = 0;
+  const auto path = std::filesystem::temp_directory_path() / ("aifabric-test-catalog-" + std::to_string(::getpid()) + "-" + std::to_string(serial++) + ".yaml");
+  std::ofstream(path) << yaml;
+  Catalog c = load_catalog({path.string()});
+  std::filesystem::remove(path);
+  return c;
 }
 
 }  // namespace aifabric::testing

@@ -253,7 +253,8 @@ double MapReader::ratio(const std::string& key, double fallback, double min, dou
     ok = parse_double(s, x);
   }
   if (!ok) fail(key, fmt::format("'{}' is not a ratio; expected e.g. 1:1, 2:1 or 1.5", s));
-  if (x < min || x > max) fail(key, fmt::format("ratio {} is out of range; expected {} to {}", s, min, max));
+  auto as_ratio = [](double r) { return r >= 1 ? fmt::format("{:g}:1", r) : fmt::format("1:{:g}", 1 / r); };
+  if (x < min || x > max) fail(key, fmt::format("ratio {} is out of range; expected {} to {}", s, as_ratio(min), as_ratio(max)));
   return x;
 }
 

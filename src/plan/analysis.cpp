@@ -130,10 +130,11 @@ void scale_limits(Plan& plan, const Catalog& catalog) {
     const int64_t r = nic / p;
     if (!std::count(f.nic->breakouts.begin(), f.nic->breakouts.end(), p)) continue;
     const int64_t g = fs.uplink_gbps > 0 ? fs.uplink_gbps : r;
-    if (leaf.ports_at(r) == 0 || spine->ports_at(g) == 0 || core->ports_at(g) == 0) continue;
-    if (!bo && (r != leaf.cage_gbps || g != spine->cage_gbps)) continue;
-    a.scale.push_back(row_of(p, clos_limits(leaf, *spine, *core, r, g, fs.oversubscription_leaf, fs.oversubscription_spine, bo, f.topology,
-                                             f.nics_per_server, fs.scalable_unit_servers)));
+    const int64_t g3 = fs.core_link_gbps > 0 ? fs.core_link_gbps : g;
+    if (leaf.ports_at(r) == 0 || spine->ports_at(g) == 0 || spine->ports_at(g3) == 0 || core->ports_at(g3) == 0) continue;
+    if (!bo && (r != leaf.cage_gbps || g != spine->cage_gbps || g3 != core->cage_gbps)) continue;
+    const ClosChoice choice{r, g, g3, fs.oversubscription_leaf, fs.oversubscription_spine, bo, f.topology, f.nics_per_server, fs.scalable_unit_servers};
+    a.scale.push_back(row_of(p, clos_limits(leaf, *spine, *core, choice)));
   }
   std::stable_sort(a.scale.begin() + 1, a.scale.end(), [](const ScaleRow& x, const ScaleRow& y) { return x.planes < y.planes; });
   const ScaleRow& me = a.scale.front();

@@ -24,7 +24,8 @@ std::string render_plan_json(const Plan& plan) {
     const TierDesign& td = f.tier[t];
     tiers.push_back({{"tier", t}, {"role", std::string(to_string(td.role))}, {"switch_model", td.model->name}, {"switches", f.switch_count(t)},
                      {"switches_per_plane", td.per_plane}, {"down_ports_per_switch", td.down_ports}, {"down_gbps", td.down_gbps},
-                     {"up_ports_per_switch", td.up_ports}, {"up_gbps", td.up_gbps}, {"parallel_up_links", td.parallel_up}});
+                     {"up_ports_per_switch", td.up_ports}, {"up_gbps", td.up_gbps}, {"parallel_up_links", td.parallel_up},
+                     {"port_minimum_per_plane", td.port_minimum}});
   }
   j["fabric"] = {{"architecture", std::string(to_string(f.architecture))}, {"topology", std::string(to_string(f.topology))},
                  {"tiers", f.tiers}, {"planes", f.planes}, {"host_link_gbps", f.host_link_gbps},

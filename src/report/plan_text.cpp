@@ -27,8 +27,9 @@ std::string render_plan_text(const Plan& plan) {
   line("switches:");
   for (int t = 1; t <= f.tiers; ++t) {
     const TierDesign& td = f.tier[t];
-    line(fmt::format("  {:<15} {:>7} x {:<22} ({} per plane; {} down x {}G{})", to_string(td.role), thousands(f.switch_count(t)), td.model->name,
-                     thousands(td.per_plane), td.down_ports, td.down_gbps, td.up_ports > 0 ? fmt::format(", {} up x {}G", td.up_ports, td.up_gbps) : ""));
+    line(fmt::format("  {:<15} {:>7} x {:<22} ({} per plane, port minimum {}; {} down x {}G{})", to_string(td.role), thousands(f.switch_count(t)),
+                     td.model->name, thousands(td.per_plane), thousands(td.port_minimum), td.down_ports, td.down_gbps,
+                     td.up_ports > 0 ? fmt::format(", {} up x {}G", td.up_ports, td.up_gbps) : ""));
   }
   line(fmt::format("  {:<15} {:>7}", "total", thousands(f.switch_total())));
   line("");

@@ -49,6 +49,14 @@ std::string_view to_string(NetworkRackPlacement p) {
   }
   return "?";
 }
+std::string_view to_string(UpperTierRule r) {
+  switch (r) {
+    case UpperTierRule::Balanced: return "balanced";
+    case UpperTierRule::Fewest: return "fewest";
+    case UpperTierRule::OneLinkPerPair: return "one-link-per-pair";
+  }
+  return "?";
+}
 std::string_view to_string(OpticsPreference p) {
   return p == OpticsPreference::LowestPower ? "lowest-power" : "lowest-cost";
 }
@@ -103,15 +111,24 @@ void read_fabric(MapReader& f, FabricSpec& fab) {
   fab.fabric_element = f.string("fabric_element", "r3-fabric-element");
   fab.link_where = f.location_of("link_gbps");
   fab.link_gbps = f.integer("link_gbps", 0, 0, 3200);
+  fab.uplink_where = f.location_of("uplink_gbps");
   fab.uplink_gbps = f.integer("uplink_gbps", 0, 0, 3200);
+  fab.core_link_where = f.location_of("core_link_gbps");
+  fab.core_link_gbps = f.integer("core_link_gbps", 0, 0, 3200);
   fab.scalable_unit_servers = static_cast<int>(f.integer("scalable_unit_servers", 0, 0, 100000));
+  if (f.has("pod_servers") && f.has("pod_xpus")) f.fail("pod_xpus", "give either pod_servers or pod_xpus, not both");
+  fab.pod_given_as_xpus = f.has("pod_xpus");
+  fab.pod_where = f.location_of(fab.pod_given_as_xpus ? "pod_xpus" : "pod_servers");
+  fab.pod_servers = fab.pod_given_as_xpus ? f.integer("pod_xpus", 0, 1, kMaxServers * 1024) : f.integer("pod_servers", 0, 0, kMaxServers);
   MapReader o = f.child("oversubscription");
   fab.oversubscription_leaf_where = o.location_of("leaf");
   fab.oversubscription_spine_where = o.location_of("spine");
-  fab.oversubscription_leaf = o.ratio("leaf", 1.0, 1.0, 64.0);
-  fab.oversubscription_spine = o.ratio("spine", 1.0, 1.0, 64.0);
+  fab.oversubscription_leaf = o.ratio("leaf", 1.0, 1.0 / 64.0, 64.0);
+  fab.oversubscription_spine = o.ratio("spine", 1.0, 1.0 / 64.0, 64.0);
   o.finish();
-  fab.one_link_per_pair = f.choice("spread", "fewest-switches", {"fewest-switches", "one-link-per-pair"}) == "one-link-per-pair";
+  fab.spines_where = f.location_of("spines");
+  const std::string rule = f.choice("spines", "balanced", {"balanced", "fewest", "one-link-per-pair"});
+  fab.spines = rule == "balanced" ? UpperTierRule::Balanced : rule == "fewest" ? UpperTierRule::Fewest : UpperTierRule::OneLinkPerPair;
   fab.load_balancing = *load_balancing_from(f.choice("load_balancing", "ecmp", {"ecmp", "spraying", "reps", "flowlet", "adaptive", "round-robin"}));
   fab.transport = f.choice("transport", "spray", {"spray", "roce"}) == "roce" ? TransportKind::RoceDcqcn : TransportKind::Spray;
   fab.pfc = f.boolean("pfc", false);

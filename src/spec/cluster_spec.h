@@ -28,6 +28,13 @@ enum class TransportKind : uint8_t {
   RoceDcqcn,   // RoCEv2 reliable connection: in-order go-back-N, rate paced by DCQCN on CNPs
 };
 std::string_view to_string(TransportKind t);
+// How many switches an upper tier (spines; cores of a 3-tier fabric) gets for the links coming up to it.
+// Balanced: a count that gives every lower switch equal parallel links to each upper one, unless that costs more than a
+// quarter more switches than the port minimum. Fewest: the port minimum (the links spread round-robin, so a lower
+// switch may have one link more to some uppers than to others). OneLinkPerPair: one link from every lower switch to
+// each upper one (as many uppers as a lower switch has uplinks).
+enum class UpperTierRule : uint8_t { Balanced, Fewest, OneLinkPerPair };
+std::string_view to_string(UpperTierRule r);
 enum class NetworkRackPlacement : uint8_t { EndOfRow, MiddleOfRow, Central };
 enum class OpticsPreference : uint8_t { LowestPower, LowestCost };
 
@@ -48,16 +55,20 @@ struct FabricSpec {
   std::string leaf_element;       // switch-scheduled elements
   std::string fabric_element;
   int64_t link_gbps = 0;          // host link rate per plane; 0 = NIC rate / planes
-  int64_t uplink_gbps = 0;        // leaf-spine and spine-core rate; 0 = link_gbps
+  int64_t uplink_gbps = 0;        // leaf-spine rate; 0 = link_gbps
+  int64_t core_link_gbps = 0;     // spine-core rate of a 3-tier fabric; 0 = the leaf-spine rate
   int scalable_unit_servers = 0;  // rail-optimised SU size; 0 = one leaf's worth of servers
-  double oversubscription_leaf = 1.0;   // downlink : uplink bandwidth at the leaf
+  int64_t pod_servers = 0;        // servers per pod of a 3-tier fabric; 0 = as many as a spine's downlinks reach
+  bool pod_given_as_xpus = false; // the spec gave pod_xpus (pod_servers then holds XPUs until the planner resolves it)
+  double oversubscription_leaf = 1.0;   // downlink : uplink bandwidth at the leaf (below 1: uplinks exceed downlinks)
   double oversubscription_spine = 1.0;  // at the spine of a 3-tier fabric
+  UpperTierRule spines = UpperTierRule::Balanced;
   LoadBalancing load_balancing = LoadBalancing::Ecmp;
   TransportKind transport = TransportKind::Spray;  // what the NICs run, for packet-level simulation
   bool pfc = false;                                // priority flow control on the data priority
   bool in_network_reduction = false;  // the switches reduce collectives (SHARP) and NCCL may run CollNet
-  bool one_link_per_pair = false;  // every lower switch joins every upper switch of its group with exactly one link
   SourceLocation where, tiers_where, planes_where, switch_where, link_where, reduction_where;
+  SourceLocation uplink_where, core_link_where, pod_where, spines_where;
   SourceLocation oversubscription_leaf_where, oversubscription_spine_where;
 };
 

@@ -1,6 +1,9 @@
 // Endpoint-scheduled fabric builder: leaf assignment (ToR, rail-optimised, rail-only), 1-3 tier Clos, planes.
 #include "topo/build_fabric.h"
 
+#include "topo/leaf_assignment.h"
+#include "topo/upper_tiers.h"
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -51,117 +54,109 @@ TierPorts split_ports(const SwitchModel& s, int64_t down_gbps, int64_t up_gbps, 
 // The highest down:up ratio that still leaves one `up_gbps` uplink on switch `s` (split_ports' rule).
 int64_t max_ratio_with_an_uplink(const SwitchModel& s, int64_t up_gbps) { return std::max<int64_t>(1, s.capacity_gbps() / up_gbps - 1); }
 
-// Leaf assignment, identical in every plane.
-struct LeafPlan {
-  int down = 0, up = 0;
-  std::vector<uint32_t> leaf_of_endpoint;  // endpoint e = server * N + nic
-  std::vector<uint32_t> used_down;         // per leaf
-  std::vector<uint32_t> group;             // per leaf: scalable unit (rail) or leaf itself (ToR)
-  std::vector<uint32_t> partition;         // per leaf: rail (rail-only) or 0
-  int partitions = 1;
-  int group_size = 1;                      // leaves per scalable unit (pod alignment)
-  int su_servers = 0;
-  uint32_t leaves() const { return static_cast<uint32_t>(used_down.size()); }
-};
-
-LeafPlan assign_leaves(Topology topo, int64_t servers, int nics, int down, int su_request) {
-  LeafPlan lp;
-  lp.down = down;
-  const int64_t E = servers * nics;
-  lp.leaf_of_endpoint.resize(static_cast<size_t>(E));
-  if (topo == Topology::Clos) {
-    const int d = down >= nics ? (down / nics) * nics : down;  // keep each server on one leaf
-    for (int64_t e = 0; e < E; ++e) lp.leaf_of_endpoint[e] = static_cast<uint32_t>(e / d);
-    const uint32_t leaves = static_cast<uint32_t>((E + d - 1) / d);
-    lp.used_down.assign(leaves, 0);
-    lp.group.resize(leaves);
-    for (uint32_t l = 0; l < leaves; ++l) lp.group[l] = l;
-    lp.partition.assign(leaves, 0);
-    for (int64_t e = 0; e < E; ++e) ++lp.used_down[lp.leaf_of_endpoint[e]];
-    return lp;
+// The most undersubscribed 1:k (uplinks k times the downlinks' bandwidth) that still leaves one downlink.
+int64_t min_ratio_with_a_downlink(const SwitchModel& s, int64_t down_gbps, int64_t up_gbps, bool breakouts) {
+  for (int64_t k = 64; k > 1; --k) {
+    if (split_ports(s, down_gbps, up_gbps, 1.0 / static_cast<double>(k), breakouts).down > 0) return k;
   }
-  // Rail designs: scalable units of `su` servers; NIC i of every server in a unit goes to rail leaf i.
-  const int su = su_request > 0 ? su_request : static_cast<int>(std::min<int64_t>(down, servers));
-  lp.su_servers = su;
-  const int per_rail = (su + down - 1) / down;  // leaves per rail per SU (1 when the SU fits a leaf)
-  lp.group_size = per_rail * nics;
-  const int64_t units = (servers + su - 1) / su;
-  for (int64_t u = 0; u < units; ++u) {
-    const int64_t first = u * su;
-    const int64_t count = std::min<int64_t>(su, servers - first);
-    const int rails_leaves = static_cast<int>((count + down - 1) / down);
-    const uint32_t base = lp.leaves();
-    for (int n = 0; n < nics; ++n) {
-      for (int k = 0; k < rails_leaves; ++k) {
-        lp.used_down.push_back(0);
-        lp.group.push_back(static_cast<uint32_t>(u));
-        lp.partition.push_back(topo == Topology::RailOnly ? static_cast<uint32_t>(n) : 0);
-      }
-    }
-    for (int64_t j = 0; j < count; ++j) {
-      for (int n = 0; n < nics; ++n) {
-        const uint32_t leaf = base + static_cast<uint32_t>(n * rails_leaves + j / down);
-        lp.leaf_of_endpoint[(first + j) * nics + n] = leaf;
-        ++lp.used_down[leaf];
-      }
-    }
-  }
-  lp.partitions = topo == Topology::RailOnly ? nics : 1;
-  return lp;
+  return 1;
 }
+
+// A down:up ratio as the architect writes it: 2:1, 1.5:1, 1:2.
+std::string ratio_text(double o) { return o >= 1 ? fmt::format("{:g}:1", o) : fmt::format("1:{:g}", 1 / o); }
+
+// Servers per pod from the spec (pod_xpus resolved against the server's XPUs); 0 when not given.
+int64_t resolve_pod_servers(const ClusterSpec& spec, const ServerModel& server) {
+  const FabricSpec& fs = spec.fabric;
+  if (!fs.pod_given_as_xpus) return fs.pod_servers;
+  if (fs.pod_servers % server.xpus != 0) {
+    const int64_t lo = fs.pod_servers / server.xpus * server.xpus;
+    throw InputError(fs.pod_where, "fabric.pod_xpus",
+                     fmt::format("{} XPUs is not a whole number of {} servers ({} XPUs each); use {}{}", fs.pod_servers, server.name, server.xpus,
+                                 lo > 0 ? fmt::format("{} or ", lo) : "", lo + server.xpus));
+  }
+  return fs.pod_servers / server.xpus;
+}
+
+// Leaves (per plane, per partition) a pod of `pod_servers` servers takes: whole leaves of whole servers (Clos) or whole
+// scalable units (rail designs), no more than a spine's downlinks join.
+int pod_leaves_for(const FabricSpec& fs, const detail::LeafPlan& lp, int unit_leaves, int leaf_down, int nics, int spine_down,
+                   const std::string& spine_name, int64_t pod_servers) {
+  const char* field = fs.pod_given_as_xpus ? "fabric.pod_xpus" : "fabric.pod_servers";
+  const bool clos = fs.topology == Topology::Clos;
+  const int64_t unit_servers = clos ? detail::servers_per_leaf(leaf_down, nics) : lp.su_servers;
+  if (unit_servers <= 0) throw InputError(fs.pod_where, field, fmt::format("a server's {} NICs span leaves, so pods cannot be whole servers", nics));
+  if (pod_servers % unit_servers != 0) {
+    const int64_t lo = pod_servers / unit_servers * unit_servers;
+    throw InputError(fs.pod_where, field,
+                     fmt::format("a pod of {} servers is not a whole number of {} ({} servers each); use {}{}", pod_servers,
+                                 clos ? "leaves" : "scalable units", unit_servers, lo > 0 ? fmt::format("{} or ", lo) : "", lo + unit_servers));
+  }
+  const int64_t leaves = pod_servers / unit_servers * (clos ? 1 : unit_leaves);
+  if (leaves > spine_down) {
+    throw InputError(fs.pod_where, field,
+                     fmt::format("a pod of {} servers takes {} leaves, but a {} spine joins at most {}: a pod holds up to {} servers", pod_servers,
+                                 leaves, spine_name, spine_down, spine_down / (clos ? 1 : unit_leaves) * unit_servers));
+  }
+  return static_cast<int>(leaves);
+}
+
+// What the upper-tier rule built beside the port minimum, and how to get the other.
+std::string rule_note(UpperTierRule rule, int64_t built, int64_t minimum, const char* what) {
+  if (built == minimum) return fmt::format("{} {} per plane is the port minimum", built, what);
+  const std::string why = rule == UpperTierRule::Balanced ? "equal parallel links from every switch below to each one"
+                                                          : "one link from every switch below to each one";
+  return fmt::format("the port minimum is {} {} per plane; {} builds {} for {} (fabric.spines: fewest builds the minimum)", minimum, what,
+                     to_string(rule), built, why);
+}
+
+using detail::assign_leaves;
+using detail::LeafPlan;
 
 int ceil_div(int64_t a, int64_t b) { return static_cast<int>((a + b - 1) / b); }
 
 }  // namespace
 
-ClosLimits clos_limits(const SwitchModel& leaf, const SwitchModel& spine, const SwitchModel& core, int64_t r, int64_t g, double o1, double o2,
-                       bool breakouts, Topology topology, int nics_per_server, int su_servers) {
+ClosLimits clos_limits(const SwitchModel& leaf, const SwitchModel& spine, const SwitchModel& core, const ClosChoice& c) {
   ClosLimits l;
+  const int64_t r = c.host_gbps, g = c.uplink_gbps, g3 = c.core_gbps > 0 ? c.core_gbps : g;
   l.host_gbps = r;
   l.uplink_gbps = g;
-  l.leaf_ports = ports_at(leaf, r, breakouts);
-  const TierPorts ls = split_ports(leaf, r, g, o1, breakouts);
-  const TierPorts ss = split_ports(spine, g, g, o2, breakouts);
+  l.core_gbps = g3;
+  l.leaf_ports = ports_at(leaf, r, c.breakouts);
+  const TierPorts ls = split_ports(leaf, r, g, c.leaf_ratio, c.breakouts);
+  const TierPorts ss = split_ports(spine, g, g3, c.spine_ratio, c.breakouts);
   int d = ls.down;
-  if (topology == Topology::Clos) d = d >= nics_per_server ? (d / nics_per_server) * nics_per_server : d;
-  else if (su_servers > 0) d = std::min(d, su_servers);
+  const int64_t N = c.nics_per_server;
+  // Leaves hold whole servers (Clos) or whole scalable units' rails (rail designs): a unit larger than a leaf takes
+  // ceil(unit / leaf) leaves per rail, and a partial leaf's ports are lost to the count.
+  int64_t rails = 1, su = 0, per_rail = 1;
+  if (c.topology == Topology::Clos) {
+    d = d >= N ? static_cast<int>((d / N) * N) : d;
+  } else {
+    su = c.su_servers > 0 ? c.su_servers : d;
+    rails = c.topology == Topology::RailOnly ? 1 : N;
+    per_rail = d > 0 ? (su + d - 1) / d : 0;
+    if (c.su_servers > 0) d = std::min<int>(d, c.su_servers);
+  }
   l.leaf_down = d;
-  l.spine_ports = ports_at(spine, g, breakouts);
+  l.unit_leaves = static_cast<int>(per_rail * rails);
+  l.unit_endpoints = c.topology == Topology::Clos ? d : su * rails;
+  auto endpoints_in = [&](int64_t leaves) -> int64_t {
+    if (c.topology == Topology::Clos || l.unit_leaves <= 0) return leaves * d;
+    const int64_t full = leaves / l.unit_leaves, rest = leaves % l.unit_leaves;
+    return full * l.unit_endpoints + std::min<int64_t>(su - 1, (rest / rails) * ls.down) * rails;
+  };
+  l.spine_ports = ports_at(spine, g, c.breakouts);
   l.spine_down = ss.down;
-  l.core_ports = ports_at(core, g, breakouts);
+  l.core_ports = ports_at(core, g3, c.breakouts);
+  int64_t pod_leaves = ss.down;
+  if (c.topology != Topology::Clos && ss.down >= l.unit_leaves && l.unit_leaves > 0) pod_leaves = (ss.down / l.unit_leaves) * l.unit_leaves;
   l.max1 = l.leaf_ports;
-  l.max2 = static_cast<int64_t>(l.spine_ports) * l.leaf_down;
-  l.max3 = static_cast<int64_t>(l.core_ports) * l.spine_down * l.leaf_down;
+  l.max2 = endpoints_in(l.spine_ports);
+  l.max3 = static_cast<int64_t>(l.core_ports) * endpoints_in(pod_leaves);
   return l;
 }
-
-namespace detail {
-int choose_uppers(const std::vector<int>& uplinks, int upper_ports) {
-  if (uplinks.empty()) return 0;
-  const int umax = *std::max_element(uplinks.begin(), uplinks.end());
-  auto need = [&](int s, bool exact) {
-    int64_t n = 0;
-    for (int u : uplinks) {
-      if (exact && u % s != 0) return int64_t{-1};
-      n += (u + s - 1) / s;
-    }
-    return n;
-  };
-  int s_min = 0;
-  for (int s = 1; s <= umax; ++s) {
-    if (need(s, false) <= upper_ports) { s_min = s; break; }
-  }
-  if (s_min == 0) return 0;
-  // Prefer a count that divides every lower's uplinks (equal parallel links, balanced ECMP) unless it
-  // costs more than a quarter more upper switches.
-  for (int s = s_min; s <= umax && s * 4 <= s_min * 5; ++s) {
-    const int64_t n = need(s, true);
-    if (n >= 0 && n <= upper_ports) return s;
-  }
-  return s_min;
-}
-
-}  // namespace detail
 
 int64_t resolve_servers(const ClusterSpec& spec, const Catalog& catalog) {
   const ServerModel* sm = catalog.find_server(spec.server_model);
@@ -250,6 +245,7 @@ Fabric build_fabric(const ClusterSpec& spec, const Catalog& catalog, const Build
   }
   const int64_t r = f.host_link_gbps;
   const int64_t g = fs.uplink_gbps > 0 ? fs.uplink_gbps : r;
+  const int64_t g3 = fs.core_link_gbps > 0 ? fs.core_link_gbps : g;
   const bool bo = spec.optics.breakouts;
   const int leaf_ports_r = ports_at(leaf, r, bo);
   if (leaf_ports_r == 0) {
@@ -258,18 +254,29 @@ Fabric build_fabric(const ClusterSpec& spec, const Catalog& catalog, const Build
                                  r > 0 && leaf.cage_gbps % r == 0 ? leaf.cage_gbps / r : 0,
                                  bo ? fmt::format("does not offer (breakouts: {})", fmt::join(leaf.breakouts, ", ")) : "cannot use (optics.breakouts is false)"));
   }
-  if (ports_at(leaf, g, bo) == 0 || ports_at(spine, g, bo) == 0 || ports_at(core, g, bo) == 0) {
-    throw InputError(fs.switch_where, "fabric.uplink_gbps", fmt::format("{} Gb/s uplinks do not fit the switches' cages and breakouts", g));
+  if (ports_at(leaf, g, bo) == 0 || ports_at(spine, g, bo) == 0) {
+    throw InputError(fs.uplink_gbps > 0 ? fs.uplink_where : fs.switch_where, "fabric.uplink_gbps",
+                     fmt::format("{} Gb/s leaf-spine links do not fit the {} or {} cages and breakouts", g, leaf.name, spine.name));
+  }
+  if (ports_at(spine, g3, bo) == 0 || ports_at(core, g3, bo) == 0) {
+    throw InputError(fs.core_link_gbps > 0 ? fs.core_link_where : fs.switch_where, "fabric.core_link_gbps",
+                     fmt::format("{} Gb/s spine-core links do not fit the {} or {} cages and breakouts", g3, spine.name, core.name));
   }
   const double o1 = fs.oversubscription_leaf, o2 = fs.oversubscription_spine;
-  const ClosLimits lim = clos_limits(leaf, spine, core, r, g, o1, o2, bo, fs.topology, f.nics_per_server, fs.scalable_unit_servers);
+  const ClosChoice choice{r, g, g3, o1, o2, bo, fs.topology, f.nics_per_server, fs.scalable_unit_servers};
+  const ClosLimits lim = clos_limits(leaf, spine, core, choice);
   f.limits = lim;
   const TierPorts lsplit = split_ports(leaf, r, g, o1, bo);
-  const TierPorts ssplit = split_ports(spine, g, g, o2, bo);
-  // A ratio so high that not one uplink is left (64:1 on a 64-port switch) builds nothing.
-  if (lsplit.up == 0 || lsplit.down == 0) {
+  const TierPorts ssplit = split_ports(spine, g, g3, o2, bo);
+  // A ratio so high that not one uplink is left (64:1 on a 64-port switch), or so low that no downlink is, builds nothing.
+  if (lsplit.up == 0) {
     throw InputError(fs.oversubscription_leaf_where, "fabric.oversubscription.leaf",
-                     fmt::format("{}:1 leaves a {} leaf no {} Gb/s uplink; at most {}:1 keeps one", o1, leaf.name, g, max_ratio_with_an_uplink(leaf, g)));
+                     fmt::format("{} leaves a {} leaf no {} Gb/s uplink; at most {}:1 keeps one", ratio_text(o1), leaf.name, g, max_ratio_with_an_uplink(leaf, g)));
+  }
+  if (lsplit.down == 0) {
+    throw InputError(fs.oversubscription_leaf_where, "fabric.oversubscription.leaf",
+                     fmt::format("{} leaves a {} leaf no {} Gb/s downlink; 1:{} is the most undersubscribed ratio that keeps one", ratio_text(o1), leaf.name, r,
+                                 min_ratio_with_a_downlink(leaf, r, g, bo)));
   }
   const int64_t E = f.nic_count();
   const std::string part_word = fs.topology == Topology::RailOnly ? "per rail" : "per plane";
@@ -298,8 +305,13 @@ Fabric build_fabric(const ClusterSpec& spec, const Catalog& catalog, const Build
   std::vector<int> ups = leaf_uplinks(lp);
   size_t max_part = 0;
   for (const auto& pl : part_leaves) max_part = std::max(max_part, pl.size());
-  int pod_leaves = (ssplit.down / lp.group_size) * lp.group_size;
+  // Pods: as many whole scalable units as a spine's downlinks reach, or the size the spec asks for.
+  const int unit_leaves = fs.topology == Topology::RailOnly ? lp.group_size / f.nics_per_server : lp.group_size;
+  int pod_leaves = (ssplit.down / unit_leaves) * unit_leaves;
   if (pod_leaves == 0) pod_leaves = ssplit.down;
+  const int64_t pod_servers = resolve_pod_servers(spec, *f.server);
+  if (pod_servers > 0) pod_leaves = pod_leaves_for(fs, lp, unit_leaves, lsplit.down, f.nics_per_server, ssplit.down, spine.name, pod_servers);
+  const int pod_capacity = pod_leaves;
   pod_leaves = static_cast<int>(std::min<int64_t>(pod_leaves, static_cast<int64_t>(max_part)));
   const int pods = pod_leaves > 0 ? ceil_div(static_cast<int64_t>(max_part), pod_leaves) : 0;
   const bool fits1 = part_endpoints <= leaf_ports_r;
@@ -307,7 +319,10 @@ Fabric build_fabric(const ClusterSpec& spec, const Catalog& catalog, const Build
   const bool fits3 = pods > 0 && pods <= lim.core_ports && ssplit.up > 0;
 
   int tiers = fs.tiers;
-  if (tiers == 0) {
+  if (tiers == 0 && pod_servers > 0) {
+    tiers = 3;
+    f.explanation.push_back(fmt::format("tiers auto -> 3: pods of {} servers ({} leaves {}) are joined by cores", pod_servers, pod_leaves, part_word));
+  } else if (tiers == 0) {
     tiers = fits1 ? 1 : fits2 ? 2 : fits3 ? 3 : 0;
     if (tiers == 1) {
       f.explanation.push_back(fmt::format("tiers auto -> 1: {} endpoints {} fit one {} ({} ports at {}G)", part_endpoints, part_word, leaf.name, leaf_ports_r, r));
@@ -329,7 +344,11 @@ Fabric build_fabric(const ClusterSpec& spec, const Catalog& catalog, const Build
       const int64_t rp = nic_gbps / (p * f.planes);
       if (!std::count(f.nic->breakouts.begin(), f.nic->breakouts.end(), static_cast<int>(nic_gbps / rp))) continue;
       if (ports_at(leaf, rp, bo) == 0 || ports_at(spine, rp, bo) == 0 || ports_at(core, rp, bo) == 0) continue;
-      const ClosLimits l2 = clos_limits(leaf, spine, core, rp, fs.uplink_gbps > 0 ? g : rp, o1, o2, bo, fs.topology, f.nics_per_server, fs.scalable_unit_servers);
+      ClosChoice c = choice;
+      c.host_gbps = rp;
+      c.uplink_gbps = fs.uplink_gbps > 0 ? g : rp;
+      c.core_gbps = fs.core_link_gbps > 0 ? g3 : c.uplink_gbps;
+      const ClosLimits l2 = clos_limits(leaf, spine, core, c);
       const int64_t cap = want == 3 ? l2.max3 : l2.max2;
       if (cap >= part_endpoints) {
         hints.push_back(fmt::format("planes: {} ({} x {}G per NIC; {} endpoints per plane in {} tiers)", p * f.planes, p * f.planes, rp, cap, want));
@@ -337,8 +356,8 @@ Fabric build_fabric(const ClusterSpec& spec, const Catalog& catalog, const Build
       }
     }
     for (const auto& sw : catalog.switches()) {
-      if (sw.role != SwitchRole::Packet || ports_at(sw, r, bo) == 0 || ports_at(sw, g, bo) == 0) continue;
-      const ClosLimits l2 = clos_limits(sw, sw, sw, r, g, o1, o2, bo, fs.topology, f.nics_per_server, fs.scalable_unit_servers);
+      if (sw.role != SwitchRole::Packet || ports_at(sw, r, bo) == 0 || ports_at(sw, g, bo) == 0 || ports_at(sw, g3, bo) == 0) continue;
+      const ClosLimits l2 = clos_limits(sw, sw, sw, choice);
       const int64_t cap = want == 3 ? l2.max3 : l2.max2;
       if (cap > now && cap >= part_endpoints) {
         hints.push_back(fmt::format("switch: {} ({} ports at {}G)", sw.name, ports_at(sw, r, bo), r));
@@ -348,20 +367,33 @@ Fabric build_fabric(const ClusterSpec& spec, const Catalog& catalog, const Build
     return hints.empty() ? std::string("no single change fits; split the cluster into planes and use a higher-radix switch")
                          : "fix: " + fmt::format("{}", fmt::join(hints, ", or "));
   };
+  const std::string units_note = lim.unit_leaves > 1 && fs.topology != Topology::Clos
+                                     ? fmt::format(" in whole {}-server units of {} leaves", lp.su_servers, lim.unit_leaves) : "";
   if (tiers == 0) {
     throw InputError(fs.tiers_where, "fabric.tiers",
-                     fmt::format("{} endpoints {} exceed a 3-tier Clos of {} ({} ports at {}G reaches {}); {}", part_endpoints, part_word,
-                                 leaf.name, leaf_ports_r, r, lim.max3, fix_hint()));
+                     fmt::format("{} endpoints {} exceed a 3-tier Clos of {} ({} ports at {}G reaches {}{}); {}", part_endpoints, part_word,
+                                 leaf.name, leaf_ports_r, r, lim.max3, units_note, fix_hint()));
   }
-  // The spines' ratio shapes a 3-tier fabric only; on fewer tiers it would be ignored, so it is refused.
-  if (o2 > 1.0 && tiers < 3) {
-    throw InputError(fs.oversubscription_spine_where, "fabric.oversubscription.spine",
-                     fmt::format("{}:1 applies to the spines of a 3-tier fabric; this one has {} tier{} (set tiers: 3, or drop it)", o2, tiers,
-                                 tiers == 1 ? "" : "s"));
+  // What shapes only a 3-tier fabric would be ignored on fewer tiers, so it is refused.
+  if (tiers < 3) {
+    const std::string have = fmt::format("this one has {} tier{}", tiers, tiers == 1 ? "" : "s");
+    if (o2 != 1.0) {
+      throw InputError(fs.oversubscription_spine_where, "fabric.oversubscription.spine",
+                       fmt::format("{} applies to the spines of a 3-tier fabric; {} (set tiers: 3, or drop it)", ratio_text(o2), have));
+    }
+    if (pod_servers > 0) {
+      throw InputError(fs.pod_where, fs.pod_given_as_xpus ? "fabric.pod_xpus" : "fabric.pod_servers",
+                       fmt::format("pods are joined by the cores of a 3-tier fabric; {} (set tiers: 3, or drop it)", have));
+    }
+    if (fs.core_link_gbps > 0) {
+      throw InputError(fs.core_link_where, "fabric.core_link_gbps", fmt::format("spine-core links exist in a 3-tier fabric; {} (set tiers: 3, or drop it)", have));
+    }
   }
   if (tiers == 3 && (ssplit.up == 0 || ssplit.down == 0)) {
     throw InputError(fs.oversubscription_spine_where, "fabric.oversubscription.spine",
-                     fmt::format("{}:1 leaves a {} spine no {} Gb/s uplink; at most {}:1 keeps one", o2, spine.name, g, max_ratio_with_an_uplink(spine, g)));
+                     fmt::format("{} leaves a {} spine no {} Gb/s {}link; {}", ratio_text(o2), spine.name, ssplit.up == 0 ? g3 : g, ssplit.up == 0 ? "up" : "down",
+                                 ssplit.up == 0 ? fmt::format("at most {}:1 keeps one", max_ratio_with_an_uplink(spine, g3))
+                                                : fmt::format("1:{} is the most undersubscribed ratio that keeps one", min_ratio_with_a_downlink(spine, g, g3, bo))));
   }
   if (tiers == 1 && !fits1) {
     throw InputError(fs.tiers_where, "fabric.tiers",
@@ -370,13 +402,26 @@ Fabric build_fabric(const ClusterSpec& spec, const Catalog& catalog, const Build
   }
   if (tiers == 2 && !fits2) {
     throw InputError(fs.tiers_where, "fabric.tiers",
-                     fmt::format("2 tiers cannot hold {} leaves {}: a {} spine has {} ports at {}G, so at most {} leaves ({} endpoints); {}",
-                                 max_part, part_word, spine.name, lim.spine_ports, g, lim.spine_ports, lim.max2, fix_hint()));
+                     fmt::format("2 tiers cannot hold {} leaves {}: a {} spine has {} ports at {}G, so at most {} leaves ({} endpoints{}); {}",
+                                 max_part, part_word, spine.name, lim.spine_ports, g, lim.spine_ports, lim.max2, units_note, fix_hint()));
   }
   if (tiers == 3 && !fits3) {
     throw InputError(fs.tiers_where, "fabric.tiers",
                      fmt::format("3 tiers cannot hold {} leaves {}: {} pods of {} leaves exceed the {} core ports of {}; {}", max_part, part_word,
                                  pods, pod_leaves, lim.core_ports, core.name, fix_hint()));
+  }
+  // One pod: the cores would join it only to itself, adding switches, optics and a hop for nothing.
+  if (tiers == 3 && pods == 1) {
+    std::string two;
+    const int64_t half = static_cast<int64_t>(max_part + 1) / 2;
+    const int64_t half_units = (half + unit_leaves - 1) / unit_leaves;
+    if (half_units * unit_leaves < static_cast<int64_t>(max_part)) {
+      const int64_t servers = fs.topology == Topology::Clos ? half_units * detail::servers_per_leaf(lsplit.down, f.nics_per_server) : half_units * lp.su_servers;
+      if (servers > 0) two = fmt::format(", or pod_servers: {} to build it as {} pods", servers, ceil_div(static_cast<int64_t>(max_part), half_units * unit_leaves));
+    }
+    throw InputError(pod_servers > 0 ? fs.pod_where : fs.tiers_where, pod_servers > 0 ? (fs.pod_given_as_xpus ? "fabric.pod_xpus" : "fabric.pod_servers") : "fabric.tiers",
+                     fmt::format("{} leaves {} make one pod (a pod holds up to {}), so a core tier would join it only to itself; use tiers: 2 (the same "
+                                 "leaves and spines, no cores){}", max_part, part_word, fmt::format("{} leaves", pod_capacity), two));
   }
   f.tiers = tiers;
   if (tiers == 1) {
@@ -388,9 +433,6 @@ Fabric build_fabric(const ClusterSpec& spec, const Catalog& catalog, const Build
   f.scalable_unit_servers = lp.su_servers;
 
   // Upper tiers, partition by partition: each lower switch's uplinks dealt round-robin over its uppers.
-  struct Tier2Plan { std::vector<uint32_t> spines_of_leaf_first; };
-  std::vector<uint32_t> leaf_spine_base(lp.leaves(), 0);  // first spine (partition-local index) of a leaf's spine set
-  std::vector<int> leaf_spine_count(lp.leaves(), 0);
   struct SpineInfo { uint32_t partition, pod, position; int down = 0; int up = 0; };
   std::vector<SpineInfo> spines;
   std::vector<std::pair<uint32_t, uint32_t>> leaf_spine_links;  // (leaf, spine index)
@@ -398,6 +440,7 @@ Fabric build_fabric(const ClusterSpec& spec, const Catalog& catalog, const Build
   std::vector<CoreInfo> cores;
   std::vector<std::pair<uint32_t, uint32_t>> spine_core_links;  // (spine index, core index)
   int max_leaf_up = 0, max_leaf_parallel = 1, max_spine_parallel = 1;
+  int64_t spine_minimum = 0, core_minimum = 0;
   if (tiers >= 2) {
     for (size_t p = 0; p < part_leaves.size(); ++p) {
       const auto& pl = part_leaves[p];
@@ -409,17 +452,17 @@ Fabric build_fabric(const ClusterSpec& spec, const Catalog& catalog, const Build
         std::vector<int> pod_ups;
         for (int64_t i = first; i < last; ++i) pod_ups.push_back(ups[pl[i]]);
         const int upper_ports = tiers == 2 ? lim.spine_ports : ssplit.down;
-        int s = detail::choose_uppers(pod_ups, upper_ports);
-        if (fs.one_link_per_pair && s > 0) s = *std::max_element(pod_ups.begin(), pod_ups.end());
+        const int s = detail::upper_count(pod_ups, upper_ports, fs.spines);
+        spine_minimum += detail::port_minimum(pod_ups, upper_ports);
         const uint32_t base = static_cast<uint32_t>(spines.size());
         for (int j = 0; j < s; ++j) spines.push_back({static_cast<uint32_t>(p), static_cast<uint32_t>(tiers == 2 ? p : pod), static_cast<uint32_t>(j)});
-        int64_t k = 0;
+        const std::vector<int64_t> start = detail::deal_uplinks(pod_ups, s);
         for (int64_t i = first; i < last; ++i) {
           const uint32_t leaf_id = pl[i];
           max_leaf_up = std::max(max_leaf_up, ups[leaf_id]);
           max_leaf_parallel = std::max(max_leaf_parallel, ceil_div(ups[leaf_id], s));
-          for (int u = 0; u < ups[leaf_id]; ++u, ++k) {
-            const uint32_t sp = base + static_cast<uint32_t>(k % s);
+          for (int u = 0; u < ups[leaf_id]; ++u) {
+            const uint32_t sp = base + static_cast<uint32_t>((start[static_cast<size_t>(i - first)] + u) % s);
             leaf_spine_links.emplace_back(leaf_id, sp);
             ++spines[sp].down;
           }
@@ -429,34 +472,44 @@ Fabric build_fabric(const ClusterSpec& spec, const Catalog& catalog, const Build
   }
   if (tiers == 3) {
     // Spine uplinks follow each spine's own downlinks at the spine ratio (a partial pod needs fewer).
-    for (auto& sp : spines) sp.up = std::clamp(static_cast<int>(std::ceil(static_cast<double>(sp.down) / o2 - 1e-9)), 1, std::max(1, ssplit.up));
+    const double down_up = o2 * static_cast<double>(g3) / static_cast<double>(g);  // downlinks per uplink at the spine
+    for (auto& sp : spines) sp.up = std::clamp(static_cast<int>(std::ceil(static_cast<double>(sp.down) / down_up - 1e-9)), 1, std::max(1, ssplit.up));
     // Core group j joins spine position j of every pod of a partition.
     std::map<std::pair<uint32_t, uint32_t>, std::vector<uint32_t>> groups;  // (partition, position) -> spines
     for (uint32_t i = 0; i < spines.size(); ++i) groups[{spines[i].partition, spines[i].position}].push_back(i);
     for (const auto& [key, members] : groups) {
       std::vector<int> sups;
       for (uint32_t m : members) sups.push_back(spines[m].up);
-      const int c = detail::choose_uppers(sups, lim.core_ports);
+      // One link per spine-core pair would give every core of a group one link per pod (a core per uplink of a spine): the
+      // rule shapes the spines; cores of a one-link-per-pair fabric take the balanced count.
+      const UpperTierRule core_rule = fs.spines == UpperTierRule::OneLinkPerPair ? UpperTierRule::Balanced : fs.spines;
+      const int c = detail::upper_count(sups, lim.core_ports, core_rule);
+      core_minimum += detail::port_minimum(sups, lim.core_ports);
       const uint32_t base = static_cast<uint32_t>(cores.size());
       for (int j = 0; j < c; ++j) cores.push_back({key.second});
-      int64_t k = 0;
-      for (uint32_t m : members) {
+      const std::vector<int64_t> start = detail::deal_uplinks(sups, c);
+      for (size_t i = 0; i < members.size(); ++i) {
+        const uint32_t m = members[i];
         max_spine_parallel = std::max(max_spine_parallel, ceil_div(spines[m].up, c));
-        for (int u = 0; u < spines[m].up; ++u, ++k) spine_core_links.emplace_back(m, base + static_cast<uint32_t>(k % c));
+        for (int u = 0; u < spines[m].up; ++u) spine_core_links.emplace_back(m, base + static_cast<uint32_t>((start[i] + u) % c));
       }
     }
   }
   // Tier designs (per plane).
   uint32_t max_used = 0;
   for (uint32_t u : lp.used_down) max_used = std::max(max_used, u);
-  f.tier[1] = {NodeRole::Leaf, &leaf, r, tiers > 1 ? g : 0, lp.leaves(), tiers == 1 ? leaf_ports_r : lsplit.down, tiers > 1 ? max_leaf_up : 0, max_leaf_parallel};
+  f.tier[1] = {NodeRole::Leaf, &leaf, r, tiers > 1 ? g : 0, lp.leaves(), tiers == 1 ? leaf_ports_r : lsplit.down, tiers > 1 ? max_leaf_up : 0, max_leaf_parallel,
+               static_cast<int64_t>(lp.partitions) * ceil_div(part_endpoints, tiers == 1 ? leaf_ports_r : lsplit.down)};
   int max_spine_down = 0, max_spine_up = 0;
   for (const auto& sp : spines) { max_spine_down = std::max(max_spine_down, sp.down); max_spine_up = std::max(max_spine_up, sp.up); }
-  if (tiers >= 2) f.tier[2] = {NodeRole::Spine, &spine, g, tiers == 3 ? g : 0, static_cast<int64_t>(spines.size()), max_spine_down, tiers == 3 ? max_spine_up : 0, max_spine_parallel};
+  if (tiers >= 2) {
+    f.tier[2] = {NodeRole::Spine, &spine, g, tiers == 3 ? g3 : 0, static_cast<int64_t>(spines.size()), max_spine_down, tiers == 3 ? max_spine_up : 0,
+                 max_spine_parallel, spine_minimum};
+  }
   if (tiers == 3) {
     std::vector<int> core_down(cores.size(), 0);
     for (const auto& [sp, c] : spine_core_links) ++core_down[c];
-    f.tier[3] = {NodeRole::Core, &core, g, 0, static_cast<int64_t>(cores.size()), *std::max_element(core_down.begin(), core_down.end()), 0, 1};
+    f.tier[3] = {NodeRole::Core, &core, g3, 0, static_cast<int64_t>(cores.size()), *std::max_element(core_down.begin(), core_down.end()), 0, 1, core_minimum};
     f.pods = pods;
   }
   if (tiers >= 2) {
@@ -466,15 +519,18 @@ Fabric build_fabric(const ClusterSpec& spec, const Catalog& catalog, const Build
   }
   const int64_t spines_per_part = part_leaves.empty() ? 0 : static_cast<int64_t>(spines.size()) / static_cast<int64_t>(part_leaves.size());
   if (tiers == 2) {
-    f.explanation.push_back(fmt::format("spines: {} leaves {} x {} uplinks over {}-port spines -> {} spines {}, up to {} parallel link{} leaf-to-spine",
+    f.explanation.push_back(fmt::format("spines: {} leaves {} x {} uplinks over {}-port spines -> {} spines {}, up to {} parallel link{} leaf-to-spine; {}",
                                         max_part, part_word, max_leaf_up, lim.spine_ports, spines_per_part, part_word, max_leaf_parallel,
-                                        max_leaf_parallel > 1 ? "s" : ""));
+                                        max_leaf_parallel > 1 ? "s" : "", rule_note(fs.spines, f.tier[2].per_plane, spine_minimum, "spines")));
   } else if (tiers == 3) {
-    f.explanation.push_back(fmt::format("pods of up to {} leaves ({} pods {}); each spine up to {} down + {} up ({:.2f}:1)", pod_leaves, pods, part_word,
-                                        max_spine_down, max_spine_up, static_cast<double>(max_spine_down) / std::max(1, max_spine_up)));
-    f.explanation.push_back(fmt::format("cores: one group per spine position, {} cores in all{}; core radix {} at {}G", cores.size(),
+    f.explanation.push_back(fmt::format("pods of up to {} leaves ({} pods {}); each spine up to {} down x {}G + {} up x {}G ({:.2f}:1); {}", pod_leaves, pods,
+                                        part_word, max_spine_down, g, max_spine_up, g3,
+                                        static_cast<double>(max_spine_down * g) / static_cast<double>(std::max(1, max_spine_up) * g3),
+                                        rule_note(fs.spines, f.tier[2].per_plane, spine_minimum, "spines")));
+    f.explanation.push_back(fmt::format("cores: one group per spine position, {} cores in all{}; core radix {} at {}G; {}", cores.size(),
                                         max_spine_parallel > 1 ? fmt::format(", up to {} parallel links spine-to-core", max_spine_parallel) : "",
-                                        lim.core_ports, g));
+                                        lim.core_ports, g3,
+                                        rule_note(fs.spines == UpperTierRule::Fewest ? UpperTierRule::Fewest : UpperTierRule::Balanced, f.tier[3].per_plane, core_minimum, "cores")));
   }
 
   // Nodes: NICs, then per plane leaves, spines, cores; links plane by plane.
@@ -499,7 +555,7 @@ Fabric build_fabric(const ClusterSpec& spec, const Catalog& catalog, const Build
       f.links.push_back({NodeId(static_cast<uint32_t>(e)), NodeId(tb[1] + lp.leaf_of_endpoint[e]), static_cast<uint32_t>(r), 1, pl});
     }
     for (const auto& [l, sp] : leaf_spine_links) f.links.push_back({NodeId(tb[1] + l), NodeId(tb[2] + sp), static_cast<uint32_t>(g), 2, pl});
-    for (const auto& [sp, c] : spine_core_links) f.links.push_back({NodeId(tb[2] + sp), NodeId(tb[3] + c), static_cast<uint32_t>(g), 3, pl});
+    for (const auto& [sp, c] : spine_core_links) f.links.push_back({NodeId(tb[2] + sp), NodeId(tb[3] + c), static_cast<uint32_t>(g3), 3, pl});
   }
   if (f.planes > 1) {
     f.explanation.push_back(fmt::format("{} planes: each {}G NIC port splits into {} x {}G, one link into each independent plane", f.planes,

@@ -29,16 +29,21 @@ FabricEstimate estimate_fabric(const ClusterSpec& spec, const Catalog& catalog);
 // short and what would fix it.
 Fabric build_fabric(const ClusterSpec& spec, const Catalog& catalog, const BuildLimits& limits = {});
 
-// Limits of a Clos of these switches at host rate r and uplink rate g (per plane, or per rail for rail-only).
-ClosLimits clos_limits(const SwitchModel& leaf, const SwitchModel& spine, const SwitchModel& core, int64_t r, int64_t g, double o1, double o2,
-                       bool breakouts, Topology topology, int nics_per_server, int su_servers);
+// The rates, ratios and packing a Clos is built with (what clos_limits needs besides the switches).
+struct ClosChoice {
+  int64_t host_gbps = 0, uplink_gbps = 0, core_gbps = 0;  // NIC-leaf, leaf-spine, spine-core
+  double leaf_ratio = 1.0, spine_ratio = 1.0;            // downlink : uplink bandwidth
+  bool breakouts = true;
+  Topology topology = Topology::Clos;
+  int nics_per_server = 1;
+  int su_servers = 0;                                    // rail designs: servers per scalable unit (0 = one leaf's worth)
+};
+
+// Limits of a Clos of these switches (per plane, or per rail for rail-only), counting whole scalable units.
+ClosLimits clos_limits(const SwitchModel& leaf, const SwitchModel& spine, const SwitchModel& core, const ClosChoice& c);
 
 // Internal pieces shared by the builders.
 namespace detail {
-// Fewest upper switches s such that lower i's uplinks dealt round-robin (ceil(u_i / s) per upper at most)
-// fit `upper_ports` per upper; prefers an s dividing every u_i (equal parallel links) unless it costs more
-// than 25% more uppers. 0 if even one link per upper does not fit.
-int choose_uppers(const std::vector<int>& uplinks, int upper_ports);
 Fabric build_switch_scheduled(const ClusterSpec& spec, const Catalog& catalog, Fabric f);
 }  // namespace detail
 

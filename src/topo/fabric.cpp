@@ -32,10 +32,4 @@ std::string Fabric::node_name(NodeId id) const {
   return fmt::format("{}{}", to_string(n.role), n.index);
 }
 
-int64_t max_endpoints_per_plane(int tiers, int leaf_ports, int leaf_down, int spine_ports, int spine_down, int core_ports) {
-  if (tiers <= 1) return leaf_ports;
-  if (tiers == 2) return static_cast<int64_t>(spine_ports) * leaf_down;  // one link from each leaf to each spine
-  return static_cast<int64_t>(core_ports) * spine_down * leaf_down;      // pods = core radix
-}
-
 }  // namespace aifabric

@@ -44,6 +44,7 @@ struct TierDesign {
   int down_ports = 0;        // designed downlinks per switch (the largest switch of the tier)
   int up_ports = 0;          // designed uplinks per switch
   int parallel_up = 1;       // parallel links from one switch to each switch above it
+  int64_t port_minimum = 0;  // switches of this tier the ports alone need, per plane: ceil(links landing here / ports facing them)
 };
 
 // What a Clos of these switches reaches, with the same port arithmetic the builder uses.
@@ -54,6 +55,9 @@ struct ClosLimits {
   int spine_ports = 0;  // at the uplink rate: leaves a 2-tier spine joins
   int spine_down = 0;   // 3-tier: leaves per pod
   int core_ports = 0;   // 3-tier: pods
+  int64_t core_gbps = 0;
+  int unit_leaves = 1;  // leaves per scalable unit (rail designs; 1 for a Clos)
+  int64_t unit_endpoints = 0;  // endpoints per scalable unit (rail designs; a leaf's for a Clos)
   int64_t max1 = 0, max2 = 0, max3 = 0;  // endpoints per plane (per rail for rail-only)
 };
 
@@ -99,8 +103,5 @@ struct Fabric {
   int64_t switch_total() const;
   std::string node_name(NodeId id) const;
 };
-
-// Largest endpoint count (NIC ports per plane) a Clos of `tiers` tiers reaches with this leaf design.
-int64_t max_endpoints_per_plane(int tiers, int leaf_ports, int leaf_down, int spine_ports, int spine_down, int core_ports);
 
 }  // namespace aifabric

@@ -57,13 +57,18 @@ Fabric build_switch_scheduled(const ClusterSpec& spec, const Catalog& catalog, F
                                  les, fe.name, R, static_cast<int64_t>(R) * d));
   }
   f.tiers = 2;
-  f.tier[1] = {NodeRole::LeafElement, &le, r, bundle_gbps, les, d, F / bundle * parallel, parallel};
-  f.tier[2] = {NodeRole::FabricElement, &fe, bundle_gbps, 0, fes, static_cast<int>(les * parallel), 0, 1};
+  // Port minima: host ports alone need ceil(E / host ports) leaf elements; every leaf element's fabric links need
+  // ceil(les x F / R) fabric elements.
+  const int64_t fe_minimum = (les * F + R - 1) / R;
+  f.tier[1] = {NodeRole::LeafElement, &le, r, bundle_gbps, les, d, F / bundle * parallel, parallel, (E + host_ports - 1) / host_ports};
+  f.tier[2] = {NodeRole::FabricElement, &fe, bundle_gbps, 0, fes, static_cast<int>(les * parallel), 0, 1, fe_minimum};
   const double speedup = static_cast<double>(F * flink) / static_cast<double>(d * r);
   f.explanation.push_back(fmt::format("leaf element {}: {} host ports at {}G ({} used per element), {} fabric links at {}G: fabric speed-up {:.2f}",
                                       le.name, host_ports, r, d, F, flink, speedup));
-  f.explanation.push_back(fmt::format("{} leaf elements x {} fabric links over {}-link fabric elements -> {} fabric elements; {} links per pair, cabled as {} x {}G",
-                                      les, F, R, fes, bundle, parallel, bundle_gbps));
+  f.explanation.push_back(fmt::format("{} leaf elements x {} fabric links over {}-link fabric elements -> {} fabric elements; {} links per pair, cabled as {} x {}G; {}",
+                                      les, F, R, fes, bundle, parallel, bundle_gbps,
+                                      fes == fe_minimum ? fmt::format("{} is the port minimum", fes)
+                                                        : fmt::format("the port minimum is {} (every leaf element's links split evenly over the elements needs {})", fe_minimum, fes)));
 
   f.nodes.reserve(static_cast<size_t>(E + (les + fes) * f.planes));
   for (int64_t e = 0; e < E; ++e) f.nodes.push_back({NodeRole::Nic, 0, kNoPlane, static_cast<uint32_t>(e), static_cast<uint32_t>(e / N)});
