@@ -45,6 +45,7 @@ void tier_capacities(Plan& plan) {
   // sub-ports, and downlinks and uplinks never share a cage.
   std::vector<int32_t> dn(f.nodes.size(), 0), upc(f.nodes.size(), 0);
   for (const Link& l : f.links) { ++dn[l.upper.value()]; ++upc[l.lower.value()]; }
+  for (const ApplianceLink& a : f.appliance_links) ++dn[a.leaf.value()];  // appliance ports take leaf downlinks too
   for (uint32_t id = 0; id < f.nodes.size(); ++id) {
     const Node& n = f.nodes[id];
     if (n.role == NodeRole::Nic) continue;

@@ -38,6 +38,7 @@ void advise_form_factor(Plan& plan, const Catalog& catalog) {
     alt.racks = plan.racks;
     alt.node_rack = std::move(plan.node_rack);
     alt.link_length_m = std::move(plan.link_length_m);
+    alt.appliance_length_m = plan.appliance_length_m;
     choose_media(alt, catalog);
     count_materials(alt);
     plan.fabric = std::move(alt.fabric);

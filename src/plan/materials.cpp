@@ -104,11 +104,43 @@ void count_materials(Plan& plan) {
     }
     (c.lower->fiber == FiberType::Multimode ? plan.fibers.strands_mmf : plan.fibers.strands_smf) += c.fibers;
   }
+  // Appliance ports: the leaf end shares its cage group with the NIC links there; the appliance end is a NIC-like cage
+  // of its own (one per appliance port, shared by the planes as a NIC's is), powered in the leaf's rack where it stands.
+  std::unordered_map<uint64_t, NodeId> appliance_leaf;  // an appliance's own end -> the leaf whose rack it stands in
+  for (size_t i = 0; i < f.appliance_links.size(); ++i) {
+    const ApplianceLink& a = f.appliance_links[i];
+    const uint16_t ci = plan.appliance_choice[i];
+    const LinkChoice& c = plan.choices[ci];
+    const uint64_t appliance_end = f.nodes.size() + (static_cast<uint64_t>(a.appliance) << 32) + (static_cast<uint64_t>(a.unit) << 16) + a.port;
+    appliance_leaf.emplace(appliance_end, a.leaf);
+    auto& cnt = per_choice[ci];
+    Rack& rack = rack_of(a.leaf);
+    if (c.cable) {
+      ++cnt[0].links;
+      const int split = std::max(c.lower_split, c.upper_split);
+      if (split == 1) ++cnt[0].units;
+      else ++shared[((c.lower_split > 1 ? appliance_end : a.leaf.value()) << 17) | (static_cast<uint64_t>(ci) << 1)];
+      add_power(rack, c.power_w);
+      continue;
+    }
+    for (int end = 0; end < 2; ++end) {
+      const int split = end == 0 ? c.lower_split : c.upper_split;
+      ++cnt[1 + end].links;
+      if (split == 1) {
+        ++cnt[1 + end].units;
+        add_power(rack, (end == 0 ? c.lower : c.upper)->power_w);
+      } else {
+        ++shared[((end == 0 ? appliance_end : a.leaf.value()) << 17) | (static_cast<uint64_t>(ci) << 1) | static_cast<uint64_t>(end)];
+      }
+    }
+    (c.lower->fiber == FiberType::Multimode ? plan.fibers.strands_mmf : plan.fibers.strands_smf) += c.fibers;
+  }
   // Shared (breakout) ends: whole modules or cables per cage group, in a deterministic order.
   std::vector<std::pair<uint64_t, uint32_t>> groups(shared.begin(), shared.end());
   std::sort(groups.begin(), groups.end());
   for (const auto& [key, sublinks] : groups) {
-    const NodeId node(static_cast<uint32_t>(key >> 17));
+    const uint64_t at = key >> 17;
+    const NodeId node = at < f.nodes.size() ? NodeId(static_cast<uint32_t>(at)) : appliance_leaf.at(at);  // an appliance stands by its leaf
     const uint16_t ci = static_cast<uint16_t>((key >> 1) & 0xffff);
     const int end = static_cast<int>(key & 1);
     const LinkChoice& c = plan.choices[ci];
@@ -166,6 +198,7 @@ void count_materials(Plan& plan) {
     s.mean_m += len;
     ++tier_choice_links[f.links[i].tier - 1][plan.link_choice[i]];
   }
+  if (!plan.link_stats.empty()) plan.link_stats[0].appliance_links = static_cast<int64_t>(f.appliance_links.size());
   for (int t = 1; t <= f.tiers; ++t) {
     auto& s = plan.link_stats[t - 1];
     if (s.links > 0) s.mean_m /= static_cast<double>(s.links);

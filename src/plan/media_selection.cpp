@@ -195,6 +195,22 @@ void choose_media(Plan& plan, const Catalog& catalog) {
     }
     plan.link_choice[i] = static_cast<uint16_t>(k.index[pick]);
   }
+  // An appliance port takes the medium of its leaf's NIC links (it plugs into the same kind of cage, often the same
+  // breakout module as a server's link): appliances are planned with the servers' NIC.
+  std::vector<int32_t> leaf_choice(f.nodes.size(), -1);
+  for (size_t i = 0; i < f.links.size(); ++i) if (f.links[i].tier == 1) leaf_choice[f.links[i].upper.value()] = plan.link_choice[i];
+  plan.appliance_choice.assign(f.appliance_links.size(), 0);
+  for (size_t i = 0; i < f.appliance_links.size(); ++i) {
+    const ApplianceLink& a = f.appliance_links[i];
+    int32_t ci = leaf_choice[a.leaf.value()];
+    if (ci < 0) ci = f.links.empty() ? 0 : plan.link_choice[0];  // a leaf with appliance ports only: the first NIC link's medium
+    if (plan.choices.empty() || plan.choices[static_cast<size_t>(ci)].reach_m + 1e-9 < plan.appliance_length_m[i]) {
+      throw InputError(plan.spec.fabric.appliances[a.appliance].where, "fabric.appliances",
+                       fmt::format("{}'s link to {} is {:.1f} m; its leaf's medium does not reach it", f.appliance_names[a.appliance],
+                                   f.node_name(a.leaf), plan.appliance_length_m[i]));
+    }
+    plan.appliance_choice[i] = static_cast<uint16_t>(ci);
+  }
   // Notes where a chosen part's reach is disputed by another public source.
   for (const LinkChoice& c : plan.choices) {
     for (const Part* p : {c.cable, c.lower, c.upper}) {

@@ -140,6 +140,8 @@ void place_racks(Plan& plan) {
     }
     plan.link_length_m[i] = static_cast<float>(std::round(len * 10.0) / 10.0);
   }
+  // Appliances (UFM, ...) stand in their leaf's network rack: a run within the rack.
+  plan.appliance_length_m.assign(f.appliance_links.size(), static_cast<float>(std::round((lay.intra_rack_m + lay.slack_m) * 10.0) / 10.0));
 }
 
 }  // namespace aifabric

@@ -57,6 +57,7 @@ struct BomLine {
 struct TierLinkStats {
   int tier = 0;
   int64_t links = 0;
+  int64_t appliance_links = 0;  // tier 1: management and appliance ports on the leaves, beside the NICs' links
   int64_t gbps = 0;
   double min_m = 0, max_m = 0, mean_m = 0;
   std::map<std::string, int64_t> by_choice;  // label -> links
@@ -152,6 +153,8 @@ struct Plan {
   std::vector<float> link_length_m;     // per link
   std::vector<uint16_t> link_choice;    // per link, index into choices
   std::vector<LinkChoice> choices;
+  std::vector<float> appliance_length_m;      // per Fabric::appliance_links entry
+  std::vector<uint16_t> appliance_choice;     // per appliance link: the medium of its leaf's NIC links
   std::vector<TierLinkStats> link_stats;
   std::vector<BomLine> bom;
   PowerSummary power;

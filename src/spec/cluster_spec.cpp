@@ -129,6 +129,16 @@ void read_fabric(MapReader& f, FabricSpec& fab) {
   fab.spines_where = f.location_of("spines");
   const std::string rule = f.choice("spines", "balanced", {"balanced", "fewest", "one-link-per-pair"});
   fab.spines = rule == "balanced" ? UpperTierRule::Balanced : rule == "fewest" ? UpperTierRule::Fewest : UpperTierRule::OneLinkPerPair;
+  fab.full_leaf_uplinks = f.choice("leaf_uplinks", "used", {"used", "full"}) == "full";
+  for (MapReader& a : f.child_list("appliances")) {
+    ApplianceSpec ap;
+    ap.where = a.location();
+    ap.name = a.required_string("name");
+    ap.ports = static_cast<int>(a.required_integer("ports", 1, 4096));
+    ap.per_unit = a.choice("per", "fabric", {"fabric", "unit"}) == "unit";
+    a.finish();
+    fab.appliances.push_back(std::move(ap));
+  }
   fab.load_balancing = *load_balancing_from(f.choice("load_balancing", "ecmp", {"ecmp", "spraying", "reps", "flowlet", "adaptive", "round-robin"}));
   fab.transport = f.choice("transport", "spray", {"spray", "roce"}) == "roce" ? TransportKind::RoceDcqcn : TransportKind::Spray;
   fab.pfc = f.boolean("pfc", false);

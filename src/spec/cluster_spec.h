@@ -44,6 +44,15 @@ std::string_view to_string(LoadBalancing l);
 std::string_view to_string(NetworkRackPlacement p);
 std::string_view to_string(OpticsPreference p);
 
+// Management or appliance endpoints on the fabric's leaves (NVIDIA's UFM: 4 ports per fabric in the DGX SuperPOD, in
+// the leaf ports of one removed DGX). They take leaf ports, cables and modules; no collective traffic crosses them.
+struct ApplianceSpec {
+  std::string name;
+  int ports = 0;        // per plane, per fabric or per scalable unit
+  bool per_unit = false;
+  SourceLocation where;
+};
+
 struct FabricSpec {
   Architecture architecture = Architecture::EndpointScheduled;
   Topology topology = Topology::Clos;
@@ -63,6 +72,8 @@ struct FabricSpec {
   double oversubscription_leaf = 1.0;   // downlink : uplink bandwidth at the leaf (below 1: uplinks exceed downlinks)
   double oversubscription_spine = 1.0;  // at the spine of a 3-tier fabric
   UpperTierRule spines = UpperTierRule::Balanced;
+  bool full_leaf_uplinks = false;  // every leaf cabled up as a full one (NVIDIA: "support the full SU ... leave the portion unused")
+  std::vector<ApplianceSpec> appliances;
   LoadBalancing load_balancing = LoadBalancing::Ecmp;
   TransportKind transport = TransportKind::Spray;  // what the NICs run, for packet-level simulation
   bool pfc = false;                                // priority flow control on the data priority

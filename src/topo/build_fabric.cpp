@@ -227,6 +227,10 @@ Fabric build_fabric(const ClusterSpec& spec, const Catalog& catalog, const Build
                                  f.host_link_gbps, fmt::join(f.nic->breakouts, ", ")));
   }
 
+  if (fs.architecture == Architecture::SwitchScheduled && (!fs.appliances.empty() || fs.full_leaf_uplinks)) {
+    throw InputError(fs.appliances.empty() ? fs.where : fs.appliances.front().where, fs.appliances.empty() ? "fabric.leaf_uplinks" : "fabric.appliances",
+                     "a switch-scheduled cell fabric's leaf elements are planned without appliance ports or spare uplinks; drop it");
+  }
   if (fs.architecture == Architecture::SwitchScheduled) {
     if (fs.in_network_reduction) {
       throw InputError(fs.reduction_where, "fabric.in_network_reduction", "a switch-scheduled cell fabric does not reduce in the network; use false");
@@ -281,7 +285,10 @@ Fabric build_fabric(const ClusterSpec& spec, const Catalog& catalog, const Build
   const int64_t E = f.nic_count();
   const std::string part_word = fs.topology == Topology::RailOnly ? "per rail" : "per plane";
 
-  LeafPlan lp = assign_leaves(fs.topology, f.servers, f.nics_per_server, lsplit.down, fs.scalable_unit_servers);
+  LeafPlan lp = assign_leaves(fs.topology, f.servers, f.nics_per_server, lsplit.down, fs.scalable_unit_servers, fs.full_leaf_uplinks);
+  std::vector<detail::AppliancePort> aports = detail::place_appliances(fs.appliances, lp, lsplit.down);
+  std::vector<uint32_t> appliance_on(lp.leaves(), 0);
+  for (const auto& a : aports) ++appliance_on[a.leaf];
   if (fs.topology != Topology::Clos && fs.scalable_unit_servers > lsplit.down) {
     f.explanation.push_back(fmt::format("scalable unit of {} servers exceeds a leaf's {} downlinks: {} leaves per rail per unit",
                                         fs.scalable_unit_servers, lsplit.down, ceil_div(fs.scalable_unit_servers, lsplit.down)));
@@ -297,7 +304,9 @@ Fabric build_fabric(const ClusterSpec& spec, const Catalog& catalog, const Build
   auto leaf_uplinks = [&](const LeafPlan& plan) {
     std::vector<int> ups(plan.leaves());
     for (uint32_t l = 0; l < plan.leaves(); ++l) {
-      const double need = static_cast<double>(plan.used_down[l]) * static_cast<double>(r) / (o1 * static_cast<double>(g));
+      uint32_t used = plan.used_down[l] + appliance_on[l];
+      if (fs.full_leaf_uplinks) used = std::max(used, plan.designed_down[l]);
+      const double need = static_cast<double>(used) * static_cast<double>(r) / (o1 * static_cast<double>(g));
       ups[l] = std::clamp(static_cast<int>(std::ceil(need - 1e-9)), 1, std::max(1, lsplit.up));
     }
     return ups;
@@ -429,6 +438,7 @@ Fabric build_fabric(const ClusterSpec& spec, const Catalog& catalog, const Build
     lp = assign_leaves(fs.topology == Topology::RailOnly ? Topology::RailOnly : Topology::Clos, f.servers, f.nics_per_server, leaf_ports_r,
                        fs.topology == Topology::RailOnly ? static_cast<int>(f.servers) : 0);
     part_leaves = partition_leaves(lp);
+    aports = detail::place_appliances(fs.appliances, lp, leaf_ports_r);
   }
   f.scalable_unit_servers = lp.su_servers;
 
@@ -556,6 +566,16 @@ Fabric build_fabric(const ClusterSpec& spec, const Catalog& catalog, const Build
     }
     for (const auto& [l, sp] : leaf_spine_links) f.links.push_back({NodeId(tb[1] + l), NodeId(tb[2] + sp), static_cast<uint32_t>(g), 2, pl});
     for (const auto& [sp, c] : spine_core_links) f.links.push_back({NodeId(tb[2] + sp), NodeId(tb[3] + c), static_cast<uint32_t>(g3), 3, pl});
+    for (const auto& a : aports) f.appliance_links.push_back({a.appliance, pl, a.port, a.unit, NodeId(tb[1] + a.leaf), static_cast<uint32_t>(r)});
+  }
+  for (const ApplianceSpec& a : fs.appliances) {
+    f.appliance_names.push_back(a.name);
+    f.explanation.push_back(fmt::format("appliance {}: {} port{} per {}{} at {}G on free leaf downlinks", a.name, a.ports, a.ports == 1 ? "" : "s",
+                                        a.per_unit ? "scalable unit" : "fabric", f.planes > 1 ? " and plane" : "", r));
+  }
+  if (fs.full_leaf_uplinks && tiers >= 2) {
+    f.explanation.push_back("leaf uplinks: full, every leaf cabled up as in a full scalable unit (NVIDIA's rule: support the full SU and leave the "
+                            "missing servers' ports unused)");
   }
   if (f.planes > 1) {
     f.explanation.push_back(fmt::format("{} planes: each {}G NIC port splits into {} x {}G, one link into each independent plane", f.planes,

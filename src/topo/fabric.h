@@ -34,6 +34,17 @@ struct Link {
   uint16_t plane = 0;
 };
 
+// A management or appliance port (UFM, ...) on a leaf downlink: planned (cable, modules, leaf port) but outside the
+// data-plane graph, so no simulator sees it.
+struct ApplianceLink {
+  uint16_t appliance = 0;  // index into Fabric::appliance_names
+  uint16_t plane = 0;
+  uint32_t port = 0;       // the appliance's port number within its plane (and unit, for per-unit appliances)
+  uint32_t unit = 0;       // the scalable unit it serves (per-unit appliances) or 0
+  NodeId leaf;
+  uint32_t gbps = 0;
+};
+
 // How one tier of one plane is built: model, port rates and per-switch port use.
 struct TierDesign {
   NodeRole role = NodeRole::Leaf;
@@ -81,6 +92,8 @@ struct Fabric {
   // First node id of (plane, tier); size planes * (kMaxTiers + 2), last entry per plane is the end.
   std::vector<uint32_t> tier_begin;
   std::vector<std::string> explanation;  // why these tiers and counts, in the user's terms
+  std::vector<std::string> appliance_names;
+  std::vector<ApplianceLink> appliance_links;  // every plane's; tier-1 links beside `links`, not in it
 
   int64_t nic_count() const { return servers * nics_per_server; }
   // XPUs joined by one scale-up (NVLink) domain: a server, or more (an NVL72 rack).
