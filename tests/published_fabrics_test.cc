@@ -78,4 +78,20 @@ TEST(PublishedFabrics, DgxB200SuperPodLargerConfigurations) {
   }
 }
 
+// NVIDIA DGX SuperPOD with DGX B300 and Quantum-X800 InfiniBand (RA-11339-001), "Table 3 Example Compute Fabric Components":
+// 72-node units of DGX B300 (8 x 800G XDR ConnectX-8) on 144-port Q3400 switches, one 800G link per GPU at both tiers.
+// 4 SU: 18 spines where the ports need 16 (32 leaves x 72 uplinks: 4 links per leaf-spine pair), 8 SU: 36. The RA's 18-SU
+// row gives 9,216 GPUs where its own 1,296 nodes x 8 make 10,368, the figure its cable counts agree with.
+TEST(PublishedFabrics, DgxB300XdrSuperPodTable3) {
+  const std::vector<Row> rows = {{1, 72, 8, 4, 0, 576, 576, 0},        {2, 144, 16, 8, 0, 1152, 1152, 0},
+                                 {4, 288, 32, 18, 0, 2304, 2304, 0},   {8, 576, 64, 36, 0, 4608, 4608, 0},
+                                 {18, 1296, 144, 72, 0, 10368, 10368, 0}};
+  for (const Row& r : rows) {
+    const Plan p = testing::plan_from(fmt::format(
+        "cluster: {{server: dgx-b300, servers: {}}}\nfabric: {{topology: rail-optimized, scalable_unit_servers: 72, switch: quantum-x800-q3400}}\n"
+        "layout: {{servers_per_rack: 4, racks_per_row: 18}}\npower: {{rack_power_limit_kw: 60, rack_air_cooling_limit_kw: 60}}\n", r.nodes));
+    expect_row(p, r, fmt::format("DGX B300 XDR SuperPOD, {} SU", r.su));
+  }
+}
+
 }  // namespace aifabric
