@@ -21,6 +21,19 @@ std::string_view to_string(FormFactor f) {
   return "?";
 }
 
+int Part::connectors() const {
+  if (connector.size() > 2 && connector[0] >= '1' && connector[0] <= '9' && connector[1] == 'x') return connector[0] - '0';
+  return 1;
+}
+
+std::string Part::connector_type() const {
+  std::string t = connectors() > 1 ? connector.substr(2) : connector;
+  const auto paren = t.find(" (");
+  if (paren != std::string::npos) t.resize(paren);
+  while (!t.empty() && t.front() == ' ') t.erase(t.begin());
+  return t;
+}
+
 std::string_view to_string(SwitchRole r) {
   switch (r) {
     case SwitchRole::Packet: return "packet";

@@ -133,6 +133,10 @@ struct Part {
   double alt_reach_m = 0;        // a disagreeing public figure, with its source
   std::string alt_reach_source;
   SourceLocation where;
+  // Connectors on one module ("2x MPO-12/APC" -> 2, "duplex LC" -> 1, 1 when the part names none) and one
+  // connector's type without count or alternatives ("2x MPO-12/APC" -> "MPO-12/APC", "MPO-16 (or ...)" -> "MPO-16").
+  int connectors() const;
+  std::string connector_type() const;
 
   int64_t lane_gbps() const { return lanes > 0 ? rate_gbps / lanes : 0; }
   int64_t sub_link_gbps() const { return rate_gbps / breakout; }

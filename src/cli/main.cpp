@@ -50,6 +50,8 @@ int main(int argc, char** argv) {
   OptimizeArgs oa;
   auto* optimize = add_optimize_command(app, oa);
 
+  CablesArgs cb;
+  auto* cables = add_cables_command(app, cb);
   auto* catalog = add_catalog_command(app);
 
   try {
@@ -69,6 +71,7 @@ int main(int argc, char** argv) {
     if (*trace) return cmd_trace(common, ta);
     if (*sweep) return cmd_sweep(common, sa);
     if (*optimize) return cmd_optimize(common, oa);
+    if (*cables) return cmd_cables(common, cb);
     if (*catalog) return cmd_catalog(common);
   } catch (const InputError& e) {
     std::fprintf(stderr, "aifabric: error: %s\n", e.what());

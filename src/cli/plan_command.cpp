@@ -1,6 +1,7 @@
 // The plan, check and catalog commands: their options and their runs.
 #include "cli/plan_command.h"
 
+#include <filesystem>
 #include <string>
 
 #include <fmt/format.h>
@@ -8,6 +9,7 @@
 #include "catalog/catalog.h"
 #include "plan/plan.h"
 #include "plan/proposal.h"
+#include "report/cable_files.h"
 #include "report/plan_report.h"
 #include "spec/cluster_spec.h"
 
@@ -30,12 +32,36 @@ CLI::App* add_check_command(CLI::App& app, CheckArgs& a) {
   return s;
 }
 
+CLI::App* add_cables_command(CLI::App& app, CablesArgs& a) {
+  auto* s = app.add_subcommand("cables", "the cable schedule (one row per physical cable), orderable BOM and NetBox import files of a plan");
+  s->add_option("spec", a.spec, "cluster spec (YAML)")->required();
+  s->add_option("-o,--output", a.out_dir, "directory for cables.csv, bom.csv and netbox/*.csv")->required();
+  return s;
+}
+
 CLI::App* add_catalog_command(CLI::App& app) { return app.add_subcommand("catalog", "list the catalog (shipped plus --catalog files)"); }
 
 int cmd_plan(const Common& c, const PlanArgs& a) {
   const ClusterSpec spec = load_cluster_spec(a.spec);
   const Plan plan = plan_spec(c, spec);
   emit(a.out, a.json ? render_plan_json(plan) : a.dot ? render_plan_dot(plan) : render_plan_text(plan));
+  return 0;
+}
+
+int cmd_cables(const Common& c, const CablesArgs& a) {
+  namespace fs = std::filesystem;
+  const ClusterSpec spec = load_cluster_spec(a.spec);
+  const Plan plan = plan_spec(c, spec);
+  // Everything rendered before anything is written; each file then lands whole (temp + rename).
+  const auto files = render_cable_files(plan);
+  std::error_code ec;
+  fs::create_directories(fs::path(a.out_dir) / "netbox", ec);
+  if (ec) throw InputError({a.out_dir, 0, 0}, "--output", fmt::format("cannot create {}: {}", a.out_dir, ec.message()));
+  for (const auto& [name, text] : files) emit((fs::path(a.out_dir) / name).string(), text);
+  size_t rows = 0;
+  for (char ch : files.front().second) rows += ch == '\n';
+  std::fprintf(stderr, "aifabric: %zu cables in %s (plus bom.csv and netbox/devices.csv, interfaces.csv, cables.csv)\n", rows - 1,
+               (fs::path(a.out_dir) / "cables.csv").c_str());
   return 0;
 }
 

@@ -15,6 +15,7 @@
 #include "core/progress.h"
 #include "net/traffic.h"
 #include "plan/plan.h"
+#include "report/cable_files.h"
 #include "report/perf_table.h"
 #include "report/plan_report.h"
 #include "report/run_results.h"
@@ -59,6 +60,7 @@ int cmd_run(const Common& c, const RunArgs& a) {
       {"plan.txt", render_plan_text(plan)}, {"plan.json", render_plan_json(plan)}, {"topology.dot", render_plan_dot(plan)},
       {"results.json", render_results_json(res)}, {"report.html", render_html_report(plan, res)}};
   for (auto& t : render_csv_tables(plan, res)) files.push_back(std::move(t));
+  for (auto& [name, text] : render_cable_files(plan)) files.emplace_back("cabling/" + name, std::move(text));
   for (const auto& [name, text] : files) emit((fs::path(a.out_dir) / name).string(), text);
   if (!a.quiet) {
     const std::string& text = files.front().second;
@@ -66,7 +68,7 @@ int cmd_run(const Common& c, const RunArgs& a) {
     if (res.step) std::fputs(render_step_text(*res.step).c_str(), stdout);
   }
   std::fflush(stdout);
-  std::fprintf(stderr, "aifabric: report written to %s (plus plan.txt, plan.json, results.json, topology.dot and CSV tables)%s\n",
+  std::fprintf(stderr, "aifabric: report written to %s (plus plan.txt, plan.json, results.json, topology.dot, CSV tables and the cable schedule in cabling/)%s\n",
                (fs::path(a.out_dir) / "report.html").c_str(), res.partial ? "; interrupted: results are partial" : "");
   if (g_stop_signal) return 128 + static_cast<int>(g_stop_signal);
   return 0;

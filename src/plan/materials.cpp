@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "plan/fibre_cabling.h"
 #include "plan/plan.h"
 
 namespace aifabric {
@@ -14,8 +15,7 @@ namespace {
 // Connector ends on one module, from its connector text ("2x MPO-12/APC", "duplex LC", "MPO-16").
 void count_connectors(const Part& p, int64_t modules, FiberSummary& fs) {
   if (p.connector.empty()) return;
-  int mult = 1;
-  if (p.connector.size() > 2 && p.connector[0] >= '1' && p.connector[0] <= '9' && p.connector[1] == 'x') mult = p.connector[0] - '0';
+  const int mult = p.connectors();
   if (p.connector.find("MPO") != std::string::npos) fs.mpo_ends += modules * mult;
   else if (p.connector.find("LC") != std::string::npos) fs.lc_ends += modules * mult;
 }
@@ -69,6 +69,16 @@ void count_materials(Plan& plan) {
   std::vector<int> choice_tier(plan.choices.size(), 0);
   std::unordered_map<uint64_t, uint32_t> shared;  // (node, choice, end) -> sub-links, for split ends
   shared.reserve(1024);
+  // Fibre cables between the modules, by the rule the cable schedule follows (fibre_cabling.h).
+  std::vector<FibreCabling> cabling(plan.choices.size());
+  for (size_t ci = 0; ci < plan.choices.size(); ++ci) cabling[ci] = fibre_cabling(plan.choices[ci]);
+  std::vector<int64_t> fibre_cables(plan.choices.size(), 0);
+  std::unordered_map<uint64_t, uint32_t> fibre_groups;  // (node at the splitter's end, choice) -> links
+  auto add_fibre = [&](uint16_t ci, uint64_t lower_end, uint64_t upper_end) {
+    const FibreCabling& fc = cabling[ci];
+    if (fc.split_end < 0) fibre_cables[ci] += fc.per_link;
+    else ++fibre_groups[((fc.split_end == 0 ? lower_end : upper_end) << 17) | (static_cast<uint64_t>(ci) << 1)];
+  };
   auto rack_of = [&](NodeId n) -> Rack& { return plan.racks[plan.node_rack[n.value()]]; };
   auto add_power = [&](Rack& r, double w) { r.it_power_w += w; r.optics_power_w += w; plan.power.optics_w += w; };
   for (size_t i = 0; i < f.links.size(); ++i) {
@@ -103,6 +113,7 @@ void count_materials(Plan& plan) {
       }
     }
     (c.lower->fiber == FiberType::Multimode ? plan.fibers.strands_mmf : plan.fibers.strands_smf) += c.fibers;
+    add_fibre(ci, l.lower.value(), l.upper.value());
   }
   // Appliance ports: the leaf end shares its cage group with the NIC links there; the appliance end is a NIC-like cage
   // of its own (one per appliance port, shared by the planes as a NIC's is), powered in the leaf's rack where it stands.
@@ -134,6 +145,11 @@ void count_materials(Plan& plan) {
       }
     }
     (c.lower->fiber == FiberType::Multimode ? plan.fibers.strands_mmf : plan.fibers.strands_smf) += c.fibers;
+    add_fibre(ci, appliance_end, a.leaf.value());
+  }
+  for (const auto& [key, links] : fibre_groups) {
+    const uint16_t ci = static_cast<uint16_t>((key >> 1) & 0xffff);
+    fibre_cables[ci] += (links + cabling[ci].links_per_cable - 1) / cabling[ci].links_per_cable;
   }
   // Shared (breakout) ends: whole modules or cables per cage group, in a deterministic order.
   std::vector<std::pair<uint64_t, uint32_t>> groups(shared.begin(), shared.end());
@@ -175,6 +191,11 @@ void count_materials(Plan& plan) {
       const std::string lo = choice_tier[ci] == 1 ? "nic" : std::string(to_string(f.tier[choice_tier[ci] - 1].role));
       push(*c.lower, per_choice[ci][1].units, tl + " (" + lo + " end)", sp.modules_pct, c.lower_split);
       push(*c.upper, per_choice[ci][2].units, tl + " (" + std::string(to_string(f.tier[choice_tier[ci]].role)) + " end)", sp.modules_pct, c.upper_split);
+      if (fibre_cables[ci] > 0) {
+        // Fibre cables: counted whole, priced by the installer's quote (not modelled: no public list prices).
+        const int64_t n = fibre_cables[ci];
+        plan.bom.push_back({cabling[ci].item, "fibre", tl, n, with_spares(n, sp.cables_pct), 0, 0, cabling[ci].links_per_cable});
+      }
     }
   }
 

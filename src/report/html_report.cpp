@@ -382,7 +382,8 @@ std::string render_html_report(const Plan& plan, const RunResults& r) {
   o += "<section><h2>Bill of materials and power</h2><table><tr><th>item</th><th>kind</th><th>where</th><th class=\"num\">count</th><th class=\"num\">spares</th><th class=\"num\">W each</th><th class=\"num\">cost</th></tr>";
   for (const auto& b : plan.bom) {
     o += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{:.1f}</td><td class=\"num\">{}</td></tr>", e(b.item), e(b.kind),
-                     e(b.where), th(b.count), th(b.spares), b.unit_power_w, usd(static_cast<double>(b.count + b.spares) * b.unit_price_usd));
+                     e(b.where), th(b.count), th(b.spares), b.unit_power_w,
+                     b.kind == "fibre" ? std::string("not priced") : usd(static_cast<double>(b.count + b.spares) * b.unit_price_usd));
   }
   o += "</table>";
   o += figure("power", power_breakdown(plan), fmt::format("IT {:.1f} kW; facility {:.1f} kW at PUE {:.2f}.", plan.power.it_w() / 1000, plan.power.facility_w() / 1000, plan.power.pue));

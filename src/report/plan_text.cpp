@@ -45,9 +45,9 @@ std::string render_plan_text(const Plan& plan) {
   line(fmt::format("  {:<28} {:<12} {:<36} {:>9} {:>7} {:>9} {:>14}", "item", "kind", "where", "count", "spares", "W each", "cost"));
   for (const auto& b : plan.bom) {
     line(fmt::format("  {:<28} {:<12} {:<36} {:>9} {:>7} {:>9.1f} {:>14}", b.item, b.kind, b.where, thousands(b.count), thousands(b.spares),
-                     b.unit_power_w, money(static_cast<double>(b.count + b.spares) * b.unit_price_usd)));
+                     b.unit_power_w, b.kind == "fibre" ? "not priced" : money(static_cast<double>(b.count + b.spares) * b.unit_price_usd)));
   }
-  line(fmt::format("  network cost (indicative prices): {}   servers: {}", money(plan.cost_network_usd), money(plan.cost_servers_usd)));
+  line(fmt::format("  network cost (indicative prices; fibre cables not priced): {}   servers: {}", money(plan.cost_network_usd), money(plan.cost_servers_usd)));
   line("");
   line("fibre:");
   line(fmt::format("  {} optical modules; {} fibre positions at modules (each module's fibre count summed, as seed 001 counts)",

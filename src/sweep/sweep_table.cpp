@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/csv.h"
 #include "core/number_format.h"
 
 namespace aifabric {
@@ -15,17 +16,6 @@ std::string workload_line(const SweepGrid& g) {
   return fmt::format("{} of {} per rank over {} ({} algorithm, {} backend){}{}", w.collective, w.size, w.group, w.algo, w.backend,
                      w.job.empty() ? std::string() : fmt::format(", and one step of {}", w.job),
                      w.traffic.empty() ? std::string() : fmt::format(", and {} traffic of {} per flow on the packet engine", w.traffic, w.traffic_bytes));
-}
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string o = "\"";
-  for (char c : s) {
-    if (c == '"') o += '"';
-    o += c;
-  }
-  o += '"';
-  return o;
 }
 
 std::string opt(const std::optional<double>& v, double scale, const char* f) { return v ? fmt::format(fmt::runtime(f), *v * scale) : std::string(); }
