@@ -163,6 +163,28 @@ void run_checks(Plan& plan) {
                                   plan.spec.power.rack_power_limit_kw, plan.spec.power.rack_air_cooling_limit_kw));
   plan.checks.push_back(pw.result("rack-power", "Rack power and thermal capacity"));
 
+  // Rack units: servers, switches and appliances stacked as the elevations draw them (device_directory).
+  Collector ru;
+  {
+    const Fabric& f = plan.fabric;
+    std::vector<int> used(plan.racks.size(), 0);
+    for (size_t i = 0; i < plan.racks.size(); ++i) used[i] = static_cast<int>(plan.racks[i].servers) * f.server->height_ru;
+    for (uint32_t id = static_cast<uint32_t>(f.nic_count()); id < f.nodes.size(); ++id) used[plan.node_rack[id]] += f.tier[f.nodes[id].tier].model->height_ru;
+    std::set<std::pair<uint16_t, uint32_t>> appliances;
+    for (const ApplianceLink& a : f.appliance_links) {
+      if (appliances.emplace(a.appliance, a.unit).second) used[plan.node_rack[a.leaf.value()]] += 1;
+    }
+    const int limit = plan.spec.layout.rack_units;
+    int over = 0, worst = 0;
+    for (int u : used) { over += u > limit; worst = std::max(worst, u); }
+    if (over > 0) {
+      ru.fails.push_back(fmt::format("{} racks need more than their {} U (worst {} U): fewer servers_per_rack or switches_per_network_rack, or taller racks "
+                                     "(layout.rack_units)", over, limit, worst));
+    }
+    ru.passes.push_back(fmt::format("fullest rack {} U of {} U", worst, limit));
+  }
+  plan.checks.push_back(ru.result("rack-units", "Devices fit their racks' height"));
+
   // Fibre plant.
   Collector fib;
   if (plan.fibers.strands_mmf > 0 && plan.fibers.strands_smf > 0) {

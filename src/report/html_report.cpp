@@ -6,8 +6,10 @@
 #include <fmt/format.h>
 
 #include "core/number_format.h"
+#include "plan/device_directory.h"
 #include "report/compare_report.h"
 #include "report/html_page.h"
+#include "report/rack_elevation.h"
 #include "report/run_results.h"
 #include "report/step_timeline_chart.h"
 #include "report/svg_chart.h"
@@ -388,6 +390,13 @@ std::string render_html_report(const Plan& plan, const RunResults& r) {
   o += "</table>";
   o += figure("power", power_breakdown(plan), fmt::format("IT {:.1f} kW; facility {:.1f} kW at PUE {:.2f}.", plan.power.it_w() / 1000, plan.power.facility_w() / 1000, plan.power.pue));
   o += figure("rack-power", rack_power(plan), fmt::format("{} racks over the power limit, {} over the air-cooling limit.", plan.racks_over_power.size(), plan.racks_over_cooling.size()));
+  {
+    const DeviceDirectory dir(plan);
+    size_t shown = 0;
+    const std::string svg = rack_elevation_svg(plan, dir, 12, &shown);
+    o += figure("rack-elevations", svg, fmt::format("Rack elevations, {} of {} racks: devices at their rack units (layout.rack_units {} U), named as in "
+                                                    "the cable schedule (cabling/cables.csv).", shown, plan.racks.size(), plan.spec.layout.rack_units));
+  }
   if (plan.front_end) {
     const Plan& fe = *plan.front_end;
     o += fmt::format("<h2>Front-end network</h2><p class=\"note\">{} x {}G {} per server on its own Clos ({:.0f}:1 leaf taper): switches {:.1f} kW, optics {:.1f} kW, {}.</p><table>",

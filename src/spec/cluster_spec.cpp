@@ -173,6 +173,7 @@ void read_layout(MapReader& l, LayoutSpec& lay) {
   lay.network_racks = p == "end-of-row" ? NetworkRackPlacement::EndOfRow
                     : p == "middle-of-row" ? NetworkRackPlacement::MiddleOfRow : NetworkRackPlacement::Central;
   lay.switches_per_network_rack = static_cast<int>(l.integer("switches_per_network_rack", 16, 1, 64));
+  lay.rack_units = static_cast<int>(l.integer("rack_units", 42, 10, 60));
   l.finish();
 }
 

@@ -103,6 +103,7 @@ struct LayoutSpec {
   double intra_rack_m = 1.0;      // cable run between two devices in one rack, before slack
   NetworkRackPlacement network_racks = NetworkRackPlacement::EndOfRow;
   int switches_per_network_rack = 16;
+  int rack_units = 42;            // usable height of every rack (EIA 42U; 48U and 52U are common in AI halls)
   SourceLocation where;
 };
 
