@@ -79,6 +79,17 @@ PYBIND11_MODULE(aifabric, m) {
       "Plans a cluster spec (a YAML path or a dict); returns the plan as `aifabric plan --json` gives it (schema aifabric.plan/1).");
 
   m.def(
+      "cables",
+      [](const py::object& spec, const std::vector<std::string>& catalogs, uint64_t seed) {
+        const ClusterSpec s = spec_of(spec);
+        py::dict files;
+        for (const auto& [name, text] : render_cable_files(plan_spec(session_of(catalogs, seed), s))) files[py::str(name)] = text;
+        return files;
+      },
+      py::arg("spec"), py::arg("catalogs") = std::vector<std::string>{}, py::arg("seed") = 1,
+      "The cabling files of a spec's plan, as `aifabric cables` writes them: {'cables.csv': text, 'bom.csv': ..., 'netbox/devices.csv': ...}.");
+
+  m.def(
       "perf",
       [](const std::string& collective, const py::object& spec, const std::string& min_size, const std::string& max_size, double factor,
          const std::string& backend, const std::string& group, const std::string& algo, const std::vector<std::string>& fail,

@@ -10,7 +10,9 @@
 #include "net/backend_for_spec.h"           // backend_for (analytic, flow, packet, nccl-model), packet_config_for
 #include "net/packet_sim.h"                 // PacketSim, PacketSimConfig, PacketSimResult: the packet engine itself
 #include "net/traffic.h"                    // make_traffic: permutation, incast, all-to-all, hot spot, flow files
+#include "plan/cable_schedule.h"            // cable_schedule, DeviceDirectory, link_ends: names, ports, one row per cable
 #include "plan/plan.h"                      // Plan, make_plan (a plan owns its catalog)
+#include "report/cable_files.h"             // render_cable_files: cables.csv, bom.csv, netbox/*.csv
 #include "report/compare_report.h"          // Comparison, render_comparison_json (aifabric.compare/1), render_comparison_html
 #include "report/packet_report.h"           // render_packet_json (aifabric.packet/1), render_packet_text
 #include "report/perf_table.h"              // PerfSweep, render_perf_json (aifabric.perf/1)

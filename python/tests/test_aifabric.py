@@ -40,6 +40,15 @@ def test_plan_from_a_dict():
     assert plan["cluster"]["xpus"] == 256
 
 
+def test_cables_are_the_commands_files(tmp_path):
+    files = aifabric.cables(EXAMPLE)
+    assert subprocess.run([str(BIN), "cables", str(EXAMPLE), "-o", str(tmp_path)], capture_output=True).returncode == 0
+    for name, text in files.items():
+        assert (tmp_path / name).read_text() == text, name
+    # One row per physical cable: 1,024 NIC-leaf and 1,024 leaf-spine fibres, under a header.
+    assert files["cables.csv"].count("\n") == 2048 + 1
+
+
 def test_all_reduce_matches_the_command_line():
     ours = aifabric.perf("all_reduce", EXAMPLE, min_size="1M", max_size="64M", factor=8)
     theirs = cli_json("perf", "all_reduce", "--spec", str(EXAMPLE), "-b", "1M", "-e", "64M", "-f", "8", "--json")

@@ -45,10 +45,11 @@ int cmd_run(const Common& c, const RunArgs& a) {
   std::optional<JobSpec> job_file;
   if (!a.job.empty()) job_file = load_job_spec(a.job);
   const Plan plan = make_plan(spec, cat, plan_options(c));
+  const RunOptions options;
   RunResults res;
   if (!a.no_sim) {
     std::optional<Progress> progress;
-    res = run_scenario(c, spec, plan, job_file, a.job, RunOptions{}, &g_stop_signal_int, [&](int64_t done, int64_t total, const std::string& what) {
+    res = run_scenario(c, spec, plan, job_file, a.job, options, &g_stop_signal_int, [&](int64_t done, int64_t total, const std::string& what) {
       if (!progress) progress.emplace(total, !a.quiet && Progress::stderr_is_terminal());
       progress->update(done, what);
     });
@@ -60,7 +61,11 @@ int cmd_run(const Common& c, const RunArgs& a) {
       {"plan.txt", render_plan_text(plan)}, {"plan.json", render_plan_json(plan)}, {"topology.dot", render_plan_dot(plan)},
       {"results.json", render_results_json(res)}, {"report.html", render_html_report(plan, res)}};
   for (auto& t : render_csv_tables(plan, res)) files.push_back(std::move(t));
-  for (auto& [name, text] : render_cable_files(plan)) files.emplace_back("cabling/" + name, std::move(text));
+  const int64_t links = static_cast<int64_t>(plan.fabric.links.size() + plan.fabric.appliance_links.size());
+  const bool cabling = links <= options.cabling_max_links;
+  if (cabling) {
+    for (auto& [name, text] : render_cable_files(plan)) files.emplace_back("cabling/" + name, std::move(text));
+  }
   for (const auto& [name, text] : files) emit((fs::path(a.out_dir) / name).string(), text);
   if (!a.quiet) {
     const std::string& text = files.front().second;
@@ -68,8 +73,11 @@ int cmd_run(const Common& c, const RunArgs& a) {
     if (res.step) std::fputs(render_step_text(*res.step).c_str(), stdout);
   }
   std::fflush(stdout);
-  std::fprintf(stderr, "aifabric: report written to %s (plus plan.txt, plan.json, results.json, topology.dot, CSV tables and the cable schedule in cabling/)%s\n",
-               (fs::path(a.out_dir) / "report.html").c_str(), res.partial ? "; interrupted: results are partial" : "");
+  const std::string cabling_note = cabling ? ", CSV tables and the cable schedule in cabling/"
+                                            : fmt::format(" and CSV tables; the cable schedule of {} links is above the {} aifabric run writes: aifabric cables "
+                                                          "writes it", links, options.cabling_max_links);
+  std::fprintf(stderr, "aifabric: report written to %s (plus plan.txt, plan.json, results.json, topology.dot%s)%s\n", (fs::path(a.out_dir) / "report.html").c_str(),
+               cabling_note.c_str(), res.partial ? "; interrupted: results are partial" : "");
   if (g_stop_signal) return 128 + static_cast<int>(g_stop_signal);
   return 0;
 }

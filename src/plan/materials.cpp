@@ -220,6 +220,10 @@ void count_materials(Plan& plan) {
     ++tier_choice_links[f.links[i].tier - 1][plan.link_choice[i]];
   }
   if (!plan.link_stats.empty()) plan.link_stats[0].appliance_links = static_cast<int64_t>(f.appliance_links.size());
+  for (size_t ci = 0; ci < plan.choices.size(); ++ci) {
+    const int t = choice_tier[ci];
+    if (t >= 1 && t <= f.tiers) plan.link_stats[t - 1].cables += plan.choices[ci].cable ? per_choice[ci][0].units : fibre_cables[ci];
+  }
   for (int t = 1; t <= f.tiers; ++t) {
     auto& s = plan.link_stats[t - 1];
     if (s.links > 0) s.mean_m /= static_cast<double>(s.links);

@@ -58,6 +58,7 @@ struct TierLinkStats {
   int tier = 0;
   int64_t links = 0;
   int64_t appliance_links = 0;  // tier 1: management and appliance ports on the leaves, beside the NICs' links
+  int64_t cables = 0;           // physical cables carrying them (assemblies and fibres, as the BOM and the cable schedule count)
   int64_t gbps = 0;
   double min_m = 0, max_m = 0, mean_m = 0;
   std::map<std::string, int64_t> by_choice;  // label -> links

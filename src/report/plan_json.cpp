@@ -36,7 +36,7 @@ std::string render_plan_json(const Plan& plan) {
   for (const auto& s : plan.link_stats) {
     ordered_json media = ordered_json::object();
     for (const auto& [label, n] : s.by_choice) media[label] = n;
-    links.push_back({{"tier", s.tier}, {"gbps", s.gbps}, {"links", s.links}, {"appliance_links", s.appliance_links}, {"length_min_m", r3(s.min_m)}, {"length_max_m", r3(s.max_m)},
+    links.push_back({{"tier", s.tier}, {"gbps", s.gbps}, {"links", s.links}, {"appliance_links", s.appliance_links}, {"cables", s.cables}, {"length_min_m", r3(s.min_m)}, {"length_max_m", r3(s.max_m)},
                      {"length_mean_m", r3(s.mean_m)}, {"media", media}});
   }
   j["links"] = links;

@@ -35,9 +35,9 @@ std::string render_plan_text(const Plan& plan) {
   line("");
   line("links by tier (length from the layout, medium by reach and the optics policy):");
   for (const auto& s : plan.link_stats) {
-    line(fmt::format("  tier {} ({}G): {} links{}, {:.1f}-{:.1f} m (mean {:.1f} m)", s.tier, s.gbps, thousands(s.links),
+    line(fmt::format("  tier {} ({}G): {} links{} in {} cables, {:.1f}-{:.1f} m (mean {:.1f} m)", s.tier, s.gbps, thousands(s.links),
                      s.appliance_links > 0 ? fmt::format(" + {} appliance links ({})", thousands(s.appliance_links), fmt::join(f.appliance_names, ", ")) : "",
-                     s.min_m, s.max_m, s.mean_m));
+                     thousands(s.cables), s.min_m, s.max_m, s.mean_m));
     for (const auto& [label, n] : s.by_choice) line(fmt::format("      {:>9} x {}", thousands(n), label));
   }
   line("");

@@ -25,6 +25,9 @@ struct RunOptions {
   int64_t timeline_flow_bytes = int64_t{1} << 20;        // its random permutation's flow size
   int64_t timeline_sample_ps = 500'000;                  // its sampling interval
   int64_t failure_at_divisor = 3;                        // one spine fails at 1/N of the healthy timeline's length
+  // The cabling files (cabling/: cable schedule, orderable BOM, NetBox CSVs) up to this many links; above it `aifabric
+  // cables` writes them (a 131,072-XPU, 8-plane fabric has 2 million links: hundreds of MB of CSV).
+  int64_t cabling_max_links = 131072;
 };
 
 // `job`: the job to time (empty: a 13B dense job sized to the cluster); `job_file` names it in the results.
