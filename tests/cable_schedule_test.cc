@@ -171,6 +171,20 @@ TEST(CableSchedule, NetboxFilesCarryNetboxColumns) {
   EXPECT_EQ(std::count(by_name["netbox/devices.csv"].begin(), by_name["netbox/devices.csv"].end(), '\n'), 176 + 1);
 }
 
+// A spec's names: templates override the scheme for every device and rack they name; the rest keep it.
+TEST(CableSchedule, NameTemplatesOverrideTheScheme) {
+  const Plan p = testing::plan_from("cluster: {server: dgx-h100, servers: 64}\nfabric: {topology: rail-optimized, scalable_unit_servers: 32, "
+                                    "switch: quantum2-qm9700}\nnames: {leaf: 'SU{unit:02}-R{rail}-LEAF', server: 'dgx-{unit}-{j:02}', rack: 'H1-{row}{pos:02}'}\n");
+  const Schedule s = schedule_of(p);
+  const auto& d = s.dir->devices();
+  EXPECT_EQ(d[s.rows.front().a.device].name, "dgx-0-00");
+  EXPECT_EQ(d[s.rows.front().b[0].device].name, "SU00-R0-LEAF");
+  EXPECT_EQ(s.dir->rack_name(d[s.rows.front().a.device].rack), "H1-001");
+  bool spine_default = false;
+  for (const Device& x : d) spine_default |= x.name == "p0-spine0";
+  EXPECT_TRUE(spine_default) << "spines keep the default scheme";
+}
+
 TEST(CableSchedule, SameInputSameBytes) {
   const auto a = render_cable_files(example("8k-51t-1plane-3tier"));
   const auto b = render_cable_files(example("8k-51t-1plane-3tier"));

@@ -3,7 +3,9 @@
 
 #include <algorithm>
 #include <map>
+#include <unordered_map>
 
+#include <fmt/args.h>
 #include <fmt/format.h>
 
 namespace aifabric {
@@ -12,9 +14,18 @@ namespace {
 
 bool rail_design(const Fabric& f) { return f.topology != Topology::Clos && f.scalable_unit_servers > 0; }
 
-std::string server_name(const Fabric& f, int64_t s) {
-  if (rail_design(f)) return fmt::format("su{}-srv{}", s / f.scalable_unit_servers, s % f.scalable_unit_servers);
-  return fmt::format("srv{}", s);
+// `t`'s text with these placeholders, or `fallback` when the spec gives no template.
+std::string named(const NameTemplate& t, std::string fallback, std::initializer_list<std::pair<const char*, int64_t>> args) {
+  if (t.text.empty()) return fallback;
+  fmt::dynamic_format_arg_store<fmt::format_context> store;
+  for (const auto& [k, v] : args) store.push_back(fmt::arg(k, v));
+  return fmt::vformat(t.text, store);
+}
+
+std::string server_name(const Fabric& f, const NameTemplate& t, int64_t s) {
+  const int64_t su = rail_design(f) ? f.scalable_unit_servers : 0;
+  const int64_t unit = su > 0 ? s / su : 0, j = su > 0 ? s % su : s;
+  return named(t, su > 0 ? fmt::format("su{}-srv{}", unit, j) : fmt::format("srv{}", s), {{"n", s}, {"unit", unit}, {"j", j}});
 }
 
 std::string port_name(FormFactor ff, uint32_t cage, uint32_t sub) {
@@ -33,7 +44,9 @@ DeviceDirectory::DeviceDirectory(const Plan& plan) {
   for (uint32_t i = 0; i < plan.racks.size(); ++i) rows[plan.racks[i].row].push_back(i);
   for (auto& [row, racks] : rows) {
     std::stable_sort(racks.begin(), racks.end(), [&](uint32_t a, uint32_t b) { return plan.racks[a].x_m < plan.racks[b].x_m; });
-    for (size_t k = 0; k < racks.size(); ++k) rack_names_[racks[k]] = fmt::format("r{}-{}", row, k + 1);
+    for (size_t k = 0; k < racks.size(); ++k) {
+      rack_names_[racks[k]] = named(plan.spec.names.rack, fmt::format("r{}-{}", row, k + 1), {{"row", row}, {"pos", static_cast<int64_t>(k + 1)}});
+    }
   }
   std::vector<int> next_u(plan.racks.size(), 1);
   auto rack_up = [&](uint32_t rack, int height) {
@@ -46,7 +59,7 @@ DeviceDirectory::DeviceDirectory(const Plan& plan) {
   const int64_t spr = plan.spec.layout.servers_per_rack;
   for (int64_t s = 0; s < f.servers; ++s) {
     const uint32_t rack = static_cast<uint32_t>(s / spr);
-    devices_.push_back({server_name(f, s), "server", f.server->name, rack, rack_up(rack, f.server->height_ru), f.server->height_ru});
+    devices_.push_back({server_name(f, plan.spec.names.server, s), "server", f.server->name, rack, rack_up(rack, f.server->height_ru), f.server->height_ru});
   }
   for (int64_t e = 0; e < f.nic_count(); ++e) node_device_[e] = static_cast<uint32_t>(e / f.nics_per_server);
   // Rails and units of leaves (rail designs), from the NICs below them.
@@ -62,22 +75,31 @@ DeviceDirectory::DeviceDirectory(const Plan& plan) {
     const auto key = std::make_tuple(static_cast<int>(n.plane), static_cast<uint32_t>(n.tier * 0x1000000u + n.group));
     const uint32_t first = first_in_group.emplace(key, n.index).first->second;
     std::string name;
+    const NamesSpec& nm = plan.spec.names;
+    const int64_t pl = n.plane;
     switch (n.role) {
       case NodeRole::Leaf:
         if (rail_design(f) && rail[id] >= 0) {
           const int k = per_rail[{n.plane, n.group, rail[id]}]++;
           const bool several = f.tier[1].down_ports < f.scalable_unit_servers;
-          name = several ? fmt::format("{}-su{}-leaf-rail{}-{}", p, n.group, rail[id], k) : fmt::format("{}-su{}-leaf-rail{}", p, n.group, rail[id]);
+          name = named(nm.leaf, several ? fmt::format("{}-su{}-leaf-rail{}-{}", p, n.group, rail[id], k) : fmt::format("{}-su{}-leaf-rail{}", p, n.group, rail[id]),
+                       {{"plane", pl}, {"l", n.index}, {"unit", n.group}, {"rail", rail[id]}, {"k", k}});
         } else {
-          name = fmt::format("{}-leaf{}", p, n.index);
+          name = named(nm.leaf, fmt::format("{}-leaf{}", p, n.index), {{"plane", pl}, {"l", n.index}, {"unit", n.group}, {"rail", 0}, {"k", 0}});
         }
         break;
-      case NodeRole::Spine:
-        if (f.tiers == 3) name = fmt::format("{}-pod{}-spine{}", p, n.group, n.index - first);
-        else if (f.topology == Topology::RailOnly) name = fmt::format("{}-rail{}-spine{}", p, n.group, n.index - first);
-        else name = fmt::format("{}-spine{}", p, n.index);
+      case NodeRole::Spine: {
+        const int64_t j = n.index - first;
+        const std::string fallback = f.tiers == 3 ? fmt::format("{}-pod{}-spine{}", p, n.group, j)
+                                     : f.topology == Topology::RailOnly ? fmt::format("{}-rail{}-spine{}", p, n.group, j)
+                                                                        : fmt::format("{}-spine{}", p, n.index);
+        name = named(nm.spine, fallback, {{"plane", pl}, {"i", n.index}, {"pod", f.tiers == 3 ? n.group : 0}, {"rail", f.topology == Topology::RailOnly ? n.group : 0},
+                                          {"j", j}});
         break;
-      case NodeRole::Core: name = fmt::format("{}-cg{}-core{}", p, n.group, n.index - first); break;
+      }
+      case NodeRole::Core:
+        name = named(nm.core, fmt::format("{}-cg{}-core{}", p, n.group, n.index - first), {{"plane", pl}, {"g", n.group}, {"i", n.index - first}, {"index", n.index}});
+        break;
       case NodeRole::LeafElement: name = fmt::format("{}-le{}", p, n.index); break;
       case NodeRole::FabricElement: name = fmt::format("{}-fe{}", p, n.index); break;
       case NodeRole::Nic: break;
@@ -98,6 +120,26 @@ DeviceDirectory::DeviceDirectory(const Plan& plan) {
     const uint32_t rack = plan.node_rack[a.leaf.value()];
     units[a.unit] = static_cast<uint32_t>(devices_.size());
     devices_.push_back({per_unit ? fmt::format("su{}-{}", a.unit, nm) : nm, "appliance", nm, rack, rack_up(rack, 1), 1});
+  }
+}
+
+void DeviceDirectory::check_unique(const NamesSpec& names) const {
+  std::unordered_map<std::string, uint32_t> seen;
+  seen.reserve(devices_.size());
+  for (uint32_t i = 0; i < devices_.size(); ++i) {
+    const auto [it, fresh] = seen.emplace(devices_[i].name, i);
+    if (fresh) continue;
+    const std::string& role = devices_[i].role;
+    const NameTemplate& t = role == "server" ? names.server : role == "leaf" ? names.leaf : role == "spine" ? names.spine : names.core;
+    throw InputError(t.where, fmt::format("names.{}", role == "server" || role == "leaf" || role == "spine" ? role : std::string("core")),
+                     fmt::format("'{}' names two devices ({} and another {}): add a placeholder that tells them apart", devices_[i].name, role,
+                                 devices_[it->second].role));
+  }
+  std::unordered_map<std::string, uint32_t> racks;
+  for (uint32_t i = 0; i < rack_names_.size(); ++i) {
+    if (!racks.emplace(rack_names_[i], i).second) {
+      throw InputError(names.rack.where, "names.rack", fmt::format("'{}' names two racks: use {{row}} and {{pos}}", rack_names_[i]));
+    }
   }
 }
 

@@ -17,6 +17,7 @@ namespace aifabric {
 //   elements  p<plane>-le<l>, p<plane>-fe<j> (cell fabrics)
 //   appliances <name> (per fabric), su<u>-<name> (per unit)
 //   racks     r<row>-<position> (row 0.. as placed; position 1.. along the row)
+//   (names: in the spec overrides any of server, leaf, spine, core, rack with a template: cluster_spec.h NamesSpec)
 //   ports     <form factor><cage>[/<sub-port>]: osfp12/2 is the second 400G half of OSFP cage 12 (sub-port only when
 //             the cage is split); a server's NIC n has cage n + 1, split across planes
 struct Device {
@@ -37,6 +38,8 @@ class DeviceDirectory {
   uint32_t device_of_node(NodeId n) const { return node_device_[n.value()]; }
   uint32_t device_of_appliance(const ApplianceLink& a) const;
   const std::string& rack_name(uint32_t rack) const { return rack_names_[rack]; }
+  // Throws InputError at the spec's names template that gives two devices (or racks) one name.
+  void check_unique(const NamesSpec& names) const;
 
  private:
   std::vector<Device> devices_;

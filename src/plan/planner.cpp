@@ -3,6 +3,8 @@
 
 #include <memory>
 
+#include "plan/device_directory.h"
+
 namespace aifabric {
 
 Plan make_plan(const ClusterSpec& spec, const Catalog& catalog, const PlanOptions& options) {
@@ -16,6 +18,7 @@ Plan make_plan(const ClusterSpec& spec, std::shared_ptr<const Catalog> owned, co
   plan.spec = spec;
   plan.fabric = build_fabric(spec, catalog, options.limits);
   place_racks(plan);
+  if (spec.names.any()) DeviceDirectory(plan).check_unique(spec.names);  // a template naming two devices alike fails here, not in a report
   choose_media(plan, catalog);
   count_materials(plan);
   plan_front_end(plan, catalog, options);

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 
+#include <fmt/args.h>
 #include <fmt/format.h>
 
 #include "core/yaml_reader.h"
@@ -219,6 +220,35 @@ void read_context(MapReader& c, ContextSpec& ctx) {
   c.finish();
 }
 
+// A name template with its placeholders: formatted once with every allowed one, so a typo is a located error here.
+void read_name(MapReader& m, const std::string& key, NameTemplate& t, const std::vector<const char*>& placeholders) {
+  if (!m.has(key)) return;
+  t.where = m.location_of(key);
+  t.text = m.string(key, "");
+  fmt::dynamic_format_arg_store<fmt::format_context> args;
+  for (const char* p : placeholders) args.push_back(fmt::arg(p, 0));
+  std::string problem;
+  try {
+    if (fmt::vformat(t.text, args).empty()) problem = "it gives an empty name";
+  } catch (const fmt::format_error& e) {
+    problem = e.what();
+  }
+  if (!problem.empty()) {
+    std::vector<std::string> names;
+    for (const char* p : placeholders) names.push_back(fmt::format("{{{}}}", p));
+    m.fail(key, fmt::format("'{}' is not a name template ({}); placeholders: {}", t.text, problem, fmt::join(names, ", ")));
+  }
+}
+
+void read_names(MapReader& m, NamesSpec& n) {
+  read_name(m, "server", n.server, {"n", "unit", "j"});
+  read_name(m, "leaf", n.leaf, {"plane", "l", "unit", "rail", "k"});
+  read_name(m, "spine", n.spine, {"plane", "i", "pod", "rail", "j"});
+  read_name(m, "core", n.core, {"plane", "g", "i", "index"});
+  read_name(m, "rack", n.rack, {"row", "pos"});
+  m.finish();
+}
+
 }  // namespace
 
 ClusterSpec parse_cluster_spec(const std::string& text, const std::string& file) {
@@ -253,6 +283,8 @@ ClusterSpec parse_cluster_spec(const std::string& text, const std::string& file)
   read_spares(spares, spec.spares);
   MapReader context = doc.child("context");
   read_context(context, spec.context);
+  MapReader names = doc.child("names");
+  read_names(names, spec.names);
   doc.finish();
   return spec;
 }

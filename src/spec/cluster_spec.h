@@ -140,6 +140,18 @@ struct ContextSpec {
   int lifetime_years = 5;
 };
 
+// Name templates for the devices of the cabling outputs and the report (docs/CABLING.md); empty = the default scheme.
+// fmt-style placeholders: server {n} {unit} {j}; leaf {plane} {l} {unit} {rail} {k}; spine {plane} {i} {pod} {rail} {j};
+// core {plane} {g} {i} {index}; rack {row} {pos}.
+struct NameTemplate {
+  std::string text;
+  SourceLocation where;
+};
+struct NamesSpec {
+  NameTemplate server, leaf, spine, core, rack;
+  bool any() const { return !(server.text.empty() && leaf.text.empty() && spine.text.empty() && core.text.empty() && rack.text.empty()); }
+};
+
 struct ClusterSpec {
   std::string name;
   std::string file;
@@ -153,6 +165,7 @@ struct ClusterSpec {
   PowerSpec power;
   SparesSpec spares;
   ContextSpec context;
+  NamesSpec names;
   std::vector<std::string> catalog_files;  // extra catalog files, relative to the spec's folder
 };
 
