@@ -34,7 +34,7 @@ Schedule schedule_of(const Plan& p) {
   Schedule s;
   s.dir = std::make_unique<DeviceDirectory>(p);
   s.ends = link_ends(p, *s.dir);
-  s.rows = cable_schedule(p, *s.dir, s.ends);
+  s.rows = cable_schedule(p, s.ends);
   return s;
 }
 

@@ -47,15 +47,22 @@ double orderable_length_m(double m, const std::string& kind) {
   return kind == "fibre" || kind == "aoc" ? std::ceil(m / 100.0 - 1e-9) * 100.0 : std::ceil(m - 1e-9);
 }
 
-std::vector<CableRow> cable_schedule(const Plan& plan, const DeviceDirectory& dir, const std::vector<LinkEnds>& ends) {
+std::vector<CableRow> cable_schedule(const Plan& plan, const std::vector<LinkEnds>& ends) {
   const Fabric& f = plan.fabric;
   std::vector<CableRow> rows;
   rows.reserve(ends.size());
   std::vector<FibreCabling> cabling(plan.choices.size());
   for (size_t ci = 0; ci < plan.choices.size(); ++ci) cabling[ci] = fibre_cabling(plan.choices[ci]);
   std::map<std::tuple<uint32_t, uint32_t, int, uint16_t>, size_t> group_row;  // (device, cage, connector, choice) -> row
-  std::map<std::string, int64_t> serial;                                   // label prefix -> cables so far
-  const auto& devices = dir.devices();
+  // Link classes by tier (index 0: appliance ports), their label prefixes and how many cables each has so far.
+  std::vector<std::string> classes(static_cast<size_t>(f.tiers) + 1), prefixes(classes.size());
+  std::vector<int64_t> serial(classes.size(), 0);
+  for (int t = 0; t <= f.tiers; ++t) {
+    const std::string lo = t == 0 ? "appliance" : t == 1 ? "nic" : std::string(to_string(f.tier[t - 1].role));
+    const std::string up(to_string(f.tier[std::max(t, 1)].role));
+    classes[t] = fmt::format("{}-{}", lo, up);
+    prefixes[t] = fmt::format("{}{}", role_letter(lo), role_letter(up));
+  }
   const size_t data_links = f.links.size();
   for (size_t i = 0; i < ends.size(); ++i) {
     const bool appliance = i >= data_links;
@@ -63,14 +70,11 @@ std::vector<CableRow> cable_schedule(const Plan& plan, const DeviceDirectory& di
     const double len = appliance ? plan.appliance_length_m[i - data_links] : plan.link_length_m[i];
     const LinkChoice& c = plan.choices[ci];
     const LinkEnds& e = ends[i];
-    const std::string lo_role = appliance ? "appliance" : std::string(to_string(f.nodes[f.links[i].lower.value()].role));
-    const std::string up_role = devices[e.upper.device].role;
-    const std::string link_class = fmt::format("{}-{}", lo_role, up_role);
-    const std::string prefix = fmt::format("{}{}", role_letter(lo_role), role_letter(up_role));
+    const size_t cls = appliance ? 0 : f.links[i].tier;
     auto new_row = [&](CableEnd a, std::string cable, std::string kind, std::string medium, int fibres) {
       CableRow r;
-      r.label = fmt::format("{}-{:06}", prefix, ++serial[prefix]);
-      r.link_class = link_class;
+      r.label = fmt::format("{}-{:06}", prefixes[cls], ++serial[cls]);
+      r.link_class = classes[cls];
       r.a = std::move(a);
       r.cable = std::move(cable);
       r.kind = std::move(kind);

@@ -32,8 +32,8 @@ struct CableRow {
   std::string color;       // jacket colour by medium: black copper, aqua OM4, yellow OS2
 };
 
-// Every physical cable of the plan (data-plane links and appliance ports), in link order.
-std::vector<CableRow> cable_schedule(const Plan& plan, const DeviceDirectory& dir, const std::vector<LinkEnds>& ends);
+// Every physical cable of the plan (data-plane links and appliance ports), in link order, from their ends (link_ends).
+std::vector<CableRow> cable_schedule(const Plan& plan, const std::vector<LinkEnds>& ends);
 
 // The shortest orderable length at least `m` for a cable of `kind`: copper 0.5-7 m, AOC 1-100 m, fibre 1-500 m in the
 // usual catalogue steps; past them whole metres of copper, whole 100 m of fibre.

@@ -68,12 +68,11 @@ DeviceDirectory::DeviceDirectory(const Plan& plan) {
     if (l.tier == 1 && rail[l.upper.value()] < 0) rail[l.upper.value()] = static_cast<int>(l.lower.value() % static_cast<uint32_t>(f.nics_per_server));
   }
   std::map<std::tuple<int, uint32_t, int>, int> per_rail;  // (plane, unit, rail) -> leaves named so far
-  std::map<std::tuple<int, uint32_t>, uint32_t> first_in_group;  // (plane, tier x group) -> first index
+  std::map<std::tuple<int, int, uint32_t>, uint32_t> first_in_group;  // (plane, tier, group) -> its first switch's index
   for (uint32_t id = static_cast<uint32_t>(f.nic_count()); id < f.nodes.size(); ++id) {
     const Node& n = f.nodes[id];
     const std::string p = fmt::format("p{}", n.plane);
-    const auto key = std::make_tuple(static_cast<int>(n.plane), static_cast<uint32_t>(n.tier * 0x1000000u + n.group));
-    const uint32_t first = first_in_group.emplace(key, n.index).first->second;
+    const uint32_t first = first_in_group.emplace(std::make_tuple(static_cast<int>(n.plane), static_cast<int>(n.tier), n.group), n.index).first->second;
     std::string name;
     const NamesSpec& nm = plan.spec.names;
     const int64_t pl = n.plane;
@@ -124,16 +123,26 @@ DeviceDirectory::DeviceDirectory(const Plan& plan) {
 }
 
 void DeviceDirectory::check_unique(const NamesSpec& names) const {
+  // The template that named a device of this role (appliances and cell-fabric elements have none).
+  auto template_of = [&](const std::string& role) -> const NameTemplate* {
+    if (role == "server") return &names.server;
+    if (role == "leaf") return &names.leaf;
+    if (role == "spine") return &names.spine;
+    if (role == "core") return &names.core;
+    return nullptr;
+  };
   std::unordered_map<std::string, uint32_t> seen;
   seen.reserve(devices_.size());
   for (uint32_t i = 0; i < devices_.size(); ++i) {
     const auto [it, fresh] = seen.emplace(devices_[i].name, i);
     if (fresh) continue;
-    const std::string& role = devices_[i].role;
-    const NameTemplate& t = role == "server" ? names.server : role == "leaf" ? names.leaf : role == "spine" ? names.spine : names.core;
-    throw InputError(t.where, fmt::format("names.{}", role == "server" || role == "leaf" || role == "spine" ? role : std::string("core")),
-                     fmt::format("'{}' names two devices ({} and another {}): add a placeholder that tells them apart", devices_[i].name, role,
-                                 devices_[it->second].role));
+    const Device& other = devices_[it->second];
+    const NameTemplate* t = template_of(devices_[i].role);
+    if (!t || t->text.empty()) t = template_of(other.role);
+    const std::string role = t == &names.server ? "server" : t == &names.leaf ? "leaf" : t == &names.spine ? "spine" : "core";
+    throw InputError(t ? t->where : SourceLocation{}, fmt::format("names.{}", role),
+                     fmt::format("'{}' names two devices ({} and another {}): add a placeholder that tells them apart", devices_[i].name,
+                                 devices_[i].role, other.role));
   }
   std::unordered_map<std::string, uint32_t> racks;
   for (uint32_t i = 0; i < rack_names_.size(); ++i) {

@@ -13,18 +13,16 @@ namespace aifabric {
 
 namespace {
 
-std::string csv(const std::string& v) { return csv_field(v); }
 
 std::string join(const std::vector<std::string>& parts, const char* sep) { return fmt::format("{}", fmt::join(parts, sep)); }
 
 std::string length_text(double m) { return fmt::format("{:g}", std::round(m * 10.0) / 10.0); }
 
-std::string cable_schedule_csv(const Plan& plan, const DeviceDirectory& dir, const std::vector<CableRow>& rows) {
+std::string cable_schedule_csv(const DeviceDirectory& dir, const std::vector<CableRow>& rows) {
   const auto& d = dir.devices();
   std::string o = "label,link_class,a_device,a_rack,a_u,a_port,a_module,b_device,b_rack,b_u,b_port,b_module,cable,kind,medium,fibres,"
                   "length_m,order_length_m,color\n";
   o.reserve(rows.size() * 160);
-  (void)plan;
   for (const CableRow& r : rows) {
     std::vector<std::string> bd, br, bu, bp, bm;
     for (const CableEnd& b : r.b) {
@@ -35,9 +33,9 @@ std::string cable_schedule_csv(const Plan& plan, const DeviceDirectory& dir, con
       bm.push_back(b.module);
     }
     const Device& a = d[r.a.device];
-    o += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.label, r.link_class, csv(a.name), csv(dir.rack_name(a.rack)), a.u,
-                     csv(r.a.port), csv(r.a.module), csv(join(bd, ";")), csv(join(br, ";")), csv(join(bu, ";")), csv(join(bp, ";")), csv(join(bm, ";")),
-                     csv(r.cable), r.kind, r.medium, r.fibres, length_text(r.length_m), length_text(r.order_m), r.color);
+    o += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.label, r.link_class, csv_field(a.name), csv_field(dir.rack_name(a.rack)), a.u,
+                     csv_field(r.a.port), csv_field(r.a.module), csv_field(join(bd, ";")), csv_field(join(br, ";")), csv_field(join(bu, ";")), csv_field(join(bp, ";")), csv_field(join(bm, ";")),
+                     csv_field(r.cable), r.kind, r.medium, r.fibres, length_text(r.length_m), length_text(r.order_m), r.color);
   }
   return o;
 }
@@ -47,14 +45,14 @@ std::string orderable_bom_csv(const Plan& plan, const std::vector<CableRow>& row
   std::string o = "item,kind,where,length_m,count,spares,order\n";
   for (const BomLine& b : plan.bom) {
     if (b.kind != "switch" && b.kind != "transceiver") continue;
-    o += fmt::format("{},{},{},,{},{},{}\n", csv(b.item), b.kind, csv(b.where), b.count, b.spares, b.count + b.spares);
+    o += fmt::format("{},{},{},,{},{},{}\n", csv_field(b.item), b.kind, csv_field(b.where), b.count, b.spares, b.count + b.spares);
   }
   std::map<std::tuple<std::string, std::string, std::string, double>, int64_t> cables;  // (cable, kind, class, length) -> count
   for (const CableRow& r : rows) ++cables[{r.cable, r.kind, r.link_class, r.order_m}];
   for (const auto& [key, n] : cables) {
     const auto& [cable, kind, where, m] = key;
     const int64_t spares = static_cast<int64_t>(std::ceil(static_cast<double>(n) * plan.spec.spares.cables_pct / 100.0 - 1e-9));
-    o += fmt::format("{},{},{},{},{},{},{}\n", csv(cable), kind, where, length_text(m), n, spares, n + spares);
+    o += fmt::format("{},{},{},{},{},{},{}\n", csv_field(cable), kind, where, length_text(m), n, spares, n + spares);
   }
   return o;
 }
@@ -99,7 +97,7 @@ std::string title_case(std::string s) {
 std::vector<std::pair<std::string, std::string>> render_cable_files(const Plan& plan) {
   const DeviceDirectory dir(plan);
   const std::vector<LinkEnds> ends = link_ends(plan, dir);
-  const std::vector<CableRow> rows = cable_schedule(plan, dir, ends);
+  const std::vector<CableRow> rows = cable_schedule(plan, ends);
   const Fabric& f = plan.fabric;
   const auto& d = dir.devices();
   const std::string site = plan.spec.name.empty() ? "site" : plan.spec.name;
@@ -110,7 +108,7 @@ std::vector<std::pair<std::string, std::string>> render_cable_files(const Plan& 
   std::string devices = std::string(kNetboxDeviceColumns) + "\n";
   for (const Device& x : d) {
     const std::string v = vendor.count(x.model) ? vendor[x.model] : "generic";
-    devices += fmt::format("{},{},{},{},planned,{},{},{},front\n", csv(x.name), x.role, csv(title_case(v)), csv(x.model), csv(site), csv(dir.rack_name(x.rack)),
+    devices += fmt::format("{},{},{},{},planned,{},{},{},front\n", csv_field(x.name), x.role, csv_field(title_case(v)), csv_field(x.model), csv_field(site), csv_field(dir.rack_name(x.rack)),
                            x.u > 0 ? std::to_string(x.u) : "");
   }
   // Interfaces: every port a link uses, once, at its link's rate.
@@ -126,7 +124,7 @@ std::vector<std::pair<std::string, std::string>> render_cable_files(const Plan& 
       const PortRef& p = end == 0 ? ends[i].lower : ends[i].upper;
       if (!seen.emplace(p.device, p.port).second) continue;
       const FormFactor ff = end == 1 ? upper_profile(f, tier).form_factor : (tier == 1 ? nic.form_factor : lower_profile(f, tier).form_factor);
-      interfaces += fmt::format("{},{},{},{},{}\n", csv(d[p.device].name), csv(p.port), netbox_interface_type(ib, gbps, ff), gbps * 1000000,
+      interfaces += fmt::format("{},{},{},{},{}\n", csv_field(d[p.device].name), csv_field(p.port), netbox_interface_type(ib, gbps, ff), gbps * 1000000,
                                 p.sub > 0 ? fmt::format("sub-port {} of cage {}", p.sub, p.cage) : fmt::format("cage {}", p.cage));
     }
   }
@@ -139,14 +137,14 @@ std::vector<std::pair<std::string, std::string>> render_cable_files(const Plan& 
     for (size_t k = 0; k < r.b.size(); ++k) {
       const CableEnd& b = r.b[k];
       const std::string a_port = b.via.empty() ? interface_of(r.a.port) : b.via;
-      cables += fmt::format("{},dcim.interface,{},{},dcim.interface,{},{},planned,{},{},{},m\n", csv(d[r.a.device].name), csv(a_port), csv(d[b.device].name),
-                            csv(interface_of(b.port)), netbox_cable_type(r), r.b.size() > 1 ? fmt::format("{}.{}", r.label, k + 1) : r.label,
+      cables += fmt::format("{},dcim.interface,{},{},dcim.interface,{},{},planned,{},{},{},m\n", csv_field(d[r.a.device].name), csv_field(a_port), csv_field(d[b.device].name),
+                            csv_field(interface_of(b.port)), netbox_cable_type(r), r.b.size() > 1 ? fmt::format("{}.{}", r.label, k + 1) : r.label,
                             netbox_color(r.color), length_text(r.order_m));
     }
   }
   // Moved in, not copied through an initializer list: at 100K+ XPUs these are hundreds of MB.
   std::vector<std::pair<std::string, std::string>> files;
-  files.emplace_back("cables.csv", cable_schedule_csv(plan, dir, rows));
+  files.emplace_back("cables.csv", cable_schedule_csv(dir, rows));
   files.emplace_back("bom.csv", orderable_bom_csv(plan, rows));
   files.emplace_back("netbox/devices.csv", std::move(devices));
   files.emplace_back("netbox/interfaces.csv", std::move(interfaces));

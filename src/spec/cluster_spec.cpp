@@ -135,6 +135,9 @@ void read_fabric(MapReader& f, FabricSpec& fab) {
     ApplianceSpec ap;
     ap.where = a.location();
     ap.name = a.required_string("name");
+    for (const ApplianceSpec& other : fab.appliances) {
+      if (other.name == ap.name) a.fail("name", fmt::format("'{}' names two appliances; give each its own name (devices and cables are named by it)", ap.name));
+    }
     ap.ports = static_cast<int>(a.required_integer("ports", 1, 4096));
     ap.per_unit = a.choice("per", "fabric", {"fabric", "unit"}) == "unit";
     a.finish();

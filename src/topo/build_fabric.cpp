@@ -104,6 +104,10 @@ int pod_leaves_for(const FabricSpec& fs, const detail::LeafPlan& lp, int unit_le
 // What the upper-tier rule built beside the port minimum, and how to get the other.
 std::string rule_note(UpperTierRule rule, int64_t built, int64_t minimum, const char* what) {
   if (built == minimum) return fmt::format("{} {} per plane is the port minimum", built, what);
+  if (rule == UpperTierRule::Fewest) {
+    return fmt::format("the port minimum is {} {} per plane; fewest builds {}, as switches below with fewer uplinks than that would overfill the "
+                       "first ones", minimum, what, built);
+  }
   const std::string why = rule == UpperTierRule::Balanced ? "equal parallel links from every switch below to each one"
                                                           : "one link from every switch below to each one";
   return fmt::format("the port minimum is {} {} per plane; {} builds {} for {} (fabric.spines: fewest builds the minimum)", minimum, what,
